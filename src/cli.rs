@@ -1,0 +1,198 @@
+//! The `dailydrill` command line: argument definitions and what each subcommand does.
+//!
+//! Exit codes: 0 success, 1 the corpus has problems, 2 the command could not run (bad arguments,
+//! missing or malformed configuration, an unreadable folder).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken};
+use crate::corpus::{Corpus, CorpusSource, LoadError};
+use crate::telemetry;
+
+const ENVIRONMENT: &str = "\
+Environment (also read from a .env file in the working directory):
+  DISCORD_TOKEN   the bot token (required by `run`; never logged)
+  DATABASE_URL    where state is kept [default: sqlite:dailydrill.db]
+  QUESTIONS_DIR   a custom question corpus folder [default: ./questions if present, else the bundled corpus]
+  RUST_LOG        log filter, e.g. info or dailydrill=debug [default: warn,dailydrill=info]";
+
+/// A Discord bot that turns a server into an interview-practice study group.
+#[derive(Debug, Parser)]
+#[command(name = "dailydrill", version, after_help = ENVIRONMENT)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the bot: post each schedule's daily question, collect answers, reveal and score.
+    ///
+    /// Reads DISCORD_TOKEN (required), DATABASE_URL, QUESTIONS_DIR and RUST_LOG from the
+    /// environment or a .env file in the working directory.
+    #[command(after_help = ENVIRONMENT)]
+    Run(RunArgs),
+    /// Check or export the question corpus.
+    #[command(subcommand)]
+    Corpus(CorpusCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Where the bot keeps its state; a SQLite file is created on first use.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    #[command(flatten)]
+    pub corpus: CorpusDir,
+}
+
+#[derive(Debug, Args)]
+pub struct CorpusDir {
+    /// Question corpus folder [default: ./questions if present, else the bundled corpus].
+    #[arg(long = "dir", value_name = "DIR", env = "QUESTIONS_DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Validate every question file; print a summary, or every problem as `path:line: message`
+    /// (exit 1).
+    ///
+    /// Reads QUESTIONS_DIR when --dir is not given.
+    Check(CorpusDir),
+    /// Print the corpus in a machine-readable format (JSON: one object per question).
+    ///
+    /// Reads QUESTIONS_DIR when --dir is not given.
+    Export {
+        #[command(flatten)]
+        corpus: CorpusDir,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+/// Entry point of the binary: loads `.env`, parses arguments, runs the subcommand.
+pub fn main() -> ExitCode {
+    if let Err(e) = config::load_dotenv() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    telemetry::init();
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
+        Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads a corpus, printing every problem to stderr on failure.
+fn load_corpus(source: &CorpusSource) -> Result<Corpus, ExitCode> {
+    match source.load() {
+        Ok(corpus) => Ok(corpus),
+        Err(LoadError::Invalid(problems)) => {
+            for problem in problems.iter() {
+                eprintln!("{problem}");
+            }
+            eprintln!("{source}: {} problem(s)", problems.len());
+            Err(ExitCode::from(1))
+        }
+        Err(e @ LoadError::Io { .. }) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn corpus_check(dir: CorpusDir) -> ExitCode {
+    let source = CorpusSource::resolve(dir.dir);
+    let corpus = match load_corpus(&source) {
+        Ok(corpus) => corpus,
+        Err(code) => return code,
+    };
+    let mut text = format!(
+        "{source}: {} questions in {} tracks, no problems\n",
+        corpus.questions().len(),
+        corpus.tracks().len()
+    );
+    for (track, counts) in corpus.summary() {
+        let total: usize = counts.values().sum();
+        let by_difficulty: Vec<String> = counts.iter().map(|(d, n)| format!("{d} {n}")).collect();
+        text.push_str(&format!(
+            "  {:<10} {total:>4}  {}\n",
+            track.id.as_str(),
+            by_difficulty.join(", ")
+        ));
+    }
+    emit(&text)
+}
+
+fn corpus_export(dir: CorpusDir, format: ExportFormat) -> ExitCode {
+    let corpus = match load_corpus(&CorpusSource::resolve(dir.dir)) {
+        Ok(corpus) => corpus,
+        Err(code) => return code,
+    };
+    match format {
+        ExportFormat::Json => match serde_json::to_string_pretty(&corpus.export()) {
+            Ok(json) => emit(&(json + "\n")),
+            Err(e) => {
+                eprintln!("error: cannot encode the corpus as JSON: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    let checked = DiscordToken::from_env().and_then(|token| {
+        let database = DatabaseUrl::parse(&args.database_url)?;
+        Ok((token, database))
+    });
+    let (_token, database) = match checked {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let source = CorpusSource::resolve(args.corpus.dir);
+    let corpus = match load_corpus(&source) {
+        Ok(corpus) => corpus,
+        Err(code) => return code,
+    };
+    tracing::info!(
+        questions = corpus.questions().len(),
+        corpus = %source,
+        database = %database,
+        "configuration and corpus are valid"
+    );
+    emit(&format!(
+        "Configuration is valid: a bot token is set, state goes to {database}, and {} questions \
+         were loaded from {source}.\nThis version stops here: connecting to Discord arrives with \
+         the scheduler and the Discord front end.\n",
+        corpus.questions().len()
+    ))
+}

@@ -1,0 +1,207 @@
+//! Configuration from the environment (and `.env`), parsed once into typed values.
+//!
+//! The bot token is held in a [`DiscordToken`] that never prints: `Debug` shows `[REDACTED]`, and
+//! no error message repeats it, so it cannot reach a log by accident.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// The database used when `DATABASE_URL` is unset: a SQLite file in the working directory,
+/// created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:dailydrill.db";
+
+/// What a newcomer without a token is told, as one paragraph.
+pub const MISSING_TOKEN_HELP: &str = "\
+dailydrill needs a Discord bot token to connect, and DISCORD_TOKEN is not set. To get one, open \
+https://discord.com/developers/applications, create an application (New Application), open its Bot \
+page and press Reset Token, then copy the token. Put it in a file named .env in the directory you \
+run dailydrill from, as the line DISCORD_TOKEN=<your token> (see .env.example), or export \
+DISCORD_TOKEN in your shell. README.md explains how to invite the bot to your server.";
+
+/// A configuration value that is missing or malformed; messages never include secret values.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{MISSING_TOKEN_HELP}")]
+    MissingToken,
+    #[error(
+        "DISCORD_TOKEN does not look like a bot token ({0}). Copy it again from the Bot page of \
+         your application at https://discord.com/developers/applications"
+    )]
+    MalformedToken(&'static str),
+    #[error(
+        "DATABASE_URL must be a SQLite URL such as {DEFAULT_DATABASE_URL} or \
+         sqlite:///var/lib/dailydrill/bot.db; {0}"
+    )]
+    UnsupportedDatabase(String),
+    #[error(".env line {line} could not be parsed; write it as NAME=value")]
+    DotenvLine { line: usize },
+    #[error("cannot read .env: {0}")]
+    DotenvIo(String),
+}
+
+/// A Discord bot token. Only [`DiscordToken::expose`] reveals it, for the HTTP client.
+#[derive(Clone)]
+pub struct DiscordToken(SecretString);
+
+impl DiscordToken {
+    /// Checks the token's shape (three dot-separated parts, no spaces) so a pasted-wrong token is
+    /// caught at start with a clear message instead of a 401 loop against Discord.
+    pub fn parse(raw: &str) -> Result<DiscordToken, ConfigError> {
+        let raw = raw.trim();
+        let raw = raw.strip_prefix("Bot ").unwrap_or(raw);
+        if raw.is_empty() {
+            return Err(ConfigError::MissingToken);
+        }
+        if raw.chars().any(char::is_whitespace) {
+            return Err(ConfigError::MalformedToken("it contains spaces"));
+        }
+        let parts: Vec<&str> = raw.split('.').collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
+            return Err(ConfigError::MalformedToken(
+                "a bot token has three parts separated by dots",
+            ));
+        }
+        Ok(DiscordToken(SecretString::from(raw.to_owned())))
+    }
+
+    /// Reads `DISCORD_TOKEN`.
+    pub fn from_env() -> Result<DiscordToken, ConfigError> {
+        match std::env::var("DISCORD_TOKEN") {
+            Ok(raw) => DiscordToken::parse(&raw),
+            Err(_) => Err(ConfigError::MissingToken),
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for DiscordToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DiscordToken([REDACTED])")
+    }
+}
+
+/// A database URL the bot can open. Its `Display` shows only the scheme and path, never a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<DatabaseUrl, ConfigError> {
+        let raw = raw.trim();
+        let scheme = raw.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" if raw.len() > "sqlite:".len() => Ok(DatabaseUrl(raw.to_owned())),
+            "sqlite" => Err(ConfigError::UnsupportedDatabase(
+                "it names no file".to_owned(),
+            )),
+            "postgres" | "postgresql" => Err(ConfigError::UnsupportedDatabase(
+                "PostgreSQL is not supported yet".to_owned(),
+            )),
+            _ if !raw.contains(':') => Err(ConfigError::UnsupportedDatabase(
+                "it has no scheme (sqlite:)".to_owned(),
+            )),
+            other => Err(ConfigError::UnsupportedDatabase(format!(
+                "the scheme {other:?} is not supported"
+            ))),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // SQLite URLs carry no credentials; other schemes are refused by `parse`.
+        f.write_str(&self.0)
+    }
+}
+
+/// Loads `.env` from the working directory into the environment, if there is one. Variables
+/// already set win, so an operator's shell overrides the file. Parse errors name the line but never
+/// repeat it: the line may hold the token.
+pub fn load_dotenv() -> Result<(), ConfigError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(dotenvy::Error::LineParse(bad, _)) => Err(dotenv_line(&bad)),
+        Err(dotenvy::Error::Io(e)) => Err(ConfigError::DotenvIo(e.to_string())),
+        Err(_) => Err(ConfigError::DotenvIo("unreadable".to_owned())),
+    }
+}
+
+/// Finds the line of the text dotenvy could not parse, without ever printing that text.
+fn dotenv_line(bad: &str) -> ConfigError {
+    let line = std::fs::read_to_string(".env")
+        .ok()
+        .and_then(|text| {
+            let at = text.find(bad.trim_end())?;
+            Some(text[..at].matches('\n').count() + 1)
+        })
+        .unwrap_or(1);
+    ConfigError::DotenvLine { line }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789";
+
+    #[test]
+    fn a_token_never_prints() {
+        let token = DiscordToken::parse(TOKEN).unwrap();
+        assert_eq!(token.expose(), TOKEN);
+        let shown = format!("{token:?}");
+        assert!(!shown.contains("GAbCdE"), "{shown}");
+        assert!(shown.contains("REDACTED"));
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused_without_echoing_them() {
+        for raw in ["abc", "a.b", "a..c", "a.b c.d", "a.b.c.d"] {
+            let err = DiscordToken::parse(raw).unwrap_err();
+            assert!(matches!(err, ConfigError::MalformedToken(_)), "{raw}");
+            assert!(!err.to_string().contains(raw), "{err}");
+        }
+        assert_eq!(
+            DiscordToken::parse("  ").unwrap_err(),
+            ConfigError::MissingToken
+        );
+        assert!(DiscordToken::parse(&format!("Bot {TOKEN}\n")).is_ok());
+    }
+
+    #[test]
+    fn only_sqlite_urls_are_accepted_for_now() {
+        assert!(DatabaseUrl::parse(DEFAULT_DATABASE_URL).is_ok());
+        assert!(DatabaseUrl::parse("sqlite:///tmp/x.db?mode=rwc").is_ok());
+        for (raw, why) in [
+            ("sqlite:", "no file"),
+            ("postgres://u:secret@h/db", "not supported yet"),
+            ("mysql://u:secret@h/db", "\"mysql\""),
+            ("dailydrill.db", "no scheme"),
+        ] {
+            let err = DatabaseUrl::parse(raw).unwrap_err().to_string();
+            assert!(err.contains(why), "{raw}: {err}");
+            assert!(!err.contains("secret"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_missing_token_help_says_where_to_get_and_put_it() {
+        let help = ConfigError::MissingToken.to_string();
+        assert!(help.contains("discord.com/developers/applications"));
+        assert!(help.contains(".env"));
+        assert!(!help.contains('\n'));
+    }
+}

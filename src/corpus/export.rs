@@ -1,0 +1,36 @@
+//! The corpus as JSON records, for `corpus export`: other tools (a website, a flash-card app) read
+//! the corpus without parsing its Markdown files.
+
+use serde::Serialize;
+
+use super::types::{Difficulty, KeyPoint, Question};
+
+/// One question as exported; field names are a stable interface.
+#[derive(Debug, Serialize)]
+pub struct ExportedQuestion<'a> {
+    pub id: &'a str,
+    pub track: &'a str,
+    pub difficulty: Difficulty,
+    pub tags: &'a [String],
+    pub question: &'a str,
+    /// The model answer in Markdown.
+    pub answer: &'a str,
+    pub key_points: &'a [KeyPoint],
+    /// The file the question came from.
+    pub source: &'a str,
+}
+
+impl<'a> From<&'a Question> for ExportedQuestion<'a> {
+    fn from(q: &'a Question) -> Self {
+        ExportedQuestion {
+            id: q.id.as_str(),
+            track: q.track.as_str(),
+            difficulty: q.difficulty,
+            tags: &q.tags,
+            question: &q.question,
+            answer: &q.answer,
+            key_points: &q.key_points,
+            source: &q.source,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! dailydrill: a Discord bot that turns a server into an interview-practice study group.
+//!
+//! Every day it posts a question from a curated corpus to the channels a server chose, collects each
+//! member's answer privately, reveals the model answer at a set time, gives each member feedback on
+//! the key points they covered, and keeps streaks and a leaderboard.
+//!
+//! # Layout
+//! - [`corpus`]: question files → typed, validated [`corpus::Question`]s; the bundled corpus.
+//! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
+//! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
+//! - [`telemetry`]: tracing set-up.
+
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod telemetry;

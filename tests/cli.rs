@@ -1,0 +1,242 @@
+//! The `dailydrill` binary as a newcomer meets it: exit codes, messages, help, and a token that
+//! never shows.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// The binary, run in `cwd` with none of our variables inherited from the developer's shell.
+fn dailydrill(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dailydrill"));
+    cmd.current_dir(cwd).args(args);
+    for var in ["DISCORD_TOKEN", "DATABASE_URL", "QUESTIONS_DIR", "RUST_LOG"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(dir: &Path, rel: &str, content: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+const QUESTION: &str = "+++\nid = \"demo-one\"\ntrack = \"demo\"\ndifficulty = \"hard\"\nquestion = \"Why?\"\n\n[[key_points]]\nlabel = \"A\"\nphrasings = [\"a\"]\n\n[[key_points]]\nlabel = \"B\"\nphrasings = [\"b\"]\n\n[[key_points]]\nlabel = \"C\"\nphrasings = [\"c\"]\n+++\n\nBecause.\n";
+
+fn custom_corpus(dir: &Path) {
+    write(
+        dir,
+        "tracks.toml",
+        "[[track]]\nid = \"demo\"\nname = \"Demo\"\n",
+    );
+    write(dir, "demo/one.md", QUESTION);
+}
+
+#[test]
+fn run_without_a_token_explains_how_to_get_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(tmp.path(), &["run"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("DISCORD_TOKEN is not set"), "{err}");
+    assert!(err.contains("discord.com/developers/applications") && err.contains(".env"));
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one paragraph: {err}");
+}
+
+#[test]
+fn run_with_a_valid_configuration_says_so_from_any_directory_and_never_shows_the_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(
+        tmp.path(),
+        &["run"],
+        &[("DISCORD_TOKEN", TOKEN), ("RUST_LOG", "trace")],
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("questions were loaded from the bundled corpus"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sqlite:dailydrill.db"));
+    for part in TOKEN.split('.') {
+        assert!(
+            !stdout.contains(part) && !stderr.contains(part),
+            "token leaked:\n{stdout}{stderr}"
+        );
+    }
+}
+
+#[test]
+fn run_refuses_a_malformed_token_or_database_url_without_echoing_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(tmp.path(), &["run"], &[("DISCORD_TOKEN", "not-a-token")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("does not look like a bot token") && !err.contains("not-a-token"),
+        "{err}"
+    );
+
+    let url = "postgres://bot:hunter2@db/drill";
+    let out = dailydrill(
+        tmp.path(),
+        &["run"],
+        &[("DISCORD_TOKEN", TOKEN), ("DATABASE_URL", url)],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("DATABASE_URL") && !err.contains("hunter2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dotenv_file_is_read_and_its_bad_lines_are_named_not_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        ".env",
+        &format!("# comment\nDISCORD_TOKEN={TOKEN}\n"),
+    );
+    let out = dailydrill(tmp.path(), &["run"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    write(
+        tmp.path(),
+        ".env",
+        &format!("# comment\nDISCORD_TOKEN {TOKEN}\n"),
+    );
+    let out = dailydrill(tmp.path(), &["run"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains(".env line 2 could not be parsed"), "{err}");
+    assert!(!err.contains("GAbCdE"), "{err}");
+}
+
+#[test]
+fn corpus_check_summarises_a_valid_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    custom_corpus(tmp.path());
+    let out = dailydrill(tmp.path(), &["corpus", "check", "--dir", "."], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("1 questions in 1 tracks, no problems"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("demo") && stdout.contains("hard 1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn corpus_check_prints_every_problem_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    custom_corpus(tmp.path());
+    write(
+        tmp.path(),
+        "demo/two.md",
+        &QUESTION.replace("\"hard\"", "\"brutal\""),
+    );
+    write(
+        tmp.path(),
+        "demo/three.md",
+        &QUESTION
+            .replace("demo-one", "demo-three")
+            .replace("Because.\n", ""),
+    );
+    let out = dailydrill(tmp.path(), &["corpus", "check"], &[("QUESTIONS_DIR", ".")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.contains(&"./demo/two.md:4: unknown difficulty \"brutal\"; use easy, medium or hard"),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("./demo/three.md:") && l.contains("empty")),
+        "{err}"
+    );
+    assert!(lines.last().unwrap().ends_with("2 problem(s)"), "{err}");
+}
+
+#[test]
+fn corpus_commands_refuse_an_unreadable_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(tmp.path(), &["corpus", "check", "--dir", "nowhere"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot read nowhere"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn corpus_export_prints_one_json_object_per_question() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(tmp.path(), &["corpus", "export", "--format", "json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let questions = json.as_array().unwrap();
+    assert!(!questions.is_empty());
+    for q in questions {
+        for field in ["id", "track", "question", "answer", "difficulty"] {
+            assert!(
+                q[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field} in {q}"
+            );
+        }
+        assert!(q["tags"].is_array());
+        let points = q["key_points"].as_array().unwrap();
+        assert!((3..=6).contains(&points.len()));
+        assert!(
+            points
+                .iter()
+                .all(|p| p["label"].is_string() && p["phrasings"].is_array())
+        );
+        assert!(
+            !q["answer"].as_str().unwrap().contains(" output\n"),
+            "fence attributes leak"
+        );
+    }
+
+    custom_corpus(tmp.path());
+    let out = dailydrill(tmp.path(), &["corpus", "export", "--dir", "."], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["id"], "demo-one");
+    assert_eq!(json[0]["source"], "./demo/one.md");
+}
+
+#[test]
+fn help_says_what_each_command_does_and_which_variables_it_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = text(&dailydrill(tmp.path(), &["run", "--help"], &[("DISCORD_TOKEN", TOKEN)]).stdout);
+    for var in ["DISCORD_TOKEN", "DATABASE_URL", "QUESTIONS_DIR", "RUST_LOG"] {
+        assert!(run.contains(var), "run --help lacks {var}:\n{run}");
+    }
+    assert!(!run.contains("GAbCdE"), "help shows the token");
+    for args in [
+        ["corpus", "check", "--help"],
+        ["corpus", "export", "--help"],
+    ] {
+        let help = text(&dailydrill(tmp.path(), &args, &[]).stdout);
+        assert!(help.contains("QUESTIONS_DIR"), "{args:?}:\n{help}");
+    }
+    let top = text(&dailydrill(tmp.path(), &["--help"], &[]).stdout);
+    assert!(top.contains("run") && top.contains("corpus") && top.contains("DISCORD_TOKEN"));
+}

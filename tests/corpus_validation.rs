@@ -1,0 +1,297 @@
+//! Each mistake a question author makes gets a specific message naming the file and line.
+
+use std::borrow::Cow;
+
+use dailydrill::corpus::{Corpus, Difficulty, Problem, SourceFile};
+
+const TRACKS: &str = "[[track]]\nid = \"python\"\nname = \"Python\"\n\n[[track]]\nid = \"django\"\nname = \"Django\"\n";
+
+const KEY_POINTS: &str = "\
+[[key_points]]
+label = \"One\"
+phrasings = [\"one\"]
+
+[[key_points]]
+label = \"Two\"
+phrasings = [\"two\", \"second\"]
+
+[[key_points]]
+label = \"Three\"
+phrasings = [\"three\"]
+";
+
+fn file(rel: &str, text: &str) -> SourceFile {
+    SourceFile {
+        rel: rel.to_owned(),
+        display: format!("q/{rel}"),
+        bytes: Cow::Owned(text.as_bytes().to_vec()),
+    }
+}
+
+/// A valid question file with the given id, whose front matter fields can be replaced.
+fn question(id: &str) -> String {
+    format!(
+        "+++\nid = \"{id}\"\ntrack = \"python\"\ndifficulty = \"easy\"\ntags = [\"basics\"]\nquestion = \"Why?\"\n\n{KEY_POINTS}+++\n\nBecause.\n\n```python\nprint(1)\n```\n"
+    )
+}
+
+fn load(questions: &[(&str, &str)]) -> Result<Corpus, Vec<Problem>> {
+    let mut files = vec![file("tracks.toml", TRACKS)];
+    files.extend(questions.iter().map(|(rel, text)| file(rel, text)));
+    Corpus::from_files(&files).map_err(|p| p.0)
+}
+
+/// Loads one file that must fail; returns its problems as `path:line: message` strings.
+fn problems_of(text: &str) -> Vec<String> {
+    match load(&[("python/a.md", text)]) {
+        Ok(_) => panic!("expected problems in:\n{text}"),
+        Err(problems) => problems.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn assert_one(problems: &[String], expected_prefix: &str, words: &str) {
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with(expected_prefix) && p.contains(words)),
+        "no problem {expected_prefix}…{words}… in {problems:#?}"
+    );
+}
+
+#[test]
+fn a_valid_file_loads_into_a_typed_question() {
+    let corpus = load(&[("python/a.md", &question("python-a"))]).unwrap();
+    let q = &corpus.questions()[0];
+    assert_eq!(q.id.as_str(), "python-a");
+    assert_eq!(q.track.as_str(), "python");
+    assert_eq!(q.difficulty, Difficulty::Easy);
+    assert_eq!(q.tags, ["basics"]);
+    assert_eq!(q.question, "Why?");
+    assert_eq!(q.key_points.len(), 3);
+    assert_eq!(q.key_points[1].phrasings, ["two", "second"]);
+    assert!(q.answer.starts_with("Because."));
+    assert_eq!(q.examples.len(), 1);
+    assert_eq!(q.examples[0].line, 23);
+    assert_eq!(q.source, "q/python/a.md");
+}
+
+#[test]
+fn malformed_front_matter_names_the_line() {
+    let text = question("python-a").replace("difficulty = \"easy\"", "difficulty = easy");
+    assert_one(&problems_of(&text), "q/python/a.md:4:", "front matter");
+}
+
+#[test]
+fn a_file_without_front_matter_or_its_closing_line_is_refused() {
+    assert_one(
+        &problems_of("Just an answer.\n"),
+        "q/python/a.md:1:",
+        "must start with a line \"+++\"",
+    );
+    assert_one(
+        &problems_of("+++\nid = \"x\"\n\nBody\n"),
+        "q/python/a.md:1:",
+        "never closed",
+    );
+}
+
+#[test]
+fn every_missing_field_is_reported_at_once() {
+    let text = "+++\ntags = []\n+++\n\nAnswer.\n";
+    let problems = problems_of(text);
+    for field in [
+        "`id`",
+        "`track`",
+        "`difficulty`",
+        "`question`",
+        "[[key_points]]",
+    ] {
+        assert_one(&problems, "q/python/a.md:1:", field);
+    }
+}
+
+#[test]
+fn an_empty_field_names_its_line() {
+    let text = question("python-a").replace("question = \"Why?\"", "question = \"  \"");
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:6:",
+        "`question` is empty",
+    );
+}
+
+#[test]
+fn an_unknown_field_is_refused_so_typos_surface() {
+    let text = question("python-a").replace("tags =", "tag =");
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:5:",
+        "unknown field `tag`",
+    );
+}
+
+#[test]
+fn a_duplicate_id_names_both_files() {
+    let problems = load(&[
+        ("python/a.md", &question("python-a")),
+        ("python/b.md", &question("python-a")),
+    ])
+    .unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        problems[0].to_string(),
+        "q/python/b.md:2: duplicate id \"python-a\": already used by q/python/a.md:2"
+    );
+}
+
+#[test]
+fn an_unknown_track_lists_the_declared_ones() {
+    let text = question("python-a").replace("track = \"python\"", "track = \"rust\"");
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:3:",
+        "unknown track \"rust\"; tracks.toml declares: python, django",
+    );
+}
+
+#[test]
+fn a_question_in_another_tracks_folder_is_refused() {
+    let problems = load(&[("django/a.md", &question("python-a"))]).unwrap_err();
+    assert!(problems[0].to_string().starts_with("q/django/a.md:3:"));
+    assert!(problems[0].message.contains("folder \"django\""));
+}
+
+#[test]
+fn an_unknown_difficulty_names_the_choices() {
+    let text = question("python-a").replace("\"easy\"", "\"expert\"");
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:4:",
+        "use easy, medium or hard",
+    );
+}
+
+#[test]
+fn a_bad_id_says_why() {
+    let text = question("Python A");
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:2:",
+        "lowercase letters, digits and hyphens",
+    );
+}
+
+#[test]
+fn an_answer_with_no_text_is_refused() {
+    let text = question("python-a");
+    let front = &text[..text.rfind("+++").unwrap() + 4];
+    assert_one(
+        &problems_of(front),
+        "q/python/a.md:",
+        "the model answer is empty",
+    );
+    let code_only = format!("{front}\n```python\nx = 1\n```\n");
+    assert_one(
+        &problems_of(&code_only),
+        "q/python/a.md:",
+        "no text outside code blocks",
+    );
+}
+
+#[test]
+fn an_unclosed_code_fence_names_its_opening_line() {
+    let text = question("python-a").replace("print(1)\n```\n", "print(1)\n");
+    assert_one(&problems_of(&text), "q/python/a.md:23:", "never closed");
+}
+
+#[test]
+fn a_code_fence_without_a_language_is_refused() {
+    let text = question("python-a").replace("```python", "```");
+    assert_one(&problems_of(&text), "q/python/a.md:23:", "no language");
+}
+
+#[test]
+fn too_few_or_too_many_key_points_are_refused() {
+    let two = question("python-a").replace(
+        "[[key_points]]\nlabel = \"Three\"\nphrasings = [\"three\"]\n",
+        "",
+    );
+    assert_one(
+        &problems_of(&two),
+        "q/python/a.md:8:",
+        "2 key point(s); a question needs 3 to 6",
+    );
+    let extra = "[[key_points]]\nlabel = \"More\"\nphrasings = [\"more\"]\n".repeat(4);
+    let seven = question("python-a").replace(KEY_POINTS, &format!("{KEY_POINTS}{extra}"));
+    assert_one(&problems_of(&seven), "q/python/a.md:", "7 key point(s)");
+}
+
+#[test]
+fn a_key_point_needs_a_label_and_phrasings() {
+    let text = question("python-a")
+        .replace("label = \"Two\"\n", "")
+        .replace("phrasings = [\"three\"]", "phrasings = []");
+    let problems = problems_of(&text);
+    assert_one(&problems, "q/python/a.md:12:", "key point 2 has no `label`");
+    assert_one(&problems, "q/python/a.md:", "key point 3 has no phrasings");
+}
+
+#[test]
+fn invalid_utf8_names_the_line() {
+    let mut bytes = question("python-a").into_bytes();
+    bytes.extend_from_slice(b"\nbad \xff byte\n");
+    let files = vec![
+        file("tracks.toml", TRACKS),
+        SourceFile {
+            rel: "python/a.md".into(),
+            display: "q/python/a.md".into(),
+            bytes: Cow::Owned(bytes),
+        },
+    ];
+    let problems = Corpus::from_files(&files).unwrap_err();
+    assert!(
+        problems.0[0]
+            .to_string()
+            .starts_with("q/python/a.md:27: not valid UTF-8")
+    );
+}
+
+#[test]
+fn problems_in_several_files_are_all_reported_in_order() {
+    let problems = load(&[
+        (
+            "python/b.md",
+            &question("python-b").replace("\"easy\"", "\"x\""),
+        ),
+        (
+            "python/a.md",
+            &question("python-a").replace("```python", "```"),
+        ),
+    ])
+    .unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["q/python/a.md", "q/python/b.md"]);
+}
+
+#[test]
+fn a_corpus_needs_tracks_and_questions() {
+    let problems = Corpus::from_files(&[file("python/a.md", &question("python-a"))]).unwrap_err();
+    assert_eq!(
+        problems.len(),
+        1,
+        "no noise about tracks of questions: {problems:?}"
+    );
+    assert!(
+        problems.0[0]
+            .to_string()
+            .starts_with("q/tracks.toml:1: missing")
+    );
+    let problems = Corpus::from_files(&[file("tracks.toml", TRACKS)]).unwrap_err();
+    assert!(problems.0[0].message.contains("no questions"));
+    let problems =
+        Corpus::from_files(&[file("tracks.toml", "[[track]]\nid = \"py\"\n")]).unwrap_err();
+    assert!(
+        problems.0[0].to_string().starts_with("q/tracks.toml:"),
+        "{problems:?}"
+    );
+}
