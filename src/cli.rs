@@ -7,10 +7,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken};
 use crate::corpus::{Corpus, CorpusSource, LoadError};
+use crate::domain::schedule::{self, PostTime, Zone};
+use crate::store::Store;
 use crate::telemetry;
 
 const ENVIRONMENT: &str = "\
@@ -39,6 +42,33 @@ pub enum Command {
     /// Check or export the question corpus.
     #[command(subcommand)]
     Corpus(CorpusCommand),
+    /// Check schedule times before configuring them.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Print the next post instants of a schedule as RFC 3339 UTC timestamps, one per line, to
+    /// check it across daylight-saving changes.
+    ///
+    /// A local time that does not exist on a day (clocks jump forward) posts as much later as the
+    /// jump; a local time that happens twice (clocks go back) posts at the first. Reads no
+    /// environment variables.
+    Preview {
+        /// Local post time, 24-hour HH:MM.
+        #[arg(long, value_name = "HH:MM")]
+        time: PostTime,
+        /// IANA time zone, e.g. Europe/Berlin.
+        #[arg(long, value_name = "ZONE")]
+        tz: Zone,
+        /// First local date [default: the next post from now].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<NaiveDate>,
+        /// How many posts to print (1 to 3660).
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=3660))]
+        days: u32,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +123,12 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
+        Command::Schedule(ScheduleCommand::Preview {
+            time,
+            tz,
+            from,
+            days,
+        }) => schedule_preview(time, &tz, from, days),
     }
 }
 
@@ -166,6 +202,20 @@ fn corpus_export(dir: CorpusDir, format: ExportFormat) -> ExitCode {
     }
 }
 
+fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: u32) -> ExitCode {
+    let from = from.unwrap_or_else(|| schedule::next_fire_after(chrono::Utc::now(), time, zone).0);
+    let lines: String = schedule::preview(from, days, time, zone)
+        .iter()
+        .map(|instant| {
+            format!(
+                "{}\n",
+                instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )
+        })
+        .collect();
+    emit(&lines)
+}
+
 fn run(args: RunArgs) -> ExitCode {
     let checked = DiscordToken::from_env().and_then(|token| {
         let database = DatabaseUrl::parse(&args.database_url)?;
@@ -183,6 +233,21 @@ fn run(args: RunArgs) -> ExitCode {
         Ok(corpus) => corpus,
         Err(code) => return code,
     };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = runtime.block_on(async {
+        let store = Store::open(&database).await?;
+        store.close().await;
+        Ok::<_, crate::store::StoreError>(())
+    }) {
+        eprintln!("error: {e} ({database})");
+        return ExitCode::from(2);
+    }
     tracing::info!(
         questions = corpus.questions().len(),
         corpus = %source,
@@ -190,8 +255,8 @@ fn run(args: RunArgs) -> ExitCode {
         "configuration and corpus are valid"
     );
     emit(&format!(
-        "Configuration is valid: a bot token is set, state goes to {database}, and {} questions \
-         were loaded from {source}.\nThis version stops here: connecting to Discord arrives with \
+        "Configuration is valid: a bot token is set, the database {database} is ready, and {} \
+         questions were loaded from {source}.\nThis version stops here: connecting to Discord arrives with \
          the scheduler and the Discord front end.\n",
         corpus.questions().len()
     ))

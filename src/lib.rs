@@ -6,11 +6,20 @@
 //!
 //! # Layout
 //! - [`corpus`]: question files → typed, validated [`corpus::Question`]s; the bundled corpus.
+//! - [`domain`]: the rules (schedule times, deck rotation, scoring, streaks, leaderboard periods),
+//!   pure functions with time and randomness passed in.
+//! - [`store`]: SQLite through sqlx; migrations in `migrations/`.
+//! - [`service`]: the use cases (post, answer, reveal, leaderboard, ...), one transaction each.
+//! - [`clock`]: the time source the service reads, manual in tests.
 //! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
 //! - [`telemetry`]: tracing set-up.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod corpus;
+pub mod domain;
+pub mod service;
+pub mod store;
 pub mod telemetry;

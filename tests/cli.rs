@@ -240,3 +240,76 @@ fn help_says_what_each_command_does_and_which_variables_it_reads() {
     let top = text(&dailydrill(tmp.path(), &["--help"], &[]).stdout);
     assert!(top.contains("run") && top.contains("corpus") && top.contains("DISCORD_TOKEN"));
 }
+
+#[test]
+fn schedule_preview_prints_utc_instants_across_dst_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let preview = |time: &str, from: &str| {
+        let args = [
+            "schedule",
+            "preview",
+            "--time",
+            time,
+            "--tz",
+            "America/New_York",
+            "--from",
+            from,
+            "--days",
+            "3",
+        ];
+        let out = dailydrill(tmp.path(), &args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    // 8 March 2026: 02:00 EST jumps to 03:00 EDT, so 02:30 does not exist; it posts at 03:30 EDT.
+    assert_eq!(
+        preview("02:30", "2026-03-07"),
+        "2026-03-07T07:30:00Z\n2026-03-08T07:30:00Z\n2026-03-09T06:30:00Z\n"
+    );
+    // 1 November 2026: 02:00 EDT falls back to 01:00 EST, so 01:30 happens twice; it posts once.
+    assert_eq!(
+        preview("01:30", "2026-10-31"),
+        "2026-10-31T05:30:00Z\n2026-11-01T05:30:00Z\n2026-11-02T06:30:00Z\n"
+    );
+}
+
+#[test]
+fn schedule_preview_refuses_bad_zones_and_times_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(
+        tmp.path(),
+        &[
+            "schedule",
+            "preview",
+            "--time",
+            "09:00",
+            "--tz",
+            "Mars/Olympus",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown time zone"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = dailydrill(
+        tmp.path(),
+        &["schedule", "preview", "--time", "9am", "--tz", "UTC"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("HH:MM"), "{}", text(&out.stderr));
+    let out = dailydrill(
+        tmp.path(),
+        &["schedule", "preview", "--time", "09:00", "--tz", "UTC"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        14,
+        "two weeks by default"
+    );
+}

@@ -1,0 +1,43 @@
+//! What a use case can refuse, in two kinds: refusals a member or admin caused, shown to them as a
+//! short message that says what to do, and internal failures, logged and answered with "try again".
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::ids::ScheduleId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("That question is not part of this server.")]
+    PostNotFound,
+    #[error("Answers for this question closed at the reveal (<t:{}:f>).", .closed_at.timestamp())]
+    AnswersClosed { closed_at: DateTime<Utc> },
+    #[error("Your answer is empty. Write your answer, then submit again.")]
+    EmptyAnswer,
+    #[error(
+        "Your answer is {length} characters long; the limit is {limit}. Shorten it and submit again."
+    )]
+    AnswerTooLong { length: usize, limit: usize },
+    #[error("The model answer has not been revealed yet; feedback comes at <t:{}:f>.", .reveal_at.timestamp())]
+    NotRevealedYet { reveal_at: DateTime<Utc> },
+    #[error("There is no schedule #{0} in this server; /schedule list shows them.")]
+    ScheduleNotFound(ScheduleId),
+    #[error("This server already has {limit} schedules, the most allowed; remove one first.")]
+    TooManySchedules { limit: usize },
+    #[error("Unknown track `{track}`; choose from: {known}.")]
+    UnknownTrack { track: String, known: String },
+    #[error("Schedule #{0} has no questions to post: its tracks are empty in the current corpus.")]
+    EmptyDeck(ScheduleId),
+    #[error("a database error: {0}")]
+    Store(#[from] sqlx::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    /// Internal failures are logged with their detail; members see only "something went wrong".
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Error::Store(_) | Error::Corrupt(_))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

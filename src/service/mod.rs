@@ -1,0 +1,82 @@
+//! The use cases: each is one function and one transaction over the store, applying the domain
+//! rules and returning plain data for a front end (Discord, tests, the demo) to render.
+
+mod answers;
+mod error;
+mod leaderboard;
+mod posting;
+mod reveal;
+mod schedules;
+mod views;
+
+pub use error::{Error, Result};
+pub use views::*;
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::clock::Clock;
+use crate::corpus::{Corpus, Question};
+use crate::domain::ids::GuildId;
+use crate::store::{self, Store};
+
+/// The longest answer accepted: Discord's modal text input holds 4,000 characters.
+pub const MAX_ANSWER_CHARS: usize = 4000;
+/// Schedules per server; each is a daily post, and more would flood a server.
+pub const MAX_SCHEDULES_PER_GUILD: usize = 25;
+
+/// Everything the use cases need; cheap to clone and shared by every task.
+#[derive(Clone)]
+pub struct Service {
+    store: Store,
+    corpus: Arc<Corpus>,
+    clock: Arc<dyn Clock>,
+    rng: Arc<Mutex<ChaCha8Rng>>,
+}
+
+impl Service {
+    /// `seed` drives every random choice (deck seeds, quiz picks), so a test run is reproducible.
+    pub fn new(store: Store, corpus: Arc<Corpus>, clock: Arc<dyn Clock>, seed: u64) -> Service {
+        Service {
+            store,
+            corpus,
+            clock,
+            rng: Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed))),
+        }
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn with_rng<T>(&self, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
+        f(&mut self.rng.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn question(&self, id: &str) -> Option<&Question> {
+        let id = id.parse().ok()?;
+        self.corpus.question(&id)
+    }
+
+    /// The guild's time zone (where its leaderboard weeks begin); UTC until it has a schedule.
+    async fn guild_zone(&self, conn: &mut sqlx::SqliteConnection, guild: GuildId) -> Result<Tz> {
+        match store::schedules::guild_time_zone(conn, guild).await? {
+            Some(name) => name
+                .parse::<Tz>()
+                .map_err(|_| Error::Corrupt(format!("guild {guild} has time zone {name:?}"))),
+            None => Ok(Tz::UTC),
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Posting each schedule's question when it is due, exactly once per local date, and recording the
+//! Discord message it became.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use crate::corpus::QuestionId;
+use crate::domain::deck::{self, DeckState};
+use crate::domain::ids::{PostId, ScheduleId};
+use crate::domain::schedule;
+use crate::store::posts::{self, NewPost, PostRow};
+use crate::store::schedules::{self, ScheduleRow};
+
+use super::schedules::parse;
+use super::{Error, PostDue, PostView, Result, Service};
+
+/// The message nonce of a scheduled post: derived from what makes it unique, so every resend
+/// carries the same one. Hex keeps it within Discord's 25 characters: at most 16 + 1 + 5.
+fn nonce(schedule: ScheduleId, date: NaiveDate) -> String {
+    format!("{:x}-{:x}", schedule.0, date.num_days_from_ce())
+}
+
+impl Service {
+    /// Posts every schedule whose time has come. Safe to run at any moment, repeatedly or
+    /// concurrently: each schedule is claimed inside one write transaction and a post is unique
+    /// per schedule and local date. After downtime, a schedule posts its latest due date once;
+    /// earlier dates whose reveal has passed are recorded as missed, never silently dropped.
+    #[tracing::instrument(skip_all)]
+    pub async fn post_due(&self) -> Result<PostDue> {
+        let now = self.now();
+        let due = {
+            let mut conn = self.store.read().await?;
+            schedules::due(&mut conn, now).await?
+        };
+        let mut out = PostDue::default();
+        for id in due {
+            match self.post_schedule(id, now, &mut out).await {
+                Ok(()) => {}
+                // One broken schedule must not stop the others from posting.
+                Err(e @ (Error::Corrupt(_) | Error::EmptyDeck(_))) => {
+                    tracing::error!(schedule = %id, "cannot post: {e}");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn post_schedule(
+        &self,
+        id: ScheduleId,
+        now: DateTime<Utc>,
+        out: &mut PostDue,
+    ) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let Some(row) = schedules::get_any(&mut tx, id).await? else {
+            return Ok(());
+        };
+        if row.paused || row.next_fire_at > now {
+            return Ok(()); // claimed by a concurrent run, or paused meanwhile
+        }
+        let parsed = parse(&row)?;
+        let (date, fire) = schedule::latest_fire_at_or_before(now, parsed.time, &parsed.zone);
+        let mut day = row.next_local_date;
+        while day < date {
+            schedules::record_missed_day(&mut tx, id, day, now).await?;
+            out.missed.push((id, day));
+            day = day.succ_opt().unwrap_or(date);
+        }
+        let reveal_at = schedule::reveal_at(fire, parsed.reveal, &parsed.zone);
+        let mut cycle = row.deck_cycle;
+        if reveal_at <= now {
+            schedules::record_missed_day(&mut tx, id, date, now).await?;
+            out.missed.push((id, date));
+        } else {
+            let pick = self.pick_question(&mut tx, &row).await?;
+            cycle = pick.cycle;
+            let inserted = posts::insert(
+                &mut tx,
+                &NewPost {
+                    schedule: id,
+                    guild: row.guild,
+                    channel: row.channel,
+                    manual: false,
+                    local_date: date,
+                    question_id: pick.question.as_str(),
+                    deck_cycle: pick.cycle,
+                    fire_at: fire,
+                    reveal_at,
+                    nonce: &nonce(id, date),
+                    now,
+                },
+            )
+            .await?;
+            if let Some(post) = inserted {
+                let post = posts::get(&mut tx, post)
+                    .await?
+                    .ok_or(Error::PostNotFound)?;
+                out.posted.push(self.post_view(post, &row)?);
+            }
+        }
+        let (next_date, next_fire) = schedule::next_fire_after(now, parsed.time, &parsed.zone);
+        schedules::advance(&mut tx, id, next_fire, next_date, cycle).await?;
+        tx.commit().await?;
+        for missed in out.missed.iter().filter(|(s, _)| *s == id) {
+            tracing::warn!(schedule = %id, date = %missed.1, "a day could not be posted: the bot was down past its reveal");
+        }
+        Ok(())
+    }
+
+    /// The schedule's next question from its deck.
+    async fn pick_question(
+        &self,
+        conn: &mut SqliteConnection,
+        row: &ScheduleRow,
+    ) -> Result<deck::Pick> {
+        let eligible: Vec<QuestionId> = self
+            .corpus
+            .questions()
+            .iter()
+            .filter(|q| row.tracks.iter().any(|t| t == q.track.as_str()))
+            .map(|q| q.id.clone())
+            .collect();
+        let used: HashSet<QuestionId> = posts::questions_in_cycle(conn, row.id, row.deck_cycle)
+            .await?
+            .into_iter()
+            .filter_map(|q| q.parse().ok())
+            .collect();
+        let last: Option<QuestionId> = posts::latest(conn, row.id)
+            .await?
+            .and_then(|p| p.question_id.parse().ok());
+        let state = DeckState {
+            seed: row.deck_seed,
+            cycle: row.deck_cycle,
+        };
+        deck::next(&eligible, &used, last.as_ref(), state).ok_or(Error::EmptyDeck(row.id))
+    }
+
+    fn post_view(&self, post: PostRow, schedule: &ScheduleRow) -> Result<PostView> {
+        let question = self
+            .question(&post.question_id)
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "post {} asks {:?}, not in the corpus",
+                    post.id, post.question_id
+                ))
+            })?
+            .clone();
+        let track_name = self
+            .corpus
+            .track(&question.track)
+            .map_or_else(|| question.track.to_string(), |t| t.name.clone());
+        Ok(PostView {
+            id: post.id,
+            schedule: post.schedule,
+            guild: post.guild,
+            channel: post.channel,
+            local_date: post.local_date,
+            question,
+            track_name,
+            reveal_at: post.reveal_at,
+            mention_role: schedule.mention_role,
+            nonce: post.nonce,
+            message_id: post.message_id,
+        })
+    }
+
+    /// Records the Discord message a post became, once Discord accepted it.
+    pub async fn record_message(&self, post: PostId, message_id: u64) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        posts::set_message(&mut tx, post, message_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Posts committed but never confirmed sent (a crash between commit and Discord's reply):
+    /// the front end sends them again with their nonce at start.
+    pub async fn unsent_posts(&self) -> Result<Vec<PostView>> {
+        let mut conn = self.store.read().await?;
+        let mut views = Vec::new();
+        for id in posts::unsent(&mut conn).await? {
+            let Some(post) = posts::get(&mut conn, id).await? else {
+                continue;
+            };
+            let Some(schedule) = schedules::get_any(&mut conn, post.schedule).await? else {
+                continue;
+            };
+            views.push(self.post_view(post, &schedule)?);
+        }
+        Ok(views)
+    }
+}

@@ -1,0 +1,122 @@
+//! Revealing a post's model answer: in the same transaction every answer is scored, points are
+//! added to the standings and each member's streak advances, so a crash never leaves a reveal
+//! half-applied.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::ids::{PostId, UserId};
+use crate::domain::period::{Period, period_key};
+use crate::domain::scoring::{self, KeyPointMatcher};
+use crate::domain::streak::Outcome;
+use crate::store::{answers, posts, standings, streaks};
+
+use super::{Result, RevealView, Service};
+
+impl Service {
+    /// Reveals every post whose reveal time has come, oldest first, so streaks advance in the
+    /// order questions were asked.
+    #[tracing::instrument(skip_all)]
+    pub async fn reveal_due(&self) -> Result<Vec<RevealView>> {
+        let now = self.now();
+        let due = {
+            let mut conn = self.store.read().await?;
+            posts::reveal_due(&mut conn, now).await?
+        };
+        let mut revealed = Vec::new();
+        for post in due {
+            if let Some(view) = self.reveal_post(post, now, false).await? {
+                revealed.push(view);
+            }
+        }
+        Ok(revealed)
+    }
+
+    /// Reveals one post; `None` when it was already revealed (by a concurrent run or an admin).
+    /// A skipped post is revealed without scoring: it neither extends nor breaks streaks.
+    pub(crate) async fn reveal_post(
+        &self,
+        post: PostId,
+        now: DateTime<Utc>,
+        skipped: bool,
+    ) -> Result<Option<RevealView>> {
+        let mut tx = self.store.write().await?;
+        let Some(row) = posts::get(&mut tx, post).await? else {
+            return Ok(None);
+        };
+        if !posts::mark_revealed(&mut tx, post, now, skipped).await? {
+            return Ok(None);
+        }
+        let question = self.question(&row.question_id).cloned();
+        let submitted = answers::for_post(&mut tx, post).await?;
+        let mut events = Vec::new();
+        if !skipped {
+            let zone = self.guild_zone(&mut tx, row.guild).await?;
+            // Points count towards the periods the question was asked in.
+            let award_periods: Vec<String> = Period::ALL
+                .iter()
+                .map(|p| period_key(*p, row.fire_at, zone))
+                .collect();
+            let current_periods: Vec<String> = Period::ALL
+                .iter()
+                .map(|p| period_key(*p, now, zone))
+                .collect();
+            let matcher = KeyPointMatcher::new(
+                question
+                    .as_ref()
+                    .map(|q| q.key_points.as_slice())
+                    .unwrap_or_default(),
+            );
+
+            let mut answered = HashSet::new();
+            for answer in &submitted {
+                let coverage = matcher.coverage(&answer.body);
+                let points = scoring::points(&coverage);
+                answers::record_score(
+                    &mut tx,
+                    post,
+                    answer.user,
+                    &coverage.covered,
+                    scoring::percent(&coverage),
+                    points,
+                )
+                .await?;
+                let (streak, event) = streaks::get(&mut tx, row.schedule, answer.user)
+                    .await?
+                    .apply(Outcome::Answered);
+                streaks::put(&mut tx, row.schedule, answer.user, streak).await?;
+                let best = streaks::best_current(&mut tx, row.guild, answer.user).await?;
+                for period in &award_periods {
+                    standings::add(&mut tx, row.guild, period, answer.user, points, best).await?;
+                }
+                answered.insert(answer.user);
+                events.push((answer.user, event));
+            }
+            let missed: Vec<(UserId, _)> = streaks::live(&mut tx, row.schedule)
+                .await?
+                .into_iter()
+                .filter(|(user, _)| !answered.contains(user))
+                .collect();
+            for (user, streak) in missed {
+                let (streak, event) = streak.apply(Outcome::Missed);
+                streaks::put(&mut tx, row.schedule, user, streak).await?;
+                let best = streaks::best_current(&mut tx, row.guild, user).await?;
+                standings::set_streak(&mut tx, row.guild, &current_periods, user, best).await?;
+                events.push((user, event));
+            }
+        }
+        tx.commit().await?;
+        tracing::info!(post = %post, answers = submitted.len(), skipped, "revealed");
+        Ok(Some(RevealView {
+            post,
+            guild: row.guild,
+            channel: row.channel,
+            message_id: row.message_id,
+            question,
+            answer_count: submitted.len(),
+            skipped,
+            streak_events: events,
+        }))
+    }
+}

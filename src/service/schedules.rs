@@ -1,0 +1,138 @@
+//! Configuring schedules: where, when, from which tracks, and when the answer is revealed.
+
+use crate::corpus::TrackId;
+use crate::domain::deck;
+use crate::domain::ids::GuildId;
+use crate::domain::schedule::{self, PostTime, RevealRule, Zone};
+use crate::store::schedules::{self as rows, NewSchedule, ScheduleRow};
+
+use super::{Error, MAX_SCHEDULES_PER_GUILD, Result, ScheduleSpec, ScheduleView, Service};
+
+/// A stored schedule's text fields, parsed; stored values were validated when written, so a
+/// failure here means the database was edited by hand.
+pub(crate) struct Parsed {
+    pub time: PostTime,
+    pub zone: Zone,
+    pub reveal: RevealRule,
+}
+
+pub(crate) fn parse(row: &ScheduleRow) -> Result<Parsed> {
+    let corrupt = |what: &str, value: &str| {
+        Error::Corrupt(format!("schedule {} has {what} {value:?}", row.id))
+    };
+    Ok(Parsed {
+        time: row
+            .post_time
+            .parse()
+            .map_err(|_| corrupt("time", &row.post_time))?,
+        zone: row
+            .time_zone
+            .parse()
+            .map_err(|_| corrupt("time zone", &row.time_zone))?,
+        reveal: row
+            .reveal_rule
+            .parse()
+            .map_err(|_| corrupt("reveal rule", &row.reveal_rule))?,
+    })
+}
+
+fn view(row: ScheduleRow) -> Result<ScheduleView> {
+    let parsed = parse(&row)?;
+    Ok(ScheduleView {
+        id: row.id,
+        channel: row.channel,
+        time: parsed.time,
+        zone: parsed.zone,
+        tracks: row.tracks.iter().filter_map(|t| t.parse().ok()).collect(),
+        reveal: parsed.reveal,
+        mention_role: row.mention_role,
+        paused: row.paused,
+        next_post_at: row.next_fire_at,
+    })
+}
+
+impl Service {
+    /// Adds a schedule; its first post is the next time its local time comes round.
+    #[tracing::instrument(skip_all, fields(guild = %guild))]
+    pub async fn add_schedule(&self, guild: GuildId, spec: ScheduleSpec) -> Result<ScheduleView> {
+        let tracks = self.check_tracks(&spec.tracks)?;
+        let now = self.now();
+        let (next_local_date, next_fire_at) = schedule::next_fire_after(now, spec.time, &spec.zone);
+        let deck_seed = self.with_rng(deck::new_seed);
+        let track_names: Vec<String> = tracks.iter().map(|t| t.to_string()).collect();
+        let (time, zone, reveal) = (
+            spec.time.to_string(),
+            spec.zone.to_string(),
+            spec.reveal.to_string(),
+        );
+
+        let mut tx = self.store.write().await?;
+        if rows::count_in_guild(&mut tx, guild).await? >= MAX_SCHEDULES_PER_GUILD as i64 {
+            return Err(Error::TooManySchedules {
+                limit: MAX_SCHEDULES_PER_GUILD,
+            });
+        }
+        rows::ensure_guild(&mut tx, guild, &zone).await?;
+        let id = rows::insert(
+            &mut tx,
+            &NewSchedule {
+                guild,
+                channel: spec.channel,
+                post_time: &time,
+                time_zone: &zone,
+                reveal_rule: &reveal,
+                mention_role: spec.mention_role,
+                deck_seed,
+                next_fire_at,
+                next_local_date,
+                tracks: &track_names,
+                now,
+            },
+        )
+        .await?;
+        let row = rows::get(&mut tx, guild, id)
+            .await?
+            .ok_or(Error::ScheduleNotFound(id))?;
+        tx.commit().await?;
+        tracing::info!(schedule = %id, "schedule added");
+        view(row)
+    }
+
+    /// The guild's schedules, with when each posts next.
+    pub async fn list_schedules(&self, guild: GuildId) -> Result<Vec<ScheduleView>> {
+        let mut tx = self.store.read().await?;
+        rows::list(&mut tx, guild)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect()
+    }
+
+    /// Known tracks with at least one question; an empty request means all of them.
+    fn check_tracks(&self, requested: &[TrackId]) -> Result<Vec<TrackId>> {
+        let known: Vec<&TrackId> = self.corpus.tracks().iter().map(|t| &t.id).collect();
+        let names = || {
+            known
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if requested.is_empty() {
+            return Ok(known.into_iter().cloned().collect());
+        }
+        let mut tracks = Vec::new();
+        for track in requested {
+            if !known.contains(&track) {
+                return Err(Error::UnknownTrack {
+                    track: track.to_string(),
+                    known: names(),
+                });
+            }
+            if !tracks.contains(track) {
+                tracks.push(track.clone());
+            }
+        }
+        Ok(tracks)
+    }
+}

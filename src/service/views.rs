@@ -1,0 +1,119 @@
+//! What the use cases return: plain data a front end renders.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::corpus::{Question, TrackId};
+use crate::domain::ids::{ChannelId, GuildId, PostId, RoleId, ScheduleId, UserId};
+use crate::domain::period::Period;
+use crate::domain::schedule::{PostTime, RevealRule, Zone};
+use crate::domain::streak::{Streak, StreakEvent};
+
+/// What an admin asks for when adding a schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduleSpec {
+    pub channel: ChannelId,
+    pub time: PostTime,
+    pub zone: Zone,
+    /// Empty means every track of the corpus.
+    pub tracks: Vec<TrackId>,
+    pub reveal: RevealRule,
+    pub mention_role: Option<RoleId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScheduleView {
+    pub id: ScheduleId,
+    pub channel: ChannelId,
+    pub time: PostTime,
+    pub zone: Zone,
+    pub tracks: Vec<TrackId>,
+    pub reveal: RevealRule,
+    pub mention_role: Option<RoleId>,
+    pub paused: bool,
+    pub next_post_at: DateTime<Utc>,
+}
+
+/// A post to send (or send again) to Discord.
+#[derive(Debug, Clone)]
+pub struct PostView {
+    pub id: PostId,
+    pub schedule: ScheduleId,
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub local_date: NaiveDate,
+    pub question: Question,
+    pub track_name: String,
+    pub reveal_at: DateTime<Utc>,
+    pub mention_role: Option<RoleId>,
+    /// Sent as the message nonce with `enforce_nonce`, so a resend after a crash cannot duplicate.
+    pub nonce: String,
+    pub message_id: Option<u64>,
+}
+
+/// The outcome of one pass of the due-post step.
+#[derive(Debug, Clone, Default)]
+pub struct PostDue {
+    pub posted: Vec<PostView>,
+    /// Days that could not be posted because the bot was down past their reveal time.
+    pub missed: Vec<(ScheduleId, NaiveDate)>,
+}
+
+/// A member's answer was committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerSaved {
+    /// False when an earlier answer was replaced.
+    pub first: bool,
+    pub reveal_at: DateTime<Utc>,
+    /// How many members have answered the post so far.
+    pub answer_count: i64,
+}
+
+/// A post whose model answer was just revealed.
+#[derive(Debug, Clone)]
+pub struct RevealView {
+    pub post: PostId,
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub message_id: Option<u64>,
+    pub question: Option<Question>,
+    pub answer_count: usize,
+    /// Closed by an admin: revealed without scoring.
+    pub skipped: bool,
+    pub streak_events: Vec<(UserId, StreakEvent)>,
+}
+
+/// What a member learns about their answer after the reveal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feedback {
+    pub answered: bool,
+    pub covered: Vec<String>,
+    pub missed: Vec<String>,
+    pub coverage_percent: u32,
+    pub points: u32,
+    pub streak: Streak,
+}
+
+/// One line of a leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranked {
+    pub rank: i64,
+    pub user: UserId,
+    pub points: i64,
+    pub answers: i64,
+    pub streak: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaderboard {
+    pub period: Period,
+    /// When the period began (None for all time).
+    pub since: Option<DateTime<Utc>>,
+    pub rows: Vec<Ranked>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub members: i64,
+    /// The caller's own line, even when it is not on this page.
+    pub caller: Option<Ranked>,
+    pub tie_break: &'static str,
+}

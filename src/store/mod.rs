@@ -1,0 +1,87 @@
+//! Storage: a SQLite database through sqlx, with the migrations in `migrations/` applied at open.
+//!
+//! Queries live in one file per table group and take a `&mut SqliteConnection`, so a use case can
+//! compose several of them inside one transaction. Integers become typed ids only here.
+
+pub mod answers;
+pub mod posts;
+pub mod schedules;
+pub mod standings;
+pub mod streaks;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+
+use crate::config::DatabaseUrl;
+
+/// How long a writer waits for another writer before giving up with "database is locked".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database, shared by every task (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database. WAL lets readers proceed during a
+    /// write; `synchronous = FULL` makes a committed answer survive a power cut, not only a crash,
+    /// because members are told "saved" only after the commit.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::from_str(url.as_str())?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so two use cases that
+    /// read then write wait for each other (busy timeout) instead of failing on the upgrade.
+    pub async fn write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// A read-only snapshot.
+    pub async fn read(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database: {0}")]
+    Open(#[from] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Converts a stored INTEGER to a Discord snowflake; snowflakes fit in 63 bits.
+pub(crate) fn snowflake(raw: i64) -> u64 {
+    raw as u64
+}
+
+/// Converts a Discord snowflake for storage.
+pub(crate) fn int(id: u64) -> i64 {
+    id as i64
+}

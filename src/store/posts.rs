@@ -1,0 +1,213 @@
+//! Posted questions: one row per scheduled post (unique per schedule and local date), its Discord
+//! message, and its reveal.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use super::{int, snowflake};
+use crate::domain::ids::{ChannelId, GuildId, PostId, ScheduleId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRow {
+    pub id: PostId,
+    pub schedule: ScheduleId,
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub manual: bool,
+    pub local_date: NaiveDate,
+    pub question_id: String,
+    pub deck_cycle: u32,
+    pub fire_at: DateTime<Utc>,
+    pub reveal_at: DateTime<Utc>,
+    pub revealed_at: Option<DateTime<Utc>>,
+    pub skipped: bool,
+    pub nonce: String,
+    pub message_id: Option<u64>,
+}
+
+type RawRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    NaiveDate,
+    String,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    bool,
+    String,
+    Option<i64>,
+);
+
+const COLUMNS: &str = "id, schedule_id, guild_id, channel_id, kind, local_date, question_id, \
+    deck_cycle, fire_at, reveal_at, revealed_at, skipped, nonce, message_id";
+
+fn from_raw(r: RawRow) -> PostRow {
+    PostRow {
+        id: PostId(r.0),
+        schedule: ScheduleId(r.1),
+        guild: GuildId(snowflake(r.2)),
+        channel: ChannelId(snowflake(r.3)),
+        manual: r.4 == "manual",
+        local_date: r.5,
+        question_id: r.6,
+        deck_cycle: u32::try_from(r.7).unwrap_or(0),
+        fire_at: r.8,
+        reveal_at: r.9,
+        revealed_at: r.10,
+        skipped: r.11,
+        nonce: r.12,
+        message_id: r.13.map(snowflake),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPost<'a> {
+    pub schedule: ScheduleId,
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub manual: bool,
+    pub local_date: NaiveDate,
+    pub question_id: &'a str,
+    pub deck_cycle: u32,
+    pub fire_at: DateTime<Utc>,
+    pub reveal_at: DateTime<Utc>,
+    pub nonce: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Inserts a post; `None` when a scheduled post for that schedule and date already exists, which
+/// is how a second run of the due step (a retry, a race, a restart) knows to do nothing.
+pub async fn insert(conn: &mut SqliteConnection, p: &NewPost<'_>) -> sqlx::Result<Option<PostId>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO posts (schedule_id, guild_id, channel_id, kind, local_date, question_id, \
+         deck_cycle, fire_at, created_at, reveal_at, nonce) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (schedule_id, local_date) WHERE kind = 'scheduled' DO NOTHING RETURNING id",
+    )
+    .bind(p.schedule.0)
+    .bind(int(p.guild.0))
+    .bind(int(p.channel.0))
+    .bind(if p.manual { "manual" } else { "scheduled" })
+    .bind(p.local_date)
+    .bind(p.question_id)
+    .bind(i64::from(p.deck_cycle))
+    .bind(p.fire_at)
+    .bind(p.now)
+    .bind(p.reveal_at)
+    .bind(p.nonce)
+    .fetch_optional(conn)
+    .await?;
+    Ok(id.map(PostId))
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: PostId) -> sqlx::Result<Option<PostRow>> {
+    let raw: Option<RawRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE id = ?"))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(raw.map(from_raw))
+}
+
+/// Questions a schedule already posted in a deck cycle, so the deck does not repeat them.
+pub async fn questions_in_cycle(
+    conn: &mut SqliteConnection,
+    schedule: ScheduleId,
+    cycle: u32,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT question_id FROM posts WHERE schedule_id = ? AND deck_cycle = ?")
+        .bind(schedule.0)
+        .bind(i64::from(cycle))
+        .fetch_all(conn)
+        .await
+}
+
+/// The schedule's most recent post.
+pub async fn latest(
+    conn: &mut SqliteConnection,
+    schedule: ScheduleId,
+) -> sqlx::Result<Option<PostRow>> {
+    let raw: Option<RawRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM posts WHERE schedule_id = ? ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(schedule.0)
+    .fetch_optional(conn)
+    .await?;
+    Ok(raw.map(from_raw))
+}
+
+/// The schedule's latest post that is still open for answers.
+pub async fn latest_open(
+    conn: &mut SqliteConnection,
+    schedule: ScheduleId,
+) -> sqlx::Result<Option<PostRow>> {
+    let raw: Option<RawRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM posts WHERE schedule_id = ? AND revealed_at IS NULL \
+         ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(schedule.0)
+    .fetch_optional(conn)
+    .await?;
+    Ok(raw.map(from_raw))
+}
+
+/// Posts whose reveal time has come, in reveal order (then post order, so streaks advance in the
+/// order the questions were asked).
+pub async fn reveal_due(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<PostId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE revealed_at IS NULL AND reveal_at <= ? ORDER BY reveal_at, id",
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(PostId).collect())
+}
+
+/// Marks a post revealed; false when it already was, so a reveal is applied exactly once.
+pub async fn mark_revealed(
+    conn: &mut SqliteConnection,
+    id: PostId,
+    now: DateTime<Utc>,
+    skipped: bool,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE posts SET revealed_at = ?, skipped = ? WHERE id = ? AND revealed_at IS NULL",
+    )
+    .bind(now)
+    .bind(skipped)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the Discord message of a post once Discord accepted it.
+pub async fn set_message(
+    conn: &mut SqliteConnection,
+    id: PostId,
+    message_id: u64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE posts SET message_id = ? WHERE id = ?")
+        .bind(int(message_id))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Posts committed but not (known to be) sent: a crash came between the commit and Discord's
+/// answer. They are sent again with the same nonce, which Discord deduplicates.
+pub async fn unsent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE message_id IS NULL AND revealed_at IS NULL ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(PostId).collect())
+}
