@@ -21,6 +21,9 @@ const C: UserId = UserId(13); // misses post 6 before earning a freeze: the stre
 const D: UserId = UserId(14); // never answers
 const E: UserId = UserId(15); // answers even-numbered posts only
 
+/// Forty more members, each answering a post with a probability of their own, from a fixed seed.
+const CROWD: std::ops::RangeInclusive<u64> = 100..=139;
+
 fn answers_post(user: UserId, n: u32) -> bool {
     match user {
         A => true,
@@ -28,8 +31,38 @@ fn answers_post(user: UserId, n: u32) -> bool {
         C => n != 6,
         D => false,
         E => n % 2 == 0,
-        _ => unreachable!(),
+        UserId(id) => {
+            // A small deterministic hash: member `id` answers post `n` with probability id % 10 / 10.
+            let h = (id * 2_654_435_761 + u64::from(n) * 40_503).wrapping_mul(0x9E37_79B9) >> 7;
+            h % 10 < id % 10
+        }
     }
+}
+
+/// The streak rules written out independently of the domain code, as the oracle for the crowd:
+/// +1 per answered post, a freeze every 7 (at most 2), a miss spends a freeze or breaks the streak.
+fn expected_streak(user: UserId, posts: u32) -> Streak {
+    let mut s = Streak::default();
+    for n in 1..=posts {
+        if answers_post(user, n) {
+            s.current += 1;
+            s.longest = s.longest.max(s.current);
+            if s.current % 7 == 0 && s.freezes < 2 {
+                s.freezes += 1;
+            }
+        } else if s.current > 0 {
+            if s.freezes > 0 {
+                s.freezes -= 1;
+            } else {
+                s.current = 0;
+            }
+        }
+    }
+    s
+}
+
+fn members() -> impl Iterator<Item = UserId> {
+    [A, B, C, D, E].into_iter().chain(CROWD.map(UserId))
 }
 
 fn spec(time: &str, reveal: &str) -> ScheduleSpec {
@@ -97,7 +130,7 @@ async fn run_day(t: &common::TestApp, day: u32, seen: &mut HashSet<QuestionId>) 
         .map(|k| k.phrasings[0].as_str())
         .collect::<Vec<_>>()
         .join(". ");
-    for user in [A, B, C, D, E] {
+    for user in members() {
         if answers_post(user, n) {
             let text = if user == A {
                 all_points.clone()
@@ -209,19 +242,52 @@ async fn thirty_days_of_a_study_group() {
     );
     assert_eq!(streaks[&D.0], s(0, 0, 0), "D: never answered");
     assert_eq!(streaks[&E.0], s(1, 1, 0), "E: every miss broke the streak");
+    let mut conn = svc.store().read().await.unwrap();
+    let mut crowd_answers = 0;
+    for user in CROWD.map(UserId) {
+        let stored = dailydrill::store::streaks::get(&mut conn, schedule.id, user)
+            .await
+            .unwrap();
+        assert_eq!(stored, expected_streak(user, 30), "member {user}");
+        crowd_answers += (1..=30).filter(|n| answers_post(user, *n)).count();
+    }
+    drop(conn);
+    assert!(
+        crowd_answers > 300,
+        "the crowd answered a realistic share: {crowd_answers}"
+    );
 
     let board = svc.leaderboard(GUILD, Period::AllTime, 1, D).await.unwrap();
     assert_eq!(board.rows[0].user, A);
     assert_eq!((board.rows[0].points, board.rows[0].answers), (900, 30));
-    assert_eq!(board.members, 4, "D never answered, so has no line");
-    assert!(board.caller.is_none());
-    let answers: BTreeMap<u64, i64> = board.rows.iter().map(|r| (r.user.0, r.answers)).collect();
+    let answering: Vec<UserId> = members()
+        .filter(|u| (1..=30).any(|n| answers_post(*u, n)))
+        .collect();
     assert_eq!(
-        answers,
-        BTreeMap::from([(A.0, 30), (B.0, 29), (C.0, 29), (E.0, 15)])
+        board.members,
+        answering.len() as i64,
+        "D and the silent never answered, so have no line"
     );
-    let standings: Vec<Standing> = board
-        .rows
+    assert!(board.caller.is_none());
+    let mut everyone = Vec::new();
+    for page in 1..=board.pages {
+        everyone.extend(
+            svc.leaderboard(GUILD, Period::AllTime, page, D)
+                .await
+                .unwrap()
+                .rows,
+        );
+    }
+    let answers: BTreeMap<u64, i64> = everyone.iter().map(|r| (r.user.0, r.answers)).collect();
+    for user in answering {
+        let expected = (1..=30).filter(|n| answers_post(user, *n)).count() as i64;
+        assert_eq!(answers[&user.0], expected, "member {user}");
+    }
+    assert_eq!(
+        (answers[&A.0], answers[&B.0], answers[&C.0], answers[&E.0]),
+        (30, 29, 29, 15)
+    );
+    let standings: Vec<Standing> = everyone
         .iter()
         .map(|r| Standing {
             user: r.user,
@@ -236,7 +302,8 @@ async fn thirty_days_of_a_study_group() {
         standings, sorted,
         "the stored order is the documented order"
     );
-    assert!(board.rows.windows(2).all(|w| w[0].rank + 1 == w[1].rank));
+    assert!(everyone.windows(2).all(|w| w[0].rank + 1 == w[1].rank));
+    assert_eq!(everyone.len() as i64, board.members);
 
     let me = svc
         .leaderboard(GUILD, Period::AllTime, 1, E)

@@ -7,7 +7,7 @@ use crate::store::{answers, posts, streaks};
 use super::{AnswerSaved, Error, Feedback, MAX_ANSWER_CHARS, Result, Service};
 
 /// Trims an answer and checks it fits; the limit is counted in characters, as Discord counts it.
-fn check(text: &str) -> Result<&str> {
+pub(super) fn check(text: &str) -> Result<&str> {
     let text = text.trim();
     if text.is_empty() {
         return Err(Error::EmptyAnswer);

@@ -27,6 +27,16 @@ pub enum Error {
     UnknownTrack { track: String, known: String },
     #[error("Schedule #{0} has no questions to post: its tracks are empty in the current corpus.")]
     EmptyDeck(ScheduleId),
+    #[error("Schedule #{0} has no question open right now.")]
+    NothingOpen(ScheduleId),
+    #[error(
+        "That practice question is not yours, or no longer exists; start a new one with /quiz."
+    )]
+    QuizNotFound,
+    #[error("You already answered this practice question; start another with /quiz.")]
+    QuizAlreadyAnswered,
+    #[error("No practice question matches {0}.")]
+    NoQuizQuestions(String),
     #[error("a database error: {0}")]
     Store(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]

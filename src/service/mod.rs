@@ -5,8 +5,10 @@ mod answers;
 mod error;
 mod leaderboard;
 mod posting;
+mod quiz;
 mod reveal;
 mod schedules;
+mod stats;
 mod views;
 
 pub use error::{Error, Result};

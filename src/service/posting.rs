@@ -4,11 +4,12 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rand::Rng;
 use sqlx::SqliteConnection;
 
 use crate::corpus::QuestionId;
 use crate::domain::deck::{self, DeckState};
-use crate::domain::ids::{PostId, ScheduleId};
+use crate::domain::ids::{GuildId, PostId, ScheduleId};
 use crate::domain::schedule;
 use crate::store::posts::{self, NewPost, PostRow};
 use crate::store::schedules::{self, ScheduleRow};
@@ -190,5 +191,54 @@ impl Service {
             views.push(self.post_view(post, &schedule)?);
         }
         Ok(views)
+    }
+}
+
+impl Service {
+    /// An admin posts the schedule's next question now, in addition to its daily posts (for
+    /// example after skipping one). It is a post like any other: it is revealed by the schedule's
+    /// rule and counts for streaks.
+    #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %id))]
+    pub async fn post_now(&self, guild: GuildId, id: ScheduleId) -> Result<PostView> {
+        let now = self.now();
+        let nonce = self.with_rng(|rng| format!("m{:x}", rng.next_u64()));
+        let mut tx = self.store.write().await?;
+        let row = schedules::get(&mut tx, guild, id)
+            .await?
+            .ok_or(Error::ScheduleNotFound(id))?;
+        let parsed = parse(&row)?;
+        let pick = self.pick_question(&mut tx, &row).await?;
+        let post = posts::insert(
+            &mut tx,
+            &NewPost {
+                schedule: id,
+                guild,
+                channel: row.channel,
+                manual: true,
+                local_date: schedule::local_date(now, &parsed.zone),
+                question_id: pick.question.as_str(),
+                deck_cycle: pick.cycle,
+                fire_at: now,
+                reveal_at: schedule::reveal_at(now, parsed.reveal, &parsed.zone),
+                nonce: &nonce,
+                now,
+            },
+        )
+        .await?
+        .ok_or_else(|| Error::Corrupt("a manual post conflicted".into()))?;
+        schedules::advance(
+            &mut tx,
+            id,
+            row.next_fire_at,
+            row.next_local_date,
+            pick.cycle,
+        )
+        .await?;
+        let post = posts::get(&mut tx, post)
+            .await?
+            .ok_or(Error::PostNotFound)?;
+        let view = self.post_view(post, &row)?;
+        tx.commit().await?;
+        Ok(view)
     }
 }

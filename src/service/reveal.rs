@@ -6,13 +6,13 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::ids::{PostId, UserId};
+use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
 use crate::domain::scoring::{self, KeyPointMatcher};
 use crate::domain::streak::Outcome;
-use crate::store::{answers, posts, standings, streaks};
+use crate::store::{answers, posts, schedules, standings, streaks};
 
-use super::{Result, RevealView, Service};
+use super::{Error, Result, RevealView, Service};
 
 impl Service {
     /// Reveals every post whose reveal time has come, oldest first, so streaks advance in the
@@ -118,5 +118,39 @@ impl Service {
             skipped,
             streak_events: events,
         }))
+    }
+}
+
+impl Service {
+    /// An admin reveals the schedule's open question now, scoring it as at its reveal time.
+    #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %schedule))]
+    pub async fn reveal_now(&self, guild: GuildId, schedule: ScheduleId) -> Result<RevealView> {
+        self.close_open_post(guild, schedule, false).await
+    }
+
+    /// An admin skips the schedule's open question: its model answer is revealed but nothing is
+    /// scored, so it neither extends nor breaks anyone's streak; the deck moves on.
+    #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %schedule))]
+    pub async fn skip(&self, guild: GuildId, schedule: ScheduleId) -> Result<RevealView> {
+        self.close_open_post(guild, schedule, true).await
+    }
+
+    async fn close_open_post(
+        &self,
+        guild: GuildId,
+        schedule: ScheduleId,
+        skipped: bool,
+    ) -> Result<RevealView> {
+        let open = {
+            let mut conn = self.store.read().await?;
+            schedules::get(&mut conn, guild, schedule)
+                .await?
+                .ok_or(Error::ScheduleNotFound(schedule))?;
+            posts::latest_open(&mut conn, schedule).await?
+        };
+        let post = open.ok_or(Error::NothingOpen(schedule))?;
+        self.reveal_post(post.id, self.now(), skipped)
+            .await?
+            .ok_or(Error::NothingOpen(schedule))
     }
 }

@@ -2,11 +2,13 @@
 
 use crate::corpus::TrackId;
 use crate::domain::deck;
-use crate::domain::ids::GuildId;
+use crate::domain::ids::{GuildId, ScheduleId};
 use crate::domain::schedule::{self, PostTime, RevealRule, Zone};
-use crate::store::schedules::{self as rows, NewSchedule, ScheduleRow};
+use crate::store::schedules::{self as rows, NewSchedule, ScheduleRow, ScheduleUpdate};
 
-use super::{Error, MAX_SCHEDULES_PER_GUILD, Result, ScheduleSpec, ScheduleView, Service};
+use super::{
+    Error, MAX_SCHEDULES_PER_GUILD, Result, ScheduleEdit, ScheduleSpec, ScheduleView, Service,
+};
 
 /// A stored schedule's text fields, parsed; stored values were validated when written, so a
 /// failure here means the database was edited by hand.
@@ -134,5 +136,117 @@ impl Service {
             }
         }
         Ok(tracks)
+    }
+}
+
+impl Service {
+    /// Changes a schedule. A new time or zone takes effect from the next time it comes round; a
+    /// post already made today is not repeated (posts are unique per local date).
+    #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %id))]
+    pub async fn edit_schedule(
+        &self,
+        guild: GuildId,
+        id: ScheduleId,
+        edit: ScheduleEdit,
+    ) -> Result<ScheduleView> {
+        let tracks = match &edit.tracks {
+            Some(tracks) => Some(self.check_tracks(tracks)?),
+            None => None,
+        };
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let row = rows::get(&mut tx, guild, id)
+            .await?
+            .ok_or(Error::ScheduleNotFound(id))?;
+        let current = parse(&row)?;
+        let time = edit.time.unwrap_or(current.time);
+        let zone = edit.zone.unwrap_or(current.zone);
+        let reveal = edit.reveal.unwrap_or(current.reveal);
+        let (next_local_date, next_fire_at) = if edit.time.is_some() || edit.zone.is_some() {
+            schedule::next_fire_after(now, time, &zone)
+        } else {
+            (row.next_local_date, row.next_fire_at)
+        };
+        let track_names: Vec<String> = match tracks {
+            Some(tracks) => tracks.iter().map(ToString::to_string).collect(),
+            None => row.tracks.clone(),
+        };
+        let (time, zone_name, reveal) = (time.to_string(), zone.to_string(), reveal.to_string());
+        rows::update(
+            &mut tx,
+            id,
+            &ScheduleUpdate {
+                channel: edit.channel.unwrap_or(row.channel),
+                post_time: &time,
+                time_zone: &zone_name,
+                reveal_rule: &reveal,
+                mention_role: edit.mention_role.unwrap_or(row.mention_role),
+                paused: row.paused,
+                next_fire_at,
+                next_local_date,
+                tracks: &track_names,
+            },
+        )
+        .await?;
+        let row = rows::get(&mut tx, guild, id)
+            .await?
+            .ok_or(Error::ScheduleNotFound(id))?;
+        tx.commit().await?;
+        view(row)
+    }
+
+    /// Deletes a schedule with its posts, answers and streaks; points already earned stay on the
+    /// leaderboard.
+    #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %id))]
+    pub async fn remove_schedule(&self, guild: GuildId, id: ScheduleId) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        if !rows::delete(&mut tx, guild, id).await? {
+            return Err(Error::ScheduleNotFound(id));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Pauses or resumes a schedule. Resuming starts from the next post time: days spent paused
+    /// are not "missed", because the admin chose them.
+    #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %id))]
+    pub async fn set_paused(
+        &self,
+        guild: GuildId,
+        id: ScheduleId,
+        paused: bool,
+    ) -> Result<ScheduleView> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let row = rows::get(&mut tx, guild, id)
+            .await?
+            .ok_or(Error::ScheduleNotFound(id))?;
+        let current = parse(&row)?;
+        let (next_local_date, next_fire_at) = if paused {
+            (row.next_local_date, row.next_fire_at)
+        } else {
+            schedule::next_fire_after(now, current.time, &current.zone)
+        };
+        rows::update(
+            &mut tx,
+            id,
+            &ScheduleUpdate {
+                channel: row.channel,
+                post_time: &row.post_time,
+                time_zone: &row.time_zone,
+                reveal_rule: &row.reveal_rule,
+                mention_role: row.mention_role,
+                paused,
+                next_fire_at,
+                next_local_date,
+                tracks: &row.tracks,
+            },
+        )
+        .await?;
+        let row = rows::get(&mut tx, guild, id)
+            .await?
+            .ok_or(Error::ScheduleNotFound(id))?;
+        tx.commit().await?;
+        view(row)
     }
 }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::corpus::{Question, TrackId};
-use crate::domain::ids::{ChannelId, GuildId, PostId, RoleId, ScheduleId, UserId};
+use crate::corpus::{Difficulty, Question, TrackId};
+use crate::domain::ids::{ChannelId, GuildId, PostId, QuizId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
 use crate::domain::schedule::{PostTime, RevealRule, Zone};
 use crate::domain::streak::{Streak, StreakEvent};
@@ -18,6 +18,18 @@ pub struct ScheduleSpec {
     pub tracks: Vec<TrackId>,
     pub reveal: RevealRule,
     pub mention_role: Option<RoleId>,
+}
+
+/// What an admin changes in a schedule; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleEdit {
+    pub channel: Option<ChannelId>,
+    pub time: Option<PostTime>,
+    pub zone: Option<Zone>,
+    pub tracks: Option<Vec<TrackId>>,
+    pub reveal: Option<RevealRule>,
+    /// `Some(None)` removes the mention.
+    pub mention_role: Option<Option<RoleId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,4 +128,41 @@ pub struct Leaderboard {
     /// The caller's own line, even when it is not on this page.
     pub caller: Option<Ranked>,
     pub tie_break: &'static str,
+}
+
+/// A practice question handed to a member.
+#[derive(Debug, Clone)]
+pub struct QuizView {
+    pub id: QuizId,
+    pub question: Question,
+}
+
+/// A practice answer, scored at once, with the model answer.
+#[derive(Debug, Clone)]
+pub struct QuizResult {
+    pub question: Question,
+    pub covered: Vec<String>,
+    pub missed: Vec<String>,
+    pub coverage_percent: u32,
+}
+
+/// What to filter a practice question by.
+#[derive(Debug, Clone, Default)]
+pub struct QuizFilter {
+    pub track: Option<TrackId>,
+    pub difficulty: Option<Difficulty>,
+}
+
+/// A member's record in a guild.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberStats {
+    pub points: i64,
+    pub answers: i64,
+    /// All-time rank, if they have scored.
+    pub rank: Option<i64>,
+    pub average_coverage_percent: Option<u32>,
+    /// Per schedule: the current and longest streaks and freezes held.
+    pub streaks: Vec<(ScheduleId, Streak)>,
+    pub quizzes: i64,
+    pub quiz_average_percent: Option<u32>,
 }

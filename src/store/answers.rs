@@ -136,3 +136,19 @@ pub async fn record_score(
     .await?;
     Ok(())
 }
+
+/// (answers scored, average coverage percent) for a member's daily answers in a guild.
+pub async fn totals(
+    conn: &mut SqliteConnection,
+    guild: crate::domain::ids::GuildId,
+    user: UserId,
+) -> sqlx::Result<(i64, Option<f64>)> {
+    sqlx::query_as(
+        "SELECT COUNT(*), AVG(a.coverage_percent) FROM answers a JOIN posts p ON p.id = a.post_id \
+         WHERE p.guild_id = ? AND a.user_id = ? AND a.points IS NOT NULL",
+    )
+    .bind(int(guild.0))
+    .bind(int(user.0))
+    .fetch_one(conn)
+    .await
+}

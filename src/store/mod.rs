@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod posts;
+pub mod quizzes;
 pub mod schedules;
 pub mod standings;
 pub mod streaks;

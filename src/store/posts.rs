@@ -211,3 +211,14 @@ pub async fn unsent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
     .await?;
     Ok(ids.into_iter().map(PostId).collect())
 }
+
+/// Questions currently open for answers in a guild: a quiz must not reveal their model answers.
+pub async fn open_questions(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT question_id FROM posts WHERE guild_id = ? AND revealed_at IS NULL")
+        .bind(int(guild.0))
+        .fetch_all(conn)
+        .await
+}

@@ -252,3 +252,65 @@ pub async fn missed_days(
     .fetch_all(conn)
     .await
 }
+
+/// The changeable parts of a schedule, as stored text.
+#[derive(Debug, Clone)]
+pub struct ScheduleUpdate<'a> {
+    pub channel: ChannelId,
+    pub post_time: &'a str,
+    pub time_zone: &'a str,
+    pub reveal_rule: &'a str,
+    pub mention_role: Option<RoleId>,
+    pub paused: bool,
+    pub next_fire_at: DateTime<Utc>,
+    pub next_local_date: NaiveDate,
+    pub tracks: &'a [String],
+}
+
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: ScheduleId,
+    u: &ScheduleUpdate<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE schedules SET channel_id = ?, post_time = ?, time_zone = ?, reveal_rule = ?, \
+         mention_role_id = ?, paused = ?, next_fire_at = ?, next_local_date = ? WHERE id = ?",
+    )
+    .bind(int(u.channel.0))
+    .bind(u.post_time)
+    .bind(u.time_zone)
+    .bind(u.reveal_rule)
+    .bind(u.mention_role.map(|r| int(r.0)))
+    .bind(u.paused)
+    .bind(u.next_fire_at)
+    .bind(u.next_local_date)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM schedule_tracks WHERE schedule_id = ?")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for track in u.tracks {
+        sqlx::query("INSERT INTO schedule_tracks (schedule_id, track) VALUES (?, ?)")
+            .bind(id.0)
+            .bind(track)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes a schedule with its posts, answers and streaks; standings already earned stay.
+pub async fn delete(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    id: ScheduleId,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM schedules WHERE id = ? AND guild_id = ?")
+        .bind(id.0)
+        .bind(int(guild.0))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,127 @@
+//! On-demand practice: a question the member has not seen recently, scored as soon as they
+//! answer, with the model answer. Quizzes count towards a member's stats, not streaks or points.
+
+use std::collections::HashSet;
+
+use chrono::Duration;
+use rand::seq::IndexedRandom;
+
+use crate::corpus::Question;
+use crate::domain::ids::{GuildId, QuizId, UserId};
+use crate::domain::scoring::{self, KeyPointMatcher};
+use crate::store::{answers::encode_indices, posts, quizzes};
+
+use super::answers::check;
+use super::{Error, QuizFilter, QuizResult, QuizView, Result, Service};
+
+/// How far back a member's quiz history keeps a question from coming up again.
+pub const QUIZ_MEMORY: Duration = Duration::days(30);
+
+fn describe(filter: &QuizFilter) -> String {
+    match (&filter.track, filter.difficulty) {
+        (Some(t), Some(d)) => format!("track `{t}` at difficulty {d}"),
+        (Some(t), None) => format!("track `{t}`"),
+        (None, Some(d)) => format!("difficulty {d}"),
+        (None, None) => "any track".to_owned(),
+    }
+}
+
+impl Service {
+    /// Picks a practice question: never one open in the guild's daily posts (its model answer
+    /// would give the day away), preferably one the member has not been quizzed on in the last
+    /// 30 days, else the one they saw longest ago.
+    #[tracing::instrument(skip_all, fields(guild = %guild, user = %user))]
+    pub async fn start_quiz(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        filter: QuizFilter,
+    ) -> Result<QuizView> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let open: HashSet<String> = posts::open_questions(&mut tx, guild)
+            .await?
+            .into_iter()
+            .collect();
+        let candidates: Vec<&Question> = self
+            .corpus
+            .questions()
+            .iter()
+            .filter(|q| filter.track.as_ref().is_none_or(|t| &q.track == t))
+            .filter(|q| filter.difficulty.is_none_or(|d| q.difficulty == d))
+            .filter(|q| !open.contains(q.id.as_str()))
+            .collect();
+        if candidates.is_empty() {
+            return Err(Error::NoQuizQuestions(describe(&filter)));
+        }
+        let recent = quizzes::seen_since(&mut tx, guild, user, now - QUIZ_MEMORY).await?;
+        let fresh: Vec<&Question> = candidates
+            .iter()
+            .copied()
+            .filter(|q| !recent.iter().any(|r| r == q.id.as_str()))
+            .collect();
+        let question = if fresh.is_empty() {
+            // Everything was seen recently: the one seen longest ago (last in most-recent-first).
+            let oldest = recent
+                .iter()
+                .rev()
+                .find_map(|r| candidates.iter().find(|q| q.id.as_str() == r));
+            *oldest.unwrap_or(&candidates[0])
+        } else {
+            self.with_rng(|rng| fresh.choose(rng).copied())
+                .unwrap_or(fresh[0])
+        };
+        let id = quizzes::insert(&mut tx, guild, user, question.id.as_str(), now).await?;
+        tx.commit().await?;
+        Ok(QuizView {
+            id,
+            question: question.clone(),
+        })
+    }
+
+    /// Scores a practice answer at once and returns the model answer. A quiz is answered once.
+    #[tracing::instrument(skip_all, fields(guild = %guild, user = %user, quiz = %quiz))]
+    pub async fn answer_quiz(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        quiz: QuizId,
+        text: &str,
+    ) -> Result<QuizResult> {
+        let text = check(text)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let row = quizzes::get(&mut tx, guild, user, quiz)
+            .await?
+            .ok_or(Error::QuizNotFound)?;
+        if row.answered_at.is_some() {
+            return Err(Error::QuizAlreadyAnswered);
+        }
+        let question = self
+            .question(&row.question_id)
+            .cloned()
+            .ok_or(Error::QuizNotFound)?;
+        let coverage = KeyPointMatcher::new(&question.key_points).coverage(text);
+        let percent = scoring::percent(&coverage);
+        if !quizzes::answer(
+            &mut tx,
+            quiz,
+            text,
+            &encode_indices(&coverage.covered),
+            percent,
+            now,
+        )
+        .await?
+        {
+            return Err(Error::QuizAlreadyAnswered);
+        }
+        tx.commit().await?;
+        let label = |i: &usize| question.key_points.get(*i).map(|k| k.label.clone());
+        Ok(QuizResult {
+            covered: coverage.covered.iter().filter_map(label).collect(),
+            missed: coverage.missed.iter().filter_map(label).collect(),
+            coverage_percent: percent,
+            question,
+        })
+    }
+}

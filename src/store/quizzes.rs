@@ -1,0 +1,117 @@
+//! On-demand practice questions: asked, answered once, scored at once.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+use super::int;
+use crate::domain::ids::{GuildId, QuizId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizRow {
+    pub id: QuizId,
+    pub guild: GuildId,
+    pub user: UserId,
+    pub question_id: String,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    user: UserId,
+    question_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<QuizId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO quizzes (guild_id, user_id, question_id, started_at) VALUES (?, ?, ?, ?) \
+         RETURNING id",
+    )
+    .bind(int(guild.0))
+    .bind(int(user.0))
+    .bind(question_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(QuizId(id))
+}
+
+/// A member's own quiz; anyone else's is indistinguishable from a missing one.
+pub async fn get(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    user: UserId,
+    id: QuizId,
+) -> sqlx::Result<Option<QuizRow>> {
+    let raw: Option<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "SELECT question_id, answered_at FROM quizzes WHERE id = ? AND guild_id = ? AND user_id = ?",
+    )
+    .bind(id.0)
+    .bind(int(guild.0))
+    .bind(int(user.0))
+    .fetch_optional(conn)
+    .await?;
+    Ok(raw.map(|(question_id, answered_at)| QuizRow {
+        id,
+        guild,
+        user,
+        question_id,
+        answered_at,
+    }))
+}
+
+/// Records the answer; false when the quiz was already answered.
+pub async fn answer(
+    conn: &mut SqliteConnection,
+    id: QuizId,
+    body: &str,
+    covered: &str,
+    coverage_percent: u32,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE quizzes SET answered_at = ?, body = ?, covered = ?, coverage_percent = ? \
+         WHERE id = ? AND answered_at IS NULL",
+    )
+    .bind(now)
+    .bind(body)
+    .bind(covered)
+    .bind(i64::from(coverage_percent))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Questions the member was quizzed on since `since`, most recent first.
+pub async fn seen_since(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    user: UserId,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT question_id FROM quizzes WHERE guild_id = ? AND user_id = ? AND started_at >= ? \
+         ORDER BY started_at DESC, id DESC",
+    )
+    .bind(int(guild.0))
+    .bind(int(user.0))
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// (quizzes answered, average coverage percent) for a member.
+pub async fn totals(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    user: UserId,
+) -> sqlx::Result<(i64, Option<f64>)> {
+    sqlx::query_as(
+        "SELECT COUNT(*), AVG(coverage_percent) FROM quizzes \
+         WHERE guild_id = ? AND user_id = ? AND answered_at IS NOT NULL",
+    )
+    .bind(int(guild.0))
+    .bind(int(user.0))
+    .fetch_one(conn)
+    .await
+}
