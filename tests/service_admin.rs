@@ -376,3 +376,37 @@ async fn leaderboard_pages_and_the_callers_own_rank() {
     let on_page = holding.rows.iter().find(|r| r.user == UserId(1));
     assert_eq!(on_page, Some(&me), "rank_of agrees with the page order");
 }
+
+#[tokio::test]
+async fn a_schedule_whose_tracks_lost_their_questions_records_the_day_and_moves_on() {
+    let mut t = app(utc("2026-06-01T08:00:00Z"), 3).await;
+    let mut s = spec("09:00");
+    s.tracks = vec!["flask".parse().unwrap()];
+    let schedule = t.service.add_schedule(GUILD, s).await.unwrap();
+
+    // The operator restarts with a corpus whose flask folder is empty.
+    let files: Vec<_> = dailydrill::corpus::bundled_files()
+        .into_iter()
+        .filter(|f| !f.rel.starts_with("flask/"))
+        .collect();
+    let corpus = std::sync::Arc::new(dailydrill::corpus::Corpus::from_files(&files).unwrap());
+    t.restart_with(corpus, 4).await;
+
+    t.clock.set(utc("2026-06-01T09:00:00Z"));
+    let due = t.service.post_due().await.unwrap();
+    assert!(due.posted.is_empty());
+    assert_eq!(
+        due.missed,
+        [(
+            schedule.id,
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+        )]
+    );
+    let again = t.service.post_due().await.unwrap();
+    assert!(
+        again.posted.is_empty() && again.missed.is_empty(),
+        "not retried every tick"
+    );
+    let next = t.service.list_schedules(GUILD).await.unwrap()[0].next_post_at;
+    assert_eq!(next, utc("2026-06-02T09:00:00Z"));
+}

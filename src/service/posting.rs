@@ -40,7 +40,7 @@ impl Service {
             match self.post_schedule(id, now, &mut out).await {
                 Ok(()) => {}
                 // One broken schedule must not stop the others from posting.
-                Err(e @ (Error::Corrupt(_) | Error::EmptyDeck(_))) => {
+                Err(e @ Error::Corrupt(_)) => {
                     tracing::error!(schedule = %id, "cannot post: {e}");
                 }
                 Err(e) => return Err(e),
@@ -66,48 +66,63 @@ impl Service {
         let (date, fire) = schedule::latest_fire_at_or_before(now, parsed.time, &parsed.zone);
         let mut day = row.next_local_date;
         while day < date {
+            tracing::warn!(schedule = %id, date = %day, "a day could not be posted: the bot was down past its reveal");
             schedules::record_missed_day(&mut tx, id, day, now).await?;
             out.missed.push((id, day));
             day = day.succ_opt().unwrap_or(date);
         }
         let reveal_at = schedule::reveal_at(fire, parsed.reveal, &parsed.zone);
-        let mut cycle = row.deck_cycle;
-        if reveal_at <= now {
-            schedules::record_missed_day(&mut tx, id, date, now).await?;
-            out.missed.push((id, date));
+        let pick = if reveal_at > now {
+            match self.pick_question(&mut tx, &row).await {
+                Ok(pick) => Some(pick),
+                // The schedule's tracks have no questions in this corpus: the day is recorded as
+                // missed (and the schedule moves on) rather than retried and logged every tick.
+                Err(e @ Error::EmptyDeck(_)) => {
+                    tracing::error!(schedule = %id, date = %date, "cannot post: {e}");
+                    None
+                }
+                Err(e) => return Err(e),
+            }
         } else {
-            let pick = self.pick_question(&mut tx, &row).await?;
-            cycle = pick.cycle;
-            let inserted = posts::insert(
-                &mut tx,
-                &NewPost {
-                    schedule: id,
-                    guild: row.guild,
-                    channel: row.channel,
-                    manual: false,
-                    local_date: date,
-                    question_id: pick.question.as_str(),
-                    deck_cycle: pick.cycle,
-                    fire_at: fire,
-                    reveal_at,
-                    nonce: &nonce(id, date),
-                    now,
-                },
-            )
-            .await?;
-            if let Some(post) = inserted {
-                let post = posts::get(&mut tx, post)
-                    .await?
-                    .ok_or(Error::PostNotFound)?;
-                out.posted.push(self.post_view(post, &row)?);
+            tracing::warn!(schedule = %id, date = %date, "a day could not be posted: the bot was down past its reveal");
+            None
+        };
+        let mut cycle = row.deck_cycle;
+        match pick {
+            None => {
+                schedules::record_missed_day(&mut tx, id, date, now).await?;
+                out.missed.push((id, date));
+            }
+            Some(pick) => {
+                cycle = pick.cycle;
+                let inserted = posts::insert(
+                    &mut tx,
+                    &NewPost {
+                        schedule: id,
+                        guild: row.guild,
+                        channel: row.channel,
+                        manual: false,
+                        local_date: date,
+                        question_id: pick.question.as_str(),
+                        deck_cycle: pick.cycle,
+                        fire_at: fire,
+                        reveal_at,
+                        nonce: &nonce(id, date),
+                        now,
+                    },
+                )
+                .await?;
+                if let Some(post) = inserted {
+                    let post = posts::get(&mut tx, post)
+                        .await?
+                        .ok_or(Error::PostNotFound)?;
+                    out.posted.push(self.post_view(post, &row)?);
+                }
             }
         }
         let (next_date, next_fire) = schedule::next_fire_after(now, parsed.time, &parsed.zone);
         schedules::advance(&mut tx, id, next_fire, next_date, cycle).await?;
         tx.commit().await?;
-        for missed in out.missed.iter().filter(|(s, _)| *s == id) {
-            tracing::warn!(schedule = %id, date = %missed.1, "a day could not be posted: the bot was down past its reveal");
-        }
         Ok(())
     }
 

@@ -57,13 +57,15 @@ pub async fn app(start: DateTime<Utc>, seed: u64) -> TestApp {
 impl TestApp {
     /// The same database opened again, as after a restart of the bot.
     pub async fn restart(&mut self, seed: u64) {
+        let corpus = self.corpus.clone();
+        self.restart_with(corpus, seed).await;
+    }
+
+    /// A restart with another corpus, as after an operator edited the questions.
+    pub async fn restart_with(&mut self, corpus: Arc<Corpus>, seed: u64) {
         self.service.store().close().await;
         let store = Store::open(&self.url).await.unwrap();
-        self.service = Service::new(
-            store,
-            self.corpus.clone(),
-            Arc::new(self.clock.clone()),
-            seed,
-        );
+        self.corpus = corpus.clone();
+        self.service = Service::new(store, corpus, Arc::new(self.clock.clone()), seed);
     }
 }
