@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{self, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken};
+use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken};
 use crate::corpus::{Corpus, CorpusSource, LoadError};
 use crate::domain::schedule::{self, PostTime, Zone};
 use crate::store::Store;
@@ -20,6 +20,7 @@ const ENVIRONMENT: &str = "\
 Environment (also read from a .env file in the working directory):
   DISCORD_TOKEN   the bot token (required by `run`; never logged)
   DATABASE_URL    where state is kept [default: sqlite:dailydrill.db]
+  DISCORD_API_URL send REST calls here instead of Discord (a fake Discord or a rate-limit proxy)
   QUESTIONS_DIR   a custom question corpus folder [default: ./questions if present, else the bundled corpus]
   RUST_LOG        log filter, e.g. info or dailydrill=debug [default: warn,dailydrill=info]";
 
@@ -76,6 +77,9 @@ pub struct RunArgs {
     /// Where the bot keeps its state; a SQLite file is created on first use.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+    /// Send REST calls here instead of Discord (a fake Discord, or a rate-limit proxy).
+    #[arg(long, env = "DISCORD_API_URL", value_name = "URL")]
+    pub discord_api_url: Option<String>,
     #[command(flatten)]
     pub corpus: CorpusDir,
 }
@@ -219,6 +223,10 @@ fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: 
 fn run(args: RunArgs) -> ExitCode {
     let checked = DiscordToken::from_env().and_then(|token| {
         let database = DatabaseUrl::parse(&args.database_url)?;
+        args.discord_api_url
+            .as_deref()
+            .map(ApiUrl::parse)
+            .transpose()?;
         Ok((token, database))
     });
     let (_token, database) = match checked {

@@ -34,6 +34,10 @@ pub enum ConfigError {
          sqlite:///var/lib/dailydrill/bot.db; {0}"
     )]
     UnsupportedDatabase(String),
+    #[error(
+        "DISCORD_API_URL must be an http:// or https:// base URL such as http://127.0.0.1:8080"
+    )]
+    MalformedApiUrl,
     #[error(".env line {line} could not be parsed; write it as NAME=value")]
     DotenvLine { line: usize },
     #[error("cannot read .env: {0}")]
@@ -127,6 +131,29 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// Where REST calls go instead of `https://discord.com`: a fake Discord in tests and the demo, or a
+/// shared rate-limit proxy. Unset in production, which leaves serenity's defaults untouched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiUrl(String);
+
+impl ApiUrl {
+    pub fn parse(raw: &str) -> Result<ApiUrl, ConfigError> {
+        let raw = raw.trim().trim_end_matches('/');
+        let rest = raw
+            .strip_prefix("http://")
+            .or_else(|| raw.strip_prefix("https://"))
+            .ok_or(ConfigError::MalformedApiUrl)?;
+        if rest.is_empty() || rest.chars().any(char::is_whitespace) {
+            return Err(ConfigError::MalformedApiUrl);
+        }
+        Ok(ApiUrl(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Loads `.env` from the working directory into the environment, if there is one. Variables
 /// already set win, so an operator's shell overrides the file. Parse errors name the line but never
 /// repeat it: the line may hold the token.
@@ -194,6 +221,22 @@ mod tests {
             let err = DatabaseUrl::parse(raw).unwrap_err().to_string();
             assert!(err.contains(why), "{raw}: {err}");
             assert!(!err.contains("secret"), "{err}");
+        }
+    }
+
+    #[test]
+    fn api_urls_are_http_base_urls() {
+        assert_eq!(
+            ApiUrl::parse("http://127.0.0.1:9000/").unwrap().as_str(),
+            "http://127.0.0.1:9000"
+        );
+        assert!(ApiUrl::parse("https://proxy.internal").is_ok());
+        for bad in ["", "ftp://x", "127.0.0.1:9000", "http://", "http://a b"] {
+            assert_eq!(
+                ApiUrl::parse(bad),
+                Err(ConfigError::MalformedApiUrl),
+                "{bad:?}"
+            );
         }
     }
 

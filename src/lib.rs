@@ -10,6 +10,8 @@
 //!   pure functions with time and randomness passed in.
 //! - [`store`]: SQLite through sqlx; migrations in `migrations/`.
 //! - [`service`]: the use cases (post, answer, reveal, leaderboard, ...), one transaction each.
+//! - [`discord`]: the Discord layer over serenity (retries of must-not-lose calls).
+//! - [`fake_discord`]: a fake Discord on loopback for end-to-end tests and the demo.
 //! - [`clock`]: the time source the service reads, manual in tests.
 //! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
@@ -19,7 +21,9 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod corpus;
+pub mod discord;
 pub mod domain;
+pub mod fake_discord;
 pub mod service;
 pub mod store;
 pub mod telemetry;

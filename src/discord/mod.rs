@@ -1,0 +1,4 @@
+//! The Discord layer: how the bot talks to Discord (or a fake of it) through serenity.
+
+pub mod client;
+pub mod retry;

@@ -1,0 +1,98 @@
+//! Retries for the REST calls the bot must not lose (a daily post, a reveal).
+//!
+//! Behind a base-URL override (a fake Discord, or a rate-limit proxy) serenity's own rate limiter
+//! is off, and serenity then returns a 429 as an error without its `retry_after` (the field is not
+//! kept in `DiscordJsonError`). So this backs off exponentially from `first`, which is set at or
+//! above Discord's usual per-route reset, and retries only what can succeed later: 429, 5xx and
+//! transport errors. Other 4xx answers are final: repeating them would only add to Discord's
+//! invalid-request count (10,000 per 10 minutes bans the bot's IP).
+
+use std::future::Future;
+use std::time::Duration;
+
+use serenity::Error;
+use serenity::http::HttpError;
+
+/// How long to wait between attempts, and how many to make.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub first: Duration,
+    pub max: Duration,
+    pub attempts: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Backoff {
+        Backoff {
+            first: Duration::from_secs(1),
+            max: Duration::from_secs(30),
+            attempts: 6,
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait before attempt `n` (1-based retries): first, 2×first, 4×first, ... up to max.
+    pub fn delay(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.first.saturating_mul(factor).min(self.max)
+    }
+}
+
+/// Whether an error may succeed if the same request is sent again.
+pub fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            let status = response.status_code.as_u16();
+            status == 429 || status >= 500
+        }
+        Error::Http(HttpError::Request(_)) => true,
+        _ => false,
+    }
+}
+
+/// Runs `op` until it succeeds, fails for good, or the attempts run out.
+pub async fn with_retry<T, F, Fut>(backoff: Backoff, mut op: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let mut attempt = 1;
+    loop {
+        match op().await {
+            Ok(value) => return Ok(value),
+            Err(e) if is_transient(&e) && attempt < backoff.attempts => {
+                let wait = backoff.delay(attempt);
+                tracing::warn!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "Discord request failed, retrying: {e}"
+                );
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_up_to_the_cap() {
+        let b = Backoff {
+            first: Duration::from_millis(200),
+            max: Duration::from_secs(1),
+            attempts: 9,
+        };
+        let delays: Vec<u128> = (1..=5).map(|n| b.delay(n).as_millis()).collect();
+        assert_eq!(delays, [200, 400, 800, 1000, 1000]);
+        assert_eq!(
+            Backoff::default().delay(40),
+            Duration::from_secs(30),
+            "no overflow"
+        );
+    }
+}

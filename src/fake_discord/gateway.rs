@@ -1,0 +1,102 @@
+//! The gateway: a WebSocket speaking v10 JSON as serenity needs it. HELLO, IDENTIFY → READY,
+//! heartbeats and their ACKs, RESUME → replay of missed events and RESUMED, and the commands a
+//! test sends (dispatch, drop, RECONNECT, INVALID_SESSION).
+
+use axum::extract::State as Extract;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::payloads;
+use super::rest::Rest;
+use super::state::GatewayCommand;
+
+/// Sent in HELLO; serenity heartbeats at this interval, ACKed at once.
+const HEARTBEAT_MS: u64 = 41_250;
+pub const SESSION_ID: &str = "fake-session";
+
+pub(crate) async fn upgrade(ws: WebSocketUpgrade, Extract(rest): Extract<Rest>) -> Response {
+    ws.on_upgrade(move |socket| session(socket, rest))
+}
+
+async fn send(socket: &mut WebSocket, payload: Value) -> bool {
+    socket
+        .send(Message::Text(payload.to_string().into()))
+        .await
+        .is_ok()
+}
+
+async fn session(mut socket: WebSocket, rest: Rest) {
+    let state = rest.state.clone();
+    let mut commands = state.gateway.subscribe();
+    if !send(
+        &mut socket,
+        json!({ "op": 10, "d": { "heartbeat_interval": HEARTBEAT_MS } }),
+    )
+    .await
+    {
+        return;
+    }
+    let mut live = false; // after IDENTIFY or RESUME: dispatches flow
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(Message::Text(text))) = incoming else {
+                    match incoming {
+                        Some(Ok(_)) => continue, // ping, pong, binary
+                        _ => return,             // closed or broken
+                    }
+                };
+                let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
+                let op = frame.get("op").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                state.lock().gateway_ops.push(op);
+                let reply = match op {
+                    1 => vec![json!({ "op": 11 })],
+                    2 => {
+                        live = true;
+                        let guilds = state.lock().guilds.clone();
+                        vec![json!({ "op": 0, "t": "READY", "s": 1,
+                                     "d": payloads::ready(SESSION_ID, &rest.gateway_url, &guilds) })]
+                    }
+                    6 => {
+                        live = true;
+                        let after = frame.pointer("/d/seq").and_then(Value::as_u64).unwrap_or(0);
+                        let mut replay: Vec<Value> = state
+                            .lock()
+                            .events
+                            .iter()
+                            .filter(|(seq, _, _)| *seq > after)
+                            .map(|(seq, name, data)| json!({ "op": 0, "t": name, "s": seq, "d": data }))
+                            .collect();
+                        let last = replay.last().and_then(|e| e.get("s")).and_then(Value::as_u64).unwrap_or(after);
+                        replay.push(json!({ "op": 0, "t": "RESUMED", "s": last, "d": {} }));
+                        replay
+                    }
+                    _ => Vec::new(),
+                };
+                for payload in reply {
+                    if !send(&mut socket, payload).await {
+                        return;
+                    }
+                }
+            }
+            command = commands.recv() => {
+                let payload = match command {
+                    Ok(GatewayCommand::Dispatch { seq, name, data }) if live => {
+                        json!({ "op": 0, "t": name, "s": seq, "d": data })
+                    }
+                    Ok(GatewayCommand::Dispatch { .. }) => continue, // replayed on RESUME
+                    Ok(GatewayCommand::Drop) => return, // no close frame, as a network failure
+                    Ok(GatewayCommand::Reconnect) => json!({ "op": 7, "d": null }),
+                    Ok(GatewayCommand::InvalidSession(resumable)) => json!({ "op": 9, "d": resumable }),
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return,
+                };
+                if !send(&mut socket, payload).await {
+                    return;
+                }
+            }
+        }
+    }
+}

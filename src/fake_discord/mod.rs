@@ -1,0 +1,317 @@
+//! A fake Discord on loopback, so the real serenity client can be tested end to end offline.
+//!
+//! **Modelled:** the REST routes the bot uses under `/api/v10` (gateway discovery, the bot's user
+//! and application, command registration, channel messages with `nonce` + `enforce_nonce`, message
+//! edits and threads, interaction callbacks answered once and within 3 s, webhook follow-ups and
+//! `@original` edits); Discord's length limits on what a bot sends, answered with its error
+//! shape; a global rate limit (50 requests/s by default; interaction callbacks exempt) and queued
+//! per-route faults (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
+//! gateway over plain JSON text frames (HELLO, IDENTIFY → READY, heartbeats, RESUME with replay of
+//! missed events, RECONNECT, INVALID_SESSION, dropped connections) and dispatched interactions.
+//! Every REST call is recorded for assertions.
+//!
+//! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), zlib
+//! compression, sharding, presences and member chunks, guild contents (GUILD_CREATE), permissions
+//! and channel visibility, attachments, and the content of registered commands beyond echoing them.
+
+mod gateway;
+mod payloads;
+mod rest;
+mod state;
+mod validate;
+
+pub use payloads::Invoker;
+pub use state::{Fault, RecordedCall};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::{any, get};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use rest::Rest;
+use state::{GatewayCommand, Interaction, State};
+
+/// The bot's user id in the fake.
+pub const BOT_USER_ID: u64 = 1_000_000_000_000_000_001;
+/// The bot's application id in the fake.
+pub const APPLICATION_ID: u64 = 1_000_000_000_000_000_002;
+/// Discord refuses a first interaction response later than this.
+pub const INTERACTION_DEADLINE: Duration = Duration::from_secs(3);
+/// Discord's global REST limit per bot.
+pub const DISCORD_GLOBAL_LIMIT: u32 = 50;
+/// Permissions bit for Manage Server.
+pub const MANAGE_GUILD: u64 = 1 << 5;
+
+/// How to start the fake.
+#[derive(Debug, Clone)]
+pub struct FakeOptions {
+    /// Requests per second before the global limit answers 429.
+    pub global_limit: u32,
+    /// How long an interaction waits for its first response (Discord: 3 s); shorter in tests of
+    /// the deadline itself.
+    pub interaction_deadline: Duration,
+}
+
+impl Default for FakeOptions {
+    fn default() -> FakeOptions {
+        FakeOptions {
+            global_limit: DISCORD_GLOBAL_LIMIT,
+            interaction_deadline: INTERACTION_DEADLINE,
+        }
+    }
+}
+
+/// A running fake Discord. Dropping it stops the server.
+pub struct FakeDiscord {
+    state: Arc<State>,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl FakeDiscord {
+    /// Starts the fake on a random loopback port.
+    pub async fn start(options: FakeOptions) -> std::io::Result<FakeDiscord> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::new(
+            options.global_limit,
+            options.interaction_deadline,
+        ));
+        let rest = Rest {
+            state: state.clone(),
+            gateway_url: format!("ws://{addr}/gateway"),
+        };
+        let app = Router::new()
+            .route("/gateway", get(gateway::upgrade))
+            .fallback(any(rest::handle))
+            .with_state(rest);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("fake Discord stopped: {e}");
+            }
+        });
+        Ok(FakeDiscord {
+            state,
+            addr,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    /// The base URL the bot's HTTP client uses instead of `https://discord.com`.
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn gateway_url(&self) -> String {
+        format!("ws://{}/gateway", self.addr)
+    }
+
+    /// A guild the bot is in: listed in READY.
+    pub fn add_guild(&self, guild: u64) {
+        self.state.lock().guilds.push(guild);
+    }
+
+    fn interact(&self, kind: u8, invoker: &Invoker, data: Value) -> u64 {
+        self.interact_with(kind, invoker, data, None)
+    }
+
+    fn interact_with(
+        &self,
+        kind: u8,
+        invoker: &Invoker,
+        data: Value,
+        message: Option<Value>,
+    ) -> u64 {
+        let id = self.state.next_id();
+        let token = format!("token-{id}");
+        let mut payload = payloads::interaction(id, &token, kind, invoker, data);
+        if let Some(message) = message {
+            payload["message"] = message;
+        }
+        self.state.lock().interactions.insert(
+            id,
+            Interaction {
+                token,
+                dispatched: Instant::now(),
+                response: None,
+            },
+        );
+        self.state.dispatch("INTERACTION_CREATE", payload);
+        id
+    }
+
+    /// The token of an interaction, for tests that answer it directly.
+    pub fn interaction_token(&self, interaction: u64) -> Option<String> {
+        self.state
+            .lock()
+            .interactions
+            .get(&interaction)
+            .map(|i| i.token.clone())
+    }
+
+    /// A member runs a slash command; returns the interaction id.
+    pub fn slash_command(&self, invoker: &Invoker, name: &str, options: Value) -> u64 {
+        self.interact(
+            2,
+            invoker,
+            payloads::command_data(name, options, invoker.guild),
+        )
+    }
+
+    /// A member clicks a button on a message the bot sent (the interaction carries the whole
+    /// message, as serenity requires).
+    pub fn click_button(&self, invoker: &Invoker, message_id: u64, custom_id: &str) -> u64 {
+        let message = self.state.lock().messages.get(&message_id).cloned();
+        let message =
+            message.unwrap_or_else(|| payloads::message(message_id, invoker.channel, &json!({})));
+        self.interact_with(
+            3,
+            invoker,
+            json!({ "custom_id": custom_id, "component_type": 2 }),
+            Some(message),
+        )
+    }
+
+    /// A member submits a modal with these text input values.
+    pub fn submit_modal(&self, invoker: &Invoker, custom_id: &str, values: &[(&str, &str)]) -> u64 {
+        let rows: Vec<Value> = values
+            .iter()
+            .map(|(id, value)| json!({ "type": 1, "components": [{ "type": 4, "custom_id": id, "value": value }] }))
+            .collect();
+        self.interact(
+            5,
+            invoker,
+            json!({ "custom_id": custom_id, "components": rows }),
+        )
+    }
+
+    /// Every REST call so far, in order.
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        self.state.lock().calls.clone()
+    }
+
+    /// Messages the bot created in a channel, in order.
+    pub fn messages_in(&self, channel: u64) -> Vec<Value> {
+        let inner = self.state.lock();
+        let mut messages: Vec<(u64, Value)> = inner
+            .messages
+            .iter()
+            .filter(|(_, m)| m["channel_id"] == json!(channel.to_string()))
+            .map(|(id, m)| (*id, m.clone()))
+            .collect();
+        messages.sort_by_key(|(id, _)| *id);
+        messages.into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// The bot's answer to an interaction (`type` and `data`), once it answered.
+    pub fn interaction_response(&self, interaction: u64) -> Option<Value> {
+        self.state
+            .lock()
+            .interactions
+            .get(&interaction)
+            .and_then(|i| i.response.clone())
+    }
+
+    /// Opcodes the bot sent on the gateway, in order (2 IDENTIFY, 6 RESUME, 1 HEARTBEAT).
+    pub fn gateway_ops(&self) -> Vec<u64> {
+        self.state.lock().gateway_ops.clone()
+    }
+
+    /// Waits until `check` returns something, or `timeout` passes.
+    pub async fn wait_for<T>(
+        &self,
+        timeout: Duration,
+        mut check: impl FnMut(&FakeDiscord) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(found) = check(self) {
+                return Some(found);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Answers the next request whose method matches and whose path (below `/api/v10`) starts
+    /// with `path_prefix` with `fault`; several calls queue several faults.
+    pub fn fail_next(&self, method: &str, path_prefix: &str, fault: Fault) {
+        let mut inner = self.state.lock();
+        if let Some((_, _, queue)) = inner
+            .faults
+            .iter_mut()
+            .find(|(m, p, _)| m == method && p == path_prefix)
+        {
+            queue.push_back(fault);
+        } else {
+            inner
+                .faults
+                .push((method.to_owned(), path_prefix.to_owned(), [fault].into()));
+        }
+    }
+
+    pub fn set_global_limit(&self, per_second: u32) {
+        self.state.lock().global_limit = per_second;
+    }
+
+    /// Requests refused by the global limit.
+    pub fn global_limit_violations(&self) -> u64 {
+        self.state.lock().global_violations
+    }
+
+    /// Responses Discord counts towards its invalid-request ban (401, 403, 429).
+    pub fn invalid_requests(&self) -> u64 {
+        self.state.lock().invalid_requests
+    }
+
+    /// Closes the gateway connection without a close frame, as a network failure would.
+    pub fn drop_gateway(&self) {
+        let _ = self.state.gateway.send(GatewayCommand::Drop);
+    }
+
+    /// Sends op 7 RECONNECT.
+    pub fn send_reconnect(&self) {
+        let _ = self.state.gateway.send(GatewayCommand::Reconnect);
+    }
+
+    /// Sends op 9 INVALID_SESSION.
+    pub fn send_invalid_session(&self, resumable: bool) {
+        let _ = self
+            .state
+            .gateway
+            .send(GatewayCommand::InvalidSession(resumable));
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.drop_gateway();
+        if let Some(server) = self.server.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+        }
+    }
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! JSON payloads the fake sends, with every field serenity requires: a missing one does not fail
+//! loudly, serenity silently turns the event into `Event::Unknown`.
+
+use serde_json::{Value, json};
+
+use super::{APPLICATION_ID, BOT_USER_ID};
+
+/// Discord's epoch-independent timestamp format, fixed so recordings are deterministic.
+const TIMESTAMP: &str = "2026-01-01T00:00:00.000000+00:00";
+
+pub fn user(id: u64, name: &str, bot: bool) -> Value {
+    json!({ "id": id.to_string(), "username": name, "discriminator": "0", "global_name": name,
+            "avatar": null, "bot": bot })
+}
+
+pub fn bot_user() -> Value {
+    user(BOT_USER_ID, "dailydrill", true)
+}
+
+pub fn application() -> Value {
+    json!({
+        "id": APPLICATION_ID.to_string(), "name": "dailydrill", "icon": null, "description": "",
+        "bot_public": false, "bot_require_code_grant": false, "verify_key": "00",
+        "owner": user(1, "owner", false), "team": null, "flags": 0,
+    })
+}
+
+/// A message as Discord returns it after a create or edit.
+pub fn message(id: u64, channel: u64, body: &Value) -> Value {
+    let field = |name: &str, default: Value| body.get(name).cloned().unwrap_or(default);
+    json!({
+        "id": id.to_string(), "channel_id": channel.to_string(), "author": bot_user(),
+        "content": field("content", json!("")), "timestamp": TIMESTAMP, "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": field("embeds", json!([])), "pinned": false,
+        "type": 0, "components": field("components", json!([])), "nonce": field("nonce", Value::Null),
+        "flags": field("flags", json!(0)),
+    })
+}
+
+pub fn ready(session_id: &str, resume_url: &str, guilds: &[u64]) -> Value {
+    let guilds: Vec<Value> = guilds
+        .iter()
+        .map(|g| json!({ "id": g.to_string(), "unavailable": true }))
+        .collect();
+    json!({
+        "v": 10, "user": bot_user(), "guilds": guilds, "session_id": session_id,
+        "resume_gateway_url": resume_url,
+        "application": { "id": APPLICATION_ID.to_string(), "flags": 0 },
+    })
+}
+
+/// Who invokes an interaction, and with which permissions (a decimal bit string, as Discord
+/// sends it; poise reads it and panics when it is absent).
+#[derive(Debug, Clone)]
+pub struct Invoker {
+    pub guild: u64,
+    pub channel: u64,
+    pub user: u64,
+    pub permissions: u64,
+}
+
+fn member(invoker: &Invoker) -> Value {
+    json!({
+        "user": user(invoker.user, &format!("member{}", invoker.user), false),
+        "roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0,
+        "pending": false, "permissions": invoker.permissions.to_string(),
+    })
+}
+
+/// The fields every guild interaction carries.
+pub fn interaction(id: u64, token: &str, kind: u8, invoker: &Invoker, data: Value) -> Value {
+    json!({
+        "id": id.to_string(), "application_id": APPLICATION_ID.to_string(), "type": kind,
+        "data": data, "guild_id": invoker.guild.to_string(), "channel_id": invoker.channel.to_string(),
+        "channel": { "id": invoker.channel.to_string(), "type": 0 },
+        "member": member(invoker), "token": token, "version": 1,
+        "app_permissions": "2251799813685247", "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": { "0": invoker.guild.to_string() },
+        "context": 0, "attachment_size_limit": 10_485_760,
+    })
+}
+
+/// `data` of a slash command (type 2) with its options.
+pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
+    json!({ "id": "1200000000000000001", "name": name, "type": 1, "options": options,
+            "guild_id": guild.to_string() })
+}
+
+/// Discord's error body for a request it refuses.
+pub fn error(code: u32, message: &str, errors: Value) -> Value {
+    json!({ "code": code, "message": message, "errors": errors })
+}

@@ -1,0 +1,308 @@
+//! The REST API: one handler that records every call, applies the global rate limit and queued
+//! faults, then answers the routes the bot uses.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State as Extract;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::APPLICATION_ID;
+use super::payloads;
+use super::state::{Fault, RecordedCall, State};
+use super::validate;
+
+/// Shared by the REST handler: the state and where the gateway listens.
+#[derive(Clone)]
+pub(crate) struct Rest {
+    pub state: Arc<State>,
+    pub gateway_url: String,
+}
+
+type Answer = (StatusCode, Value);
+
+fn json_response(status: StatusCode, body: Value, headers: HeaderMap) -> Response {
+    if status == StatusCode::NO_CONTENT {
+        return (status, headers).into_response();
+    }
+    (status, headers, axum::Json(body)).into_response()
+}
+
+fn invalid_form(field: String, message: String) -> Answer {
+    let errors =
+        json!({ field: { "_errors": [{ "code": "BASE_TYPE_MAX_LENGTH", "message": message }] } });
+    (
+        StatusCode::BAD_REQUEST,
+        payloads::error(50035, "Invalid Form Body", errors),
+    )
+}
+
+fn rate_limited(retry_after: Duration, global: bool) -> (Answer, HeaderMap) {
+    let secs = retry_after.as_secs_f64();
+    let mut headers = HeaderMap::new();
+    let scope = if global { "global" } else { "user" };
+    headers.insert(
+        "retry-after",
+        HeaderValue::from(retry_after.as_secs().max(1)),
+    );
+    headers.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
+    headers.insert("x-ratelimit-limit", HeaderValue::from(1));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
+    if let Ok(v) = HeaderValue::from_str(&format!("{secs:.3}")) {
+        headers.insert("x-ratelimit-reset-after", v);
+    }
+    if global {
+        headers.insert("x-ratelimit-global", HeaderValue::from_static("true"));
+    }
+    let body = json!({ "message": "You are being rate limited.", "retry_after": secs, "global": global, "code": 0 });
+    ((StatusCode::TOO_MANY_REQUESTS, body), headers)
+}
+
+pub(crate) async fn handle(
+    Extract(rest): Extract<Rest>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let now = Instant::now();
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10")
+        .unwrap_or(uri.path())
+        .to_owned();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let state = &rest.state;
+    let callback = path.starts_with("/interactions/");
+
+    let (answer, headers) = if !callback && !state.admit(now) {
+        rate_limited(Duration::from_millis(1000), true)
+    } else {
+        match state.take_fault(method.as_str(), &path) {
+            Some(Fault::RateLimited { retry_after }) => rate_limited(retry_after, false),
+            Some(Fault::Status(code)) => {
+                let status =
+                    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (
+                    (status, json!({ "message": "Server error", "code": 0 })),
+                    HeaderMap::new(),
+                )
+            }
+            Some(Fault::Slow(delay)) => {
+                tokio::time::sleep(delay).await;
+                (route(&rest, &method, &path, &body), HeaderMap::new())
+            }
+            None => (route(&rest, &method, &path, &body), HeaderMap::new()),
+        }
+    };
+    state.record(RecordedCall {
+        method: method.to_string(),
+        path,
+        body,
+        status: answer.0.as_u16(),
+        at: now,
+    });
+    json_response(answer.0, answer.1, headers)
+}
+
+fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let id = |i: usize| segments.get(i).and_then(|s| s.parse::<u64>().ok());
+    let ok = |v: Value| (StatusCode::OK, v);
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["gateway"]) => ok(json!({ "url": rest.gateway_url })),
+        ("GET", ["gateway", "bot"]) => ok(json!({
+            "url": rest.gateway_url, "shards": 1,
+            "session_start_limit": { "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1 },
+        })),
+        ("GET", ["users", "@me"]) => ok(payloads::bot_user()),
+        ("GET", ["applications", "@me"] | ["oauth2", "applications", "@me"]) => {
+            ok(payloads::application())
+        }
+        ("PUT", ["applications", _, "commands"]) => ok(register(rest, body, None)),
+        ("PUT", ["applications", _, "guilds", _, "commands"]) => ok(register(rest, body, id(3))),
+        ("POST", ["channels", _, "messages"]) => create_message(rest, id(1).unwrap_or(0), body),
+        ("GET", ["channels", _, "messages", _]) => {
+            match rest.state.lock().messages.get(&id(3).unwrap_or(0)) {
+                Some(m) => ok(m.clone()),
+                None => unknown_message(),
+            }
+        }
+        ("PATCH", ["channels", _, "messages", _]) => edit_message(rest, id(3).unwrap_or(0), body),
+        ("POST", ["channels", channel, "messages", _, "threads"]) => ok(json!({
+            "id": rest.state.next_id().to_string(), "type": 11, "parent_id": channel,
+            "guild_id": rest.state.lock().guilds.first().copied().unwrap_or(0).to_string(),
+            "name": body.get("name").cloned().unwrap_or(json!("thread")),
+            "owner_id": super::BOT_USER_ID.to_string(), "thread_metadata": {
+                "archived": false, "auto_archive_duration": body.get("auto_archive_duration").cloned().unwrap_or(json!(1440)),
+                "archive_timestamp": "2026-01-01T00:00:00.000000+00:00", "locked": false },
+        })),
+        ("POST", ["interactions", _, token, "callback"]) => {
+            callback(rest, id(1).unwrap_or(0), token, body)
+        }
+        ("POST", ["webhooks", _, _]) => follow_up(rest, body),
+        ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
+            edit_original(rest, token, body)
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            payloads::error(0, "404: Not Found", json!({})),
+        ),
+    }
+}
+
+fn unknown_message() -> Answer {
+    (
+        StatusCode::NOT_FOUND,
+        payloads::error(10008, "Unknown Message", json!({})),
+    )
+}
+
+fn register(rest: &Rest, body: &Value, guild: Option<u64>) -> Value {
+    let commands = body.as_array().cloned().unwrap_or_default();
+    let registered: Vec<Value> = commands
+        .into_iter()
+        .map(|mut c| {
+            if let Some(obj) = c.as_object_mut() {
+                obj.insert("id".into(), json!(rest.state.next_id().to_string()));
+                obj.insert("application_id".into(), json!(APPLICATION_ID.to_string()));
+                obj.insert("version".into(), json!("1"));
+                obj.entry("type").or_insert(json!(1));
+                obj.entry("description").or_insert(json!(""));
+                obj.entry("default_member_permissions")
+                    .or_insert(Value::Null);
+                if let Some(g) = guild {
+                    obj.insert("guild_id".into(), json!(g.to_string()));
+                }
+            }
+            c
+        })
+        .collect();
+    Value::Array(registered)
+}
+
+fn create_message(rest: &Rest, channel: u64, body: &Value) -> Answer {
+    if let Err((field, message)) = validate::message(body) {
+        return invalid_form(field, message);
+    }
+    let nonce = body
+        .get("nonce")
+        .map(|n| n.to_string().trim_matches('"').to_owned());
+    let enforce = body
+        .get("enforce_nonce")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let mut inner = rest.state.lock();
+    if let (Some(nonce), true) = (&nonce, enforce) {
+        if let Some(existing) = inner
+            .nonces
+            .get(&(channel, nonce.clone()))
+            .and_then(|id| inner.messages.get(id))
+        {
+            return (StatusCode::OK, existing.clone());
+        }
+    }
+    let id = rest.state.next_id();
+    let message = payloads::message(id, channel, body);
+    inner.messages.insert(id, message.clone());
+    if let Some(nonce) = nonce {
+        inner.nonces.insert((channel, nonce), id);
+    }
+    (StatusCode::OK, message)
+}
+
+fn edit_message(rest: &Rest, id: u64, body: &Value) -> Answer {
+    if let Err((field, message)) = validate::message(body) {
+        return invalid_form(field, message);
+    }
+    let mut inner = rest.state.lock();
+    let Some(message) = inner.messages.get_mut(&id) else {
+        return unknown_message();
+    };
+    if let (Some(target), Some(changes)) = (message.as_object_mut(), body.as_object()) {
+        for (k, v) in changes {
+            target.insert(k.clone(), v.clone());
+        }
+        target.insert(
+            "edited_timestamp".into(),
+            json!("2026-01-01T00:00:01.000000+00:00"),
+        );
+    }
+    (StatusCode::OK, message.clone())
+}
+
+/// An interaction must be answered once, within three seconds of being sent.
+fn callback(rest: &Rest, id: u64, token: &str, body: &Value) -> Answer {
+    let mut inner = rest.state.lock();
+    let Some(interaction) = inner.interactions.get_mut(&id).filter(|i| i.token == token) else {
+        return (
+            StatusCode::NOT_FOUND,
+            payloads::error(10062, "Unknown interaction", json!({})),
+        );
+    };
+    if interaction.response.is_some() {
+        return (
+            StatusCode::BAD_REQUEST,
+            payloads::error(
+                40060,
+                "Interaction has already been acknowledged.",
+                json!({}),
+            ),
+        );
+    }
+    if interaction.dispatched.elapsed() > rest.state.interaction_deadline {
+        return (
+            StatusCode::NOT_FOUND,
+            payloads::error(10062, "Unknown interaction", json!({})),
+        );
+    }
+    if let Err((field, message)) = validate::callback(body) {
+        return invalid_form(field, message);
+    }
+    interaction.response = Some(body.clone());
+    (StatusCode::NO_CONTENT, Value::Null)
+}
+
+fn follow_up(rest: &Rest, body: &Value) -> Answer {
+    if let Err((field, message)) = validate::message(body) {
+        return invalid_form(field, message);
+    }
+    let id = rest.state.next_id();
+    let message = payloads::message(id, 0, body);
+    rest.state.lock().messages.insert(id, message.clone());
+    (StatusCode::OK, message)
+}
+
+fn edit_original(rest: &Rest, token: &str, body: &Value) -> Answer {
+    if let Err((field, message)) = validate::message(body) {
+        return invalid_form(field, message);
+    }
+    let mut inner = rest.state.lock();
+    let Some(interaction) = inner.interactions.values_mut().find(|i| i.token == token) else {
+        return (
+            StatusCode::NOT_FOUND,
+            payloads::error(10015, "Unknown Webhook", json!({})),
+        );
+    };
+    let mut data = interaction
+        .response
+        .as_ref()
+        .and_then(|r| r.get("data"))
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    if let (Some(target), Some(changes)) = (data.as_object_mut(), body.as_object()) {
+        for (k, v) in changes {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    let kind = interaction
+        .response
+        .as_ref()
+        .and_then(|r| r.get("type"))
+        .cloned()
+        .unwrap_or(json!(4));
+    interaction.response = Some(json!({ "type": kind, "data": data.clone(), "edited": true }));
+    (StatusCode::OK, payloads::message(0, 0, &data))
+}
