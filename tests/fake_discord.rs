@@ -17,7 +17,12 @@ const GUILD: u64 = 4242;
 const CHANNEL: u64 = 77;
 const WAIT: Duration = Duration::from_secs(10);
 
-struct Data;
+/// What the test bot saw, so tests can check serenity parsed the fake's events (an event serenity
+/// cannot parse never reaches a handler).
+#[derive(Default)]
+struct Data {
+    events: Arc<std::sync::Mutex<Vec<String>>>,
+}
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Context<'a> = poise::Context<'a, Data, Error>;
 
@@ -36,8 +41,47 @@ async fn ping(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// A button opens an answer modal; submitting it replies ephemerally with what was saved.
-async fn on_event(ctx: &serenity::Context, event: &serenity::FullEvent) -> Result<(), Error> {
+/// Offers IANA zones matching what the member typed, as the schedule command will.
+async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = ["America/New_York", "Europe/Berlin", "Europe/London"]
+        .into_iter()
+        .filter(|zone| zone.to_lowercase().contains(&partial.to_lowercase()))
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Echoes a time zone.
+#[poise::command(slash_command)]
+async fn zone(
+    ctx: Context<'_>,
+    #[autocomplete = "complete_zone"] name: String,
+) -> Result<(), Error> {
+    let reply = poise::CreateReply::default()
+        .content(name)
+        .ephemeral(true)
+        .allowed_mentions(no_pings());
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// Logs the events tests check; a button opens an answer modal; submitting it replies
+/// ephemerally with what was saved.
+async fn on_event(
+    ctx: &serenity::Context,
+    event: &serenity::FullEvent,
+    data: &Data,
+) -> Result<(), Error> {
+    let name = match event {
+        serenity::FullEvent::GuildCreate { guild, .. } => {
+            Some(format!("guild_create:{}", guild.id))
+        }
+        serenity::FullEvent::Resume { .. } => Some("resumed".to_owned()),
+        _ => None,
+    };
+    if let Some(name) = name {
+        data.events.lock().unwrap().push(name);
+    }
     let serenity::FullEvent::InteractionCreate { interaction } = event else {
         return Ok(());
     };
@@ -83,6 +127,7 @@ async fn on_event(ctx: &serenity::Context, event: &serenity::FullEvent) -> Resul
 }
 
 struct Bot {
+    events: Arc<std::sync::Mutex<Vec<String>>>,
     shards: Arc<serenity::ShardManager>,
     http: Arc<serenity::Http>,
     task: tokio::task::JoinHandle<()>,
@@ -97,22 +142,27 @@ impl Bot {
 
 /// The real serenity client, its REST calls and gateway pointed at the fake.
 async fn start_bot(fake: &FakeDiscord) -> Bot {
-    let http = serenity::HttpBuilder::new(TOKEN)
-        .proxy(fake.api_url())
-        .ratelimiter_disabled(true)
-        .build();
+    let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = events.clone();
+    let http = client_http(fake);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: vec![ping()],
-            event_handler: |framework, event| Box::pin(on_event(framework.serenity_context, event)),
+            commands: vec![ping(), zone()],
+            event_handler: |framework, event| {
+                Box::pin(on_event(
+                    framework.serenity_context,
+                    event,
+                    framework.user_data,
+                ))
+            },
             ..Default::default()
         })
-        .setup(|ctx, _ready, framework| {
+        .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
                 let guild = serenity::GuildId::new(GUILD);
                 poise::builtins::register_in_guild(ctx, &framework.options().commands, guild)
                     .await?;
-                Ok(Data)
+                Ok(Data { events: log })
             })
         })
         .build();
@@ -127,7 +177,12 @@ async fn start_bot(fake: &FakeDiscord) -> Bot {
             eprintln!("client stopped: {e}");
         }
     });
-    Bot { shards, http, task }
+    Bot {
+        events,
+        shards,
+        http,
+        task,
+    }
 }
 
 /// The bot's HTTP client as configuration builds it, with DISCORD_API_URL set to the fake.
@@ -403,5 +458,90 @@ async fn the_global_limit_answers_429_and_counts_violations() {
     assert_eq!(fake.invalid_requests(), 3);
     let limited = fake.calls().into_iter().find(|c| c.status == 429).unwrap();
     assert_eq!(limited.path, "/users/@me");
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn guild_create_follows_ready_and_serenity_accepts_it() {
+    let (fake, bot) = ready_bot().await;
+    let seen = fake
+        .wait_for(WAIT, |_| {
+            bot.events
+                .lock()
+                .unwrap()
+                .contains(&format!("guild_create:{GUILD}"))
+                .then_some(())
+        })
+        .await;
+    assert!(
+        seen.is_some(),
+        "serenity parsed GUILD_CREATE: {:?}",
+        bot.events.lock().unwrap()
+    );
+    bot.stop().await;
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn reconnect_resumes_and_an_invalid_session_identifies_again() {
+    let (fake, bot) = ready_bot().await;
+    fake.send_reconnect();
+    let resumed = fake
+        .wait_for(WAIT, |f| f.gateway_ops().contains(&6).then_some(()))
+        .await;
+    assert!(resumed.is_some(), "RECONNECT is answered with a RESUME");
+    let reply = response(&fake, fake.slash_command(&member(8), "ping", json!([]))).await;
+    assert_eq!(reply["data"]["content"], "pong");
+
+    fake.send_invalid_session(false);
+    let identified = fake
+        .wait_for(WAIT, |f| {
+            (f.gateway_ops().iter().filter(|op| **op == 2).count() == 2).then_some(())
+        })
+        .await;
+    assert!(
+        identified.is_some(),
+        "a session that cannot resume identifies again: {:?}",
+        fake.gateway_ops()
+    );
+    let reply = response(&fake, fake.slash_command(&member(8), "ping", json!([]))).await;
+    assert_eq!(reply["data"]["content"], "pong");
+    bot.stop().await;
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn autocomplete_offers_matching_choices() {
+    let (fake, bot) = ready_bot().await;
+    let id = fake.autocomplete(&member(9), "zone", "name", "euro");
+    let reply = response(&fake, id).await;
+    assert_eq!(reply["type"], 8, "an autocomplete result");
+    let choices: Vec<&str> = reply["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(choices, ["Europe/Berlin", "Europe/London"]);
+    bot.stop().await;
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_waited_for() {
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    let http = client_http(&fake);
+    fake.fail_next(
+        "POST",
+        "/channels/",
+        Fault::Slow(Duration::from_millis(300)),
+    );
+    let started = Instant::now();
+    serenity::ChannelId::new(CHANNEL)
+        .say(&http, "slow")
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(fake.messages_in(CHANNEL).len(), 1);
     fake.shutdown().await;
 }

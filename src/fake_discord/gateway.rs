@@ -56,8 +56,17 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                     2 => {
                         live = true;
                         let guilds = state.lock().guilds.clone();
-                        vec![json!({ "op": 0, "t": "READY", "s": 1,
-                                     "d": payloads::ready(SESSION_ID, &rest.gateway_url, &guilds) })]
+                        let ready = json!({ "op": 0, "t": "READY", "s": 1,
+                                            "d": payloads::ready(SESSION_ID, &rest.gateway_url, &guilds) });
+                        if !send(&mut socket, ready).await {
+                            return;
+                        }
+                        // Each guild follows as GUILD_CREATE, through the event log so a resume
+                        // replays it like any other dispatch.
+                        for guild in guilds {
+                            state.dispatch("GUILD_CREATE", payloads::guild_create(guild));
+                        }
+                        Vec::new()
                     }
                     6 => {
                         live = true;

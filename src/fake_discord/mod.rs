@@ -6,13 +6,14 @@
 //! `@original` edits); Discord's length limits on what a bot sends, answered with its error
 //! shape; a global rate limit (50 requests/s by default; interaction callbacks exempt) and queued
 //! per-route faults (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
-//! gateway over plain JSON text frames (HELLO, IDENTIFY → READY, heartbeats, RESUME with replay of
+//! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME with replay of
 //! missed events, RECONNECT, INVALID_SESSION, dropped connections) and dispatched interactions.
 //! Every REST call is recorded for assertions.
 //!
 //! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), zlib
-//! compression, sharding, presences and member chunks, guild contents (GUILD_CREATE), permissions
-//! and channel visibility, attachments, and the content of registered commands beyond echoing them.
+//! compression, sharding, presences and member chunks, guild contents beyond a minimal
+//! GUILD_CREATE (any channel id is a text channel of the first guild), permissions and channel
+//! visibility, attachments, and the content of registered commands beyond echoing them.
 
 mod gateway;
 mod payloads;
@@ -167,6 +168,21 @@ impl FakeDiscord {
             2,
             invoker,
             payloads::command_data(name, options, invoker.guild),
+        )
+    }
+
+    /// A member types `partial` into option `option` of a command with autocomplete.
+    pub fn autocomplete(
+        &self,
+        invoker: &Invoker,
+        command: &str,
+        option: &str,
+        partial: &str,
+    ) -> u64 {
+        self.interact(
+            4,
+            invoker,
+            payloads::autocomplete_data(command, option, partial, invoker.guild),
         )
     }
 

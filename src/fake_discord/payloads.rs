@@ -91,3 +91,43 @@ pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
 pub fn error(code: u32, message: &str, errors: Value) -> Value {
     json!({ "code": code, "message": message, "errors": errors })
 }
+
+/// A text channel of a guild, as GET /channels/{id} returns it.
+pub fn channel(id: u64, guild: u64) -> Value {
+    json!({ "id": id.to_string(), "type": 0, "guild_id": guild.to_string(), "name": format!("channel-{id}"),
+            "position": 0, "permission_overwrites": [], "nsfw": false, "flags": 0 })
+}
+
+/// GUILD_CREATE for a guild the bot is in, with its @everyone role and the bot as member.
+pub fn guild_create(guild: u64) -> Value {
+    json!({
+        "id": guild.to_string(), "name": format!("guild-{guild}"), "icon": null, "splash": null,
+        "discovery_splash": null, "owner_id": "1", "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0,
+        "roles": [{
+            "id": guild.to_string(), "name": "@everyone", "color": 0,
+            "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
+            "hoist": false, "managed": false, "mentionable": false, "permissions": "104324673",
+            "position": 0, "icon": null, "unicode_emoji": null,
+        }],
+        "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+        "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+        "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,
+        "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
+        "stickers": [], "premium_progress_bar_enabled": false, "joined_at": TIMESTAMP,
+        "large": false, "unavailable": false, "member_count": 1, "voice_states": [],
+        "members": [{ "user": bot_user(), "roles": [], "joined_at": TIMESTAMP, "deaf": false,
+                      "mute": false, "flags": 0 }],
+        "channels": [], "threads": [], "presences": [], "stage_instances": [],
+        "guild_scheduled_events": [],
+    })
+}
+
+/// `data` of an autocomplete request (type 4): the option being typed is `focused`.
+pub fn autocomplete_data(command: &str, option: &str, partial: &str, guild: u64) -> Value {
+    command_data(
+        command,
+        json!([{ "name": option, "type": 3, "value": partial, "focused": true }]),
+        guild,
+    )
+}

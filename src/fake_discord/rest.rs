@@ -124,6 +124,10 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
         ("PUT", ["applications", _, "commands"]) => ok(register(rest, body, None)),
         ("PUT", ["applications", _, "guilds", _, "commands"]) => ok(register(rest, body, id(3))),
         ("POST", ["channels", _, "messages"]) => create_message(rest, id(1).unwrap_or(0), body),
+        ("GET", ["channels", _]) => {
+            let guild = rest.state.lock().guilds.first().copied().unwrap_or(0);
+            ok(payloads::channel(id(1).unwrap_or(0), guild))
+        }
         ("GET", ["channels", _, "messages", _]) => {
             match rest.state.lock().messages.get(&id(3).unwrap_or(0)) {
                 Some(m) => ok(m.clone()),
