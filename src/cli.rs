@@ -10,10 +10,10 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::{self, BotConfig};
 use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken};
 use crate::corpus::{Corpus, CorpusSource, LoadError};
 use crate::domain::schedule::{self, PostTime, Zone};
-use crate::store::Store;
 use crate::telemetry;
 
 const ENVIRONMENT: &str = "\
@@ -21,6 +21,7 @@ Environment (also read from a .env file in the working directory):
   DISCORD_TOKEN   the bot token (required by `run`; never logged)
   DATABASE_URL    where state is kept [default: sqlite:dailydrill.db]
   DISCORD_API_URL send REST calls here instead of Discord (a fake Discord or a rate-limit proxy)
+  DEV_GUILD_ID    register slash commands in this guild only (development)
   QUESTIONS_DIR   a custom question corpus folder [default: ./questions if present, else the bundled corpus]
   RUST_LOG        log filter, e.g. info or dailydrill=debug [default: warn,dailydrill=info]";
 
@@ -36,8 +37,9 @@ pub struct Cli {
 pub enum Command {
     /// Start the bot: post each schedule's daily question, collect answers, reveal and score.
     ///
-    /// Reads DISCORD_TOKEN (required), DATABASE_URL, QUESTIONS_DIR and RUST_LOG from the
-    /// environment or a .env file in the working directory.
+    /// Reads DISCORD_TOKEN (required), DATABASE_URL, DISCORD_API_URL, DEV_GUILD_ID, QUESTIONS_DIR
+    /// and RUST_LOG from the environment or a .env file in the working directory. Stops gracefully
+    /// on Ctrl-C or SIGTERM.
     #[command(after_help = ENVIRONMENT)]
     Run(RunArgs),
     /// Check or export the question corpus.
@@ -80,6 +82,9 @@ pub struct RunArgs {
     /// Send REST calls here instead of Discord (a fake Discord, or a rate-limit proxy).
     #[arg(long, env = "DISCORD_API_URL", value_name = "URL")]
     pub discord_api_url: Option<String>,
+    /// Register slash commands in this guild only, where they update at once (development).
+    #[arg(long, env = "DEV_GUILD_ID", value_name = "ID")]
+    pub dev_guild_id: Option<u64>,
     #[command(flatten)]
     pub corpus: CorpusDir,
 }
@@ -223,13 +228,19 @@ fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: 
 fn run(args: RunArgs) -> ExitCode {
     let checked = DiscordToken::from_env().and_then(|token| {
         let database = DatabaseUrl::parse(&args.database_url)?;
-        args.discord_api_url
+        let api = args
+            .discord_api_url
             .as_deref()
             .map(ApiUrl::parse)
             .transpose()?;
-        Ok((token, database))
+        Ok(BotConfig {
+            token,
+            database,
+            api,
+            dev_guild: args.dev_guild_id,
+        })
     });
-    let (_token, database) = match checked {
+    let config = match checked {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
@@ -241,6 +252,12 @@ fn run(args: RunArgs) -> ExitCode {
         Ok(corpus) => corpus,
         Err(code) => return code,
     };
+    tracing::info!(
+        questions = corpus.questions().len(),
+        corpus = %source,
+        database = %config.database,
+        "configuration and corpus are valid"
+    );
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -248,24 +265,11 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = runtime.block_on(async {
-        let store = Store::open(&database).await?;
-        store.close().await;
-        Ok::<_, crate::store::StoreError>(())
-    }) {
-        eprintln!("error: {e} ({database})");
-        return ExitCode::from(2);
+    match runtime.block_on(app::run(config, corpus)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
     }
-    tracing::info!(
-        questions = corpus.questions().len(),
-        corpus = %source,
-        database = %database,
-        "configuration and corpus are valid"
-    );
-    emit(&format!(
-        "Configuration is valid: a bot token is set, the database {database} is ready, and {} \
-         questions were loaded from {source}.\nThis version stops here: connecting to Discord arrives with \
-         the scheduler and the Discord front end.\n",
-        corpus.questions().len()
-    ))
 }

@@ -14,9 +14,11 @@
 //! - [`fake_discord`]: a fake Discord on loopback for end-to-end tests and the demo.
 //! - [`clock`]: the time source the service reads, manual in tests.
 //! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
+//! - [`app`]: running the bot: client, scheduler and graceful shutdown.
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
 //! - [`telemetry`]: tracing set-up.
 
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -10,7 +10,14 @@ const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0
 fn dailydrill(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dailydrill"));
     cmd.current_dir(cwd).args(args);
-    for var in ["DISCORD_TOKEN", "DATABASE_URL", "QUESTIONS_DIR", "RUST_LOG"] {
+    for var in [
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "QUESTIONS_DIR",
+        "RUST_LOG",
+        "DISCORD_API_URL",
+        "DEV_GUILD_ID",
+    ] {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
@@ -53,27 +60,81 @@ fn run_without_a_token_explains_how_to_get_one() {
     assert_eq!(err.trim().lines().count(), 1, "one paragraph: {err}");
 }
 
-#[test]
-fn run_with_a_valid_configuration_says_so_from_any_directory_and_never_shows_the_token() {
+/// `dailydrill run` from an empty directory (bundled corpus, a new SQLite file) connects to the
+/// Discord it is configured with, registers its commands, and stops cleanly on SIGTERM; with
+/// tracing at its most verbose, the token appears nowhere.
+#[tokio::test]
+async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
+    use dailydrill::fake_discord::{FakeDiscord, FakeOptions};
+    use std::time::Duration;
+
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    fake.add_guild(4242);
     let tmp = tempfile::tempdir().unwrap();
-    let out = dailydrill(
-        tmp.path(),
-        &["run"],
-        &[("DISCORD_TOKEN", TOKEN), ("RUST_LOG", "trace")],
-    );
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dailydrill"));
+    cmd.current_dir(tmp.path()).arg("run");
+    for var in [
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "QUESTIONS_DIR",
+        "RUST_LOG",
+        "DISCORD_API_URL",
+        "DEV_GUILD_ID",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_API_URL", fake.api_url())
+        .env("DEV_GUILD_ID", "4242")
+        .env("RUST_LOG", "trace")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let registered = fake
+        .wait_for(Duration::from_secs(20), |f| {
+            f.calls()
+                .into_iter()
+                .find(|c| c.method == "PUT" && c.path.ends_with("/guilds/4242/commands"))
+        })
+        .await;
     assert!(
-        stdout.contains("questions were loaded from the bundled corpus"),
-        "{stdout}"
+        registered.is_some(),
+        "the bot connected and registered its commands"
     );
-    assert!(stdout.contains("sqlite:dailydrill.db"));
+    assert!(
+        fake.gateway_ops().contains(&2),
+        "it identified on the gateway"
+    );
+    assert!(
+        tmp.path().join("dailydrill.db").exists(),
+        "the database file was created"
+    );
+
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = tokio::time::timeout(Duration::from_secs(15), child.wait_with_output())
+        .await
+        .expect("stopped within 15 s")
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "graceful stop:\n{stderr}");
+    assert!(
+        stderr.contains("shutting down") && stderr.contains("stopped"),
+        "{stderr}"
+    );
     for part in TOKEN.split('.') {
         assert!(
             !stdout.contains(part) && !stderr.contains(part),
-            "token leaked:\n{stdout}{stderr}"
+            "token leaked in the logs"
         );
     }
+    fake.shutdown().await;
 }
 
 #[test]
@@ -104,13 +165,23 @@ fn run_refuses_a_malformed_token_or_database_url_without_echoing_them() {
 #[test]
 fn a_dotenv_file_is_read_and_its_bad_lines_are_named_not_shown() {
     let tmp = tempfile::tempdir().unwrap();
-    write(
-        tmp.path(),
-        ".env",
-        &format!("# comment\nDISCORD_TOKEN={TOKEN}\n"),
+    write(tmp.path(), ".env", "# comment\nQUESTIONS_DIR=from-dotenv\n");
+    let out = dailydrill(tmp.path(), &["corpus", "check"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot read from-dotenv"),
+        "{}",
+        text(&out.stderr)
     );
-    let out = dailydrill(tmp.path(), &["run"], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shell = dailydrill(
+        tmp.path(),
+        &["corpus", "check"],
+        &[("QUESTIONS_DIR", "from-shell")],
+    );
+    assert!(
+        text(&shell.stderr).contains("cannot read from-shell"),
+        "the shell wins over .env"
+    );
 
     write(
         tmp.path(),

@@ -1,5 +1,8 @@
 //! The Discord layer: how the bot talks to Discord (or a fake of it) through serenity.
 
+pub mod bot;
 pub mod client;
+pub mod render;
 pub mod retry;
+pub mod scheduler;
 pub mod split;

@@ -257,3 +257,18 @@ impl Service {
         Ok(view)
     }
 }
+
+impl Service {
+    /// A post of `guild` as sent, to render it again (e.g. with a new answer count).
+    pub async fn post(&self, guild: GuildId, post: PostId) -> Result<PostView> {
+        let mut conn = self.store.read().await?;
+        let row = posts::get(&mut conn, post)
+            .await?
+            .filter(|p| p.guild == guild)
+            .ok_or(Error::PostNotFound)?;
+        let schedule = schedules::get_any(&mut conn, row.schedule)
+            .await?
+            .ok_or(Error::PostNotFound)?;
+        self.post_view(row, &schedule)
+    }
+}

@@ -1,0 +1,80 @@
+//! Running the bot: the store, the service, the serenity client and the scheduler, started
+//! together and stopped together on SIGINT or SIGTERM.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::clock::SystemClock;
+use crate::config::{ApiUrl, DatabaseUrl, DiscordToken};
+use crate::corpus::Corpus;
+use crate::discord::{bot, client, scheduler};
+use crate::service::Service;
+use crate::store::Store;
+
+/// Everything `run` needs, parsed and checked.
+#[derive(Debug)]
+pub struct BotConfig {
+    pub token: DiscordToken,
+    pub database: DatabaseUrl,
+    pub api: Option<ApiUrl>,
+    /// Register commands in this guild only (instant updates while developing).
+    pub dev_guild: Option<u64>,
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signals a terminal or a service manager sends.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(e) => {
+                    tracing::warn!("cannot listen for SIGTERM: {e}");
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+/// Runs until a shutdown signal. Answers acknowledged to members are committed before they are
+/// acknowledged, so stopping loses none; the scheduler finishes its tick, then the shards close.
+pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
+    let store = Store::open(&config.database).await?;
+    let service = Service::new(
+        store,
+        Arc::new(corpus),
+        Arc::new(SystemClock),
+        rand::random(),
+    );
+    let http = client::http(&config.token, config.api.as_ref());
+    let mut client = bot::client(http, service.clone(), config.dev_guild).await?;
+
+    let (stop, stopped) = watch::channel(false);
+    let scheduler = tokio::spawn(scheduler::run(
+        client.http.clone(),
+        service.clone(),
+        stopped,
+    ));
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = stop.send(true);
+        shards.shutdown_all().await;
+    });
+    tracing::info!("connecting to Discord");
+    client.start().await?;
+    let _ = scheduler.await;
+    service.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! The bot: serenity + poise wired to the service. Handlers are thin: parse the interaction, call
+//! one use case, render the result.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ActionRowComponent, ComponentInteraction, CreateInteractionResponse, EditMessage, Interaction,
+    ModalInteraction,
+};
+
+use super::render::{
+    self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, ephemeral, parse_custom_id,
+};
+use crate::domain::ids::{GuildId, PostId, UserId};
+use crate::service::{Error as ServiceError, Service};
+
+/// The state every handler shares.
+pub struct Data {
+    pub service: Service,
+}
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// What a member reads when a use case refuses: its own message when they caused it, a generic
+/// one (with the detail logged) when it is an internal failure.
+pub fn user_message(error: &ServiceError) -> String {
+    if error.is_internal() {
+        tracing::error!("request failed: {error}");
+        "Something went wrong on our side. Please try again in a moment.".to_owned()
+    } else {
+        error.to_string()
+    }
+}
+
+fn ids(guild: Option<serenity::GuildId>, user: serenity::UserId) -> Option<(GuildId, UserId)> {
+    Some((GuildId(guild?.get()), UserId(user.get())))
+}
+
+async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &ComponentInteraction,
+) -> Result<(), Error> {
+    let Some((guild, user)) = ids(click.guild_id, click.user.id) else {
+        let msg = ephemeral("dailydrill works inside a server.");
+        click
+            .create_response(ctx, CreateInteractionResponse::Message(msg))
+            .await?;
+        return Ok(());
+    };
+    let response = match parse_custom_id(&click.data.custom_id) {
+        Some((ANSWER_BUTTON, id)) => match data.service.my_answer(guild, PostId(id), user).await {
+            Ok(earlier) => CreateInteractionResponse::Modal(render::answer_modal(id, earlier)),
+            Err(e) => CreateInteractionResponse::Message(ephemeral(user_message(&e))),
+        },
+        Some((FEEDBACK_BUTTON, id)) => {
+            let text = match data.service.feedback(guild, PostId(id), user).await {
+                Ok(feedback) => render::feedback_text(&feedback),
+                Err(e) => user_message(&e),
+            };
+            CreateInteractionResponse::Message(ephemeral(text))
+        }
+        _ => {
+            tracing::warn!(custom_id = %click.data.custom_id, %guild, %user, "unknown button");
+            CreateInteractionResponse::Message(ephemeral("This button is no longer valid."))
+        }
+    };
+    click.create_response(ctx, response).await?;
+    Ok(())
+}
+
+fn modal_text(submit: &ModalInteraction) -> String {
+    submit
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(t) if t.custom_id == render::ANSWER_INPUT => {
+                t.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+async fn on_modal(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &ModalInteraction,
+) -> Result<(), Error> {
+    let (Some((guild, user)), Some((ANSWER_MODAL, id))) = (
+        ids(submit.guild_id, submit.user.id),
+        parse_custom_id(&submit.data.custom_id),
+    ) else {
+        tracing::warn!(custom_id = %submit.data.custom_id, "unknown modal");
+        let msg = ephemeral("This form is no longer valid.");
+        submit
+            .create_response(ctx, CreateInteractionResponse::Message(msg))
+            .await?;
+        return Ok(());
+    };
+    let post = PostId(id);
+    let saved = data
+        .service
+        .submit_answer(guild, post, user, &modal_text(submit))
+        .await;
+    let text = match &saved {
+        Ok(saved) => format!(
+            "Saved. You can edit your answer until the reveal <t:{}:f>; nobody else sees it before then.",
+            saved.reveal_at.timestamp()
+        ),
+        Err(e) => user_message(e),
+    };
+    submit
+        .create_response(ctx, CreateInteractionResponse::Message(ephemeral(text)))
+        .await?;
+    // The post shows how many have answered: edited, not re-posted.
+    if let Ok(saved) = saved {
+        if let Ok(view) = data.service.post(guild, post).await {
+            if let Some(message_id) = view.message_id {
+                let edit =
+                    EditMessage::new().embed(render::question_embed(&view, saved.answer_count));
+                let channel = serenity::ChannelId::new(view.channel.0);
+                if let Err(e) = channel
+                    .edit_message(ctx, serenity::MessageId::new(message_id), edit)
+                    .await
+                {
+                    tracing::warn!(post = %post, "could not update the answer count: {e}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Routes the interactions poise does not handle itself (buttons and modals).
+pub async fn on_event(
+    ctx: &serenity::Context,
+    event: &serenity::FullEvent,
+    data: &Data,
+) -> Result<(), Error> {
+    let serenity::FullEvent::InteractionCreate { interaction } = event else {
+        return Ok(());
+    };
+    match interaction {
+        Interaction::Component(click) => on_component(ctx, data, click).await,
+        Interaction::Modal(submit) => on_modal(ctx, data, submit).await,
+        _ => Ok(()),
+    }
+}
+
+/// The poise framework with the bot's commands and handlers. Commands are registered at start:
+/// in one guild when `dev_guild` is set (they update at once there), else globally.
+pub fn framework(service: Service, dev_guild: Option<u64>) -> poise::Framework<Data, Error> {
+    poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: Vec::new(),
+            event_handler: |framework, event| {
+                Box::pin(on_event(
+                    framework.serenity_context,
+                    event,
+                    framework.user_data,
+                ))
+            },
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match dev_guild {
+                    Some(guild) => {
+                        poise::builtins::register_in_guild(
+                            ctx,
+                            commands,
+                            serenity::GuildId::new(guild),
+                        )
+                        .await?
+                    }
+                    None => poise::builtins::register_globally(ctx, commands).await?,
+                }
+                Ok(Data { service })
+            })
+        })
+        .build()
+}
+
+/// Only what the bot needs: guild events and interactions. No privileged intent (answers come
+/// through modals, not by reading messages).
+pub fn intents() -> serenity::GatewayIntents {
+    serenity::GatewayIntents::GUILDS
+}
+
+/// The serenity client of the bot, with its HTTP client from configuration.
+pub async fn client(
+    http: serenity::Http,
+    service: Service,
+    dev_guild: Option<u64>,
+) -> Result<serenity::Client, serenity::Error> {
+    serenity::ClientBuilder::new_with_http(http, intents())
+        .framework(framework(service, dev_guild))
+        .await
+}

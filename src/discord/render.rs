@@ -1,0 +1,194 @@
+//! What members see: core results turned into Discord messages, embeds, buttons and modals.
+//!
+//! Every message built here carries explicit allowed mentions: nothing a member or the corpus
+//! wrote can ping anyone; only a schedule's configured role is pinged, and only by the post itself.
+
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInputText, CreateInteractionResponseMessage, CreateMessage,
+    CreateModal, InputTextStyle, MessageReference, Nonce, RoleId,
+};
+
+use crate::service::{Feedback, PostView};
+
+/// custom_id prefixes; ids are verified server-side (the post must belong to the guild).
+pub const ANSWER_BUTTON: &str = "ans";
+pub const ANSWER_MODAL: &str = "answer";
+pub const FEEDBACK_BUTTON: &str = "fb";
+/// The modal's text input.
+pub const ANSWER_INPUT: &str = "text";
+
+/// `prefix:id`, the compact custom_id format (far below Discord's 100 characters).
+pub fn custom_id(prefix: &str, id: i64) -> String {
+    format!("{prefix}:{id}")
+}
+
+/// Parses `prefix:id`; anything else (a tampered id) is `None`.
+pub fn parse_custom_id(raw: &str) -> Option<(&str, i64)> {
+    let (prefix, id) = raw.split_once(':')?;
+    Some((prefix, id.parse().ok()?))
+}
+
+/// Mentions nobody.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+        .empty_roles()
+        .empty_users()
+        .everyone(false)
+}
+
+fn answered_line(count: i64) -> String {
+    match count {
+        0 => "No answers yet".to_owned(),
+        1 => "1 member has answered".to_owned(),
+        n => format!("{n} members have answered"),
+    }
+}
+
+/// The daily question's embed: track, difficulty, the question, and the reveal time in each
+/// reader's own time zone.
+pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
+    let q = &post.question;
+    CreateEmbed::new()
+        .title(format!("{} · {}", post.track_name, q.difficulty))
+        .description(format!(
+            "{}\n\nAnswer privately with the button below. The model answer is revealed <t:{}:f> (<t:{}:R>).",
+            q.question,
+            post.reveal_at.timestamp(),
+            post.reveal_at.timestamp()
+        ))
+        .footer(CreateEmbedFooter::new(answered_line(answer_count)))
+}
+
+fn answer_button(post: &PostView) -> CreateActionRow {
+    CreateActionRow::Buttons(vec![
+        CreateButton::new(custom_id(ANSWER_BUTTON, post.id.0))
+            .label("Answer")
+            .style(ButtonStyle::Primary),
+    ])
+}
+
+/// The daily post. Its nonce with `enforce_nonce` makes a resend after a crash return the first
+/// message instead of posting twice.
+pub fn post_message(post: &PostView) -> CreateMessage {
+    let mut message = CreateMessage::new()
+        .embed(question_embed(post, 0))
+        .components(vec![answer_button(post)])
+        .nonce(Nonce::String(post.nonce.clone()))
+        .enforce_nonce(true);
+    match post.mention_role {
+        Some(role) => {
+            let role = RoleId::new(role.0);
+            message = message
+                .content(format!("<@&{role}>"))
+                .allowed_mentions(no_mentions().roles(vec![role]));
+        }
+        None => message = message.allowed_mentions(no_mentions()),
+    }
+    message
+}
+
+/// The answer form, prefilled with the member's earlier answer so they can edit it.
+pub fn answer_modal(post_id: i64, earlier: Option<String>) -> CreateModal {
+    let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_INPUT)
+        .max_length(crate::service::MAX_ANSWER_CHARS as u16)
+        .required(true)
+        .placeholder("Answer as you would in the interview");
+    if let Some(earlier) = earlier {
+        input = input.value(earlier);
+    }
+    CreateModal::new(custom_id(ANSWER_MODAL, post_id), "Your answer")
+        .components(vec![CreateActionRow::InputText(input)])
+}
+
+/// The model answer, in parts that each fit a message, the first replying to the question.
+pub fn reveal_messages(
+    answer: &str,
+    question_message: Option<(u64, u64)>,
+    post_id: i64,
+) -> Vec<CreateMessage> {
+    let parts = super::split::split_markdown(
+        &format!("**Model answer**\n\n{answer}"),
+        super::split::MESSAGE_LIMIT,
+    );
+    let last = parts.len().saturating_sub(1);
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let mut message = CreateMessage::new()
+                .content(part)
+                .allowed_mentions(no_mentions());
+            if let (0, Some((channel, message_id))) = (i, question_message) {
+                message = message.reference_message(MessageReference::from((
+                    serenity::all::ChannelId::new(channel),
+                    serenity::all::MessageId::new(message_id),
+                )));
+            }
+            if i == last {
+                message = message.components(vec![CreateActionRow::Buttons(vec![
+                    CreateButton::new(custom_id(FEEDBACK_BUTTON, post_id))
+                        .label("My feedback")
+                        .style(ButtonStyle::Secondary),
+                ])]);
+            }
+            message
+        })
+        .collect()
+}
+
+/// An ephemeral reply that pings nobody.
+pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+}
+
+/// A member's feedback on a revealed question.
+pub fn feedback_text(feedback: &Feedback) -> String {
+    if !feedback.answered {
+        return "You did not answer this question before the reveal.".to_owned();
+    }
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            items
+                .iter()
+                .map(|i| format!("- {i}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    };
+    format!(
+        "**Covered ({}%):**\n{}\n\n**Missed:**\n{}\n\n**Points:** {} · **Streak:** {} (longest {}, freezes {})",
+        feedback.coverage_percent,
+        list(&feedback.covered),
+        list(&feedback.missed),
+        feedback.points,
+        feedback.streak.current,
+        feedback.streak.longest,
+        feedback.streak.freezes
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_ids_round_trip_and_tampering_is_refused() {
+        assert_eq!(
+            parse_custom_id(&custom_id(ANSWER_BUTTON, 42)),
+            Some(("ans", 42))
+        );
+        for bad in ["ans", "ans:", "ans:x", "ans:1:2", ":5"] {
+            assert!(
+                parse_custom_id(bad).is_none_or(|(p, _)| p.is_empty()),
+                "{bad}"
+            );
+        }
+        assert!(custom_id(FEEDBACK_BUTTON, i64::MAX).len() <= 100);
+    }
+}

@@ -1,0 +1,337 @@
+//! A day of a study group through the real bot: the fake Discord, a fresh database, a manual clock
+//! and the serenity client, with the scheduler's tick driven by the test. Every assertion is on
+//! what the fake recorded, that is, on what members would see.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dailydrill::config::{ApiUrl, DiscordToken};
+use dailydrill::discord::retry::Backoff;
+use dailydrill::discord::{bot, client, scheduler};
+use dailydrill::domain::ids::{ChannelId, GuildId};
+use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
+use dailydrill::service::ScheduleSpec;
+use poise::serenity_prelude as serenity;
+use serde_json::Value;
+
+const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.fake-token-for-the-fake-discord-only";
+const GUILD: u64 = 4242;
+const CHANNEL: u64 = 77;
+const WAIT: Duration = Duration::from_secs(10);
+const FAST: Backoff = Backoff {
+    first: Duration::from_millis(50),
+    max: Duration::from_millis(200),
+    attempts: 4,
+};
+
+/// The fake, a fresh database, a manual clock and the real bot wired to the fake's URLs.
+struct Harness {
+    fake: FakeDiscord,
+    app: common::TestApp,
+    http: Arc<serenity::Http>,
+    shards: Arc<serenity::ShardManager>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Harness {
+    async fn spawn(start: &str) -> Harness {
+        let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+        fake.add_guild(GUILD);
+        let app = common::app(common::utc(start), 11).await;
+        let token = DiscordToken::parse(TOKEN).unwrap();
+        let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
+        let mut client = bot::client(http, app.service.clone(), Some(GUILD))
+            .await
+            .unwrap();
+        let (http, shards) = (client.http.clone(), client.shard_manager.clone());
+        let task = tokio::spawn(async move {
+            let _ = client.start().await;
+        });
+        let registered = fake
+            .wait_for(WAIT, |f| {
+                f.calls()
+                    .into_iter()
+                    .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            })
+            .await;
+        assert!(
+            registered.is_some(),
+            "the bot started and registered its commands"
+        );
+        Harness {
+            fake,
+            app,
+            http,
+            shards,
+            task,
+        }
+    }
+
+    async fn tick(&self) -> scheduler::TickReport {
+        scheduler::tick(&self.http, &self.app.service, FAST).await
+    }
+
+    async fn answer_to(&self, interaction: u64) -> Value {
+        self.fake
+            .wait_for(WAIT, |f| f.interaction_response(interaction))
+            .await
+            .expect("answered")
+    }
+
+    async fn stop(self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+        self.fake.shutdown().await;
+    }
+}
+
+fn member(user: u64) -> Invoker {
+    Invoker {
+        guild: GUILD,
+        channel: CHANNEL,
+        user,
+        permissions: 0,
+    }
+}
+
+fn spec() -> ScheduleSpec {
+    ScheduleSpec {
+        channel: ChannelId(CHANNEL),
+        time: "09:00".parse().unwrap(),
+        zone: "UTC".parse().unwrap(),
+        tracks: Vec::new(),
+        reveal: "24h".parse().unwrap(),
+        mention_role: None,
+    }
+}
+
+#[tokio::test]
+async fn a_day_post_answer_edit_reveal_and_feedback() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .add_schedule(GuildId(GUILD), spec())
+        .await
+        .unwrap();
+
+    // 09:00: the question is posted once, with its Answer button and a nonce.
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    assert_eq!(h.tick().await.posted, 0, "a second tick posts nothing");
+    let posted = h.fake.messages_in(CHANNEL);
+    assert_eq!(posted.len(), 1);
+    let post = &posted[0];
+    let message_id: u64 = post["id"].as_str().unwrap().parse().unwrap();
+    let button = post["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(button.starts_with("ans:"), "{button}");
+    let description = post["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.contains("<t:"),
+        "the reveal time renders in each reader's zone"
+    );
+    let create = h
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "POST" && c.path.ends_with("/messages"))
+        .unwrap();
+    assert_eq!(create.body["enforce_nonce"], true);
+    assert!(create.body["nonce"].as_str().is_some_and(|n| n.len() <= 25));
+    assert_eq!(
+        create.body["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+
+    // A member answers through the modal; the post's count is edited, not re-posted.
+    let click = h.fake.click_button(&member(5), message_id, &button);
+    let modal = h.answer_to(click).await;
+    assert_eq!(modal["type"], 9);
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    let input = &modal["data"]["components"][0]["components"][0];
+    assert_eq!(input["max_length"], 4000);
+    assert!(
+        input.get("value").is_none_or(Value::is_null),
+        "nothing to prefill yet"
+    );
+
+    let submit = h.fake.submit_modal(
+        &member(5),
+        &modal_id,
+        &[("text", "select_related makes a JOIN")],
+    );
+    let saved = h.answer_to(submit).await;
+    assert_eq!(saved["data"]["flags"], 64, "ephemeral");
+    assert!(
+        saved["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Saved.")
+    );
+    let counted = h
+        .fake
+        .wait_for(WAIT, |f| {
+            let footer = f.messages_in(CHANNEL)[0]["embeds"][0]["footer"]["text"]
+                .as_str()?
+                .to_owned();
+            (footer == "1 member has answered").then_some(())
+        })
+        .await;
+    assert!(counted.is_some(), "the post shows the answer count");
+    assert_eq!(h.fake.messages_in(CHANNEL).len(), 1);
+
+    // Clicking again prefills the earlier answer; an over-long one is refused with the limit.
+    let modal = h
+        .answer_to(h.fake.click_button(&member(5), message_id, &button))
+        .await;
+    assert_eq!(
+        modal["data"]["components"][0]["components"][0]["value"],
+        "select_related makes a JOIN"
+    );
+    let long = "x".repeat(4001);
+    let refused = h
+        .answer_to(
+            h.fake
+                .submit_modal(&member(5), &modal_id, &[("text", &long)]),
+        )
+        .await;
+    assert!(
+        refused["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("the limit is 4000"),
+        "{refused}"
+    );
+
+    // The reveal: the model answer replies to the question, a thread opens, feedback is offered.
+    h.app.clock.set(common::utc("2026-06-02T08:59:59Z"));
+    assert_eq!(h.tick().await.revealed, 0);
+    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    let report = h.tick().await;
+    assert_eq!((report.revealed, report.failed), (1, 0));
+    // The same 09:00 tick also posted the next day's question; the reveal is found by its text.
+    let messages = h.fake.messages_in(CHANNEL);
+    let is_reveal = |text: &Value| {
+        text.as_str()
+            .is_some_and(|t| t.starts_with("**Model answer**"))
+    };
+    assert!(
+        messages.iter().any(|m| is_reveal(&m["content"])),
+        "the model answer was posted"
+    );
+    let reveal_body = h
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "POST" && is_reveal(&c.body["content"]))
+        .map(|c| c.body)
+        .unwrap();
+    assert_eq!(
+        reveal_body["message_reference"]["message_id"],
+        message_id.to_string(),
+        "replies to the question"
+    );
+    assert_eq!(
+        reveal_body["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+    assert!(
+        h.fake
+            .calls()
+            .iter()
+            .any(|c| c.path.ends_with(&format!("/messages/{message_id}/threads")))
+    );
+    let last = messages
+        .iter()
+        .rev()
+        .find(|m| {
+            m["components"][0]["components"][0]["custom_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("fb:"))
+        })
+        .expect("a My feedback button");
+    let feedback_button = last["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let feedback = h
+        .answer_to(h.fake.click_button(&member(5), 1, &feedback_button))
+        .await;
+    let text = feedback["data"]["content"].as_str().unwrap();
+    assert!(
+        text.contains("Covered") && text.contains("Streak:** 1"),
+        "{text}"
+    );
+    assert_eq!(feedback["data"]["flags"], 64);
+
+    // After the reveal, answers are closed.
+    let late = h
+        .answer_to(
+            h.fake
+                .submit_modal(&member(6), &modal_id, &[("text", "late")]),
+        )
+        .await;
+    assert!(
+        late["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("closed at the reveal"),
+        "{late}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_tampered_or_foreign_custom_id_is_refused() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let other = Invoker {
+        guild: 9999,
+        ..member(5)
+    };
+    for (who, id) in [
+        (member(5), "ans:notanumber"),
+        (member(5), "delete:1"),
+        (other, "ans:1"),
+    ] {
+        let reply = h.answer_to(h.fake.click_button(&who, 1, id)).await;
+        assert_eq!(reply["type"], 4, "a message, not a modal, for {id}");
+        assert_eq!(reply["data"]["flags"], 64);
+    }
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_post_resent_after_a_crash_is_not_doubled() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .add_schedule(GuildId(GUILD), spec())
+        .await
+        .unwrap();
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    // The post row is committed, then the "crash": Discord got the message but the bot never
+    // recorded its id, so at start the post counts as unsent.
+    let post = h.app.service.post_due().await.unwrap().posted.remove(0);
+    let channel = serenity::ChannelId::new(CHANNEL);
+    channel
+        .send_message(&h.http, dailydrill::discord::render::post_message(&post))
+        .await
+        .unwrap();
+    assert_eq!(h.app.service.unsent_posts().await.unwrap().len(), 1);
+
+    scheduler::resend_unsent(&h.http, &h.app.service, FAST).await;
+    assert_eq!(
+        h.fake.messages_in(CHANNEL).len(),
+        1,
+        "the nonce returned the first message"
+    );
+    assert!(
+        h.app.service.unsent_posts().await.unwrap().is_empty(),
+        "and its id is now recorded"
+    );
+    h.stop().await;
+}
