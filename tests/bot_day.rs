@@ -37,6 +37,10 @@ struct Harness {
 
 impl Harness {
     async fn spawn(start: &str) -> Harness {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
         fake.add_guild(GUILD);
         let app = common::app(common::utc(start), 11).await;
@@ -74,10 +78,23 @@ impl Harness {
     }
 
     async fn answer_to(&self, interaction: u64) -> Value {
-        self.fake
+        match self
+            .fake
             .wait_for(WAIT, |f| f.interaction_response(interaction))
             .await
-            .expect("answered")
+        {
+            Some(answer) => answer,
+            None => {
+                let calls = self.fake.calls();
+                let last: Vec<String> = calls
+                    .iter()
+                    .rev()
+                    .take(6)
+                    .map(|c| format!("{} {} -> {}", c.method, c.path, c.status))
+                    .collect();
+                panic!("interaction {interaction} was not answered; last calls: {last:#?}");
+            }
+        }
     }
 
     async fn stop(self) {
@@ -333,5 +350,234 @@ async fn a_post_resent_after_a_crash_is_not_doubled() {
         h.app.service.unsent_posts().await.unwrap().is_empty(),
         "and its id is now recorded"
     );
+    h.stop().await;
+}
+
+const MANAGE_GUILD: u64 = dailydrill::fake_discord::MANAGE_GUILD;
+
+fn admin(user: u64) -> Invoker {
+    Invoker {
+        permissions: MANAGE_GUILD,
+        ..member(user)
+    }
+}
+
+/// A command option as Discord sends it: integers (type 4) as JSON numbers, others as strings.
+fn opt(name: &str, kind: u8, value: &str) -> Value {
+    let value = match (kind, value.parse::<i64>()) {
+        (4, Ok(n)) => serde_json::json!(n),
+        _ => serde_json::json!(value),
+    };
+    serde_json::json!({ "name": name, "type": kind, "value": value })
+}
+
+fn sub(name: &str, options: Vec<Value>) -> Value {
+    serde_json::json!([{ "name": name, "type": 1, "options": options }])
+}
+
+impl Harness {
+    /// The text a command answered with: its message response, or the follow-up after a defer.
+    async fn command_text(&self, invoker: &Invoker, name: &str, options: Value) -> String {
+        let id = self.fake.slash_command(invoker, name, options);
+        let first = self.answer_to(id).await;
+        assert_eq!(first["data"]["flags"], 64, "/{name} answers ephemerally");
+        if first["type"] == 4 {
+            return first["data"]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+        }
+        assert_eq!(first["type"], 5, "deferred");
+        let token = self.fake.interaction_token(id).unwrap();
+        let followup = self
+            .fake
+            .wait_for(WAIT, |f| {
+                f.calls()
+                    .into_iter()
+                    .find(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
+            })
+            .await
+            .expect("a follow-up after the defer");
+        assert_eq!(followup.body["flags"], 64);
+        followup.body["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+#[tokio::test]
+async fn admins_manage_schedules_and_members_are_refused() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let add = || {
+        sub(
+            "add",
+            vec![
+                opt("channel", 7, &CHANNEL.to_string()),
+                opt("time", 3, "09:00"),
+                opt("timezone", 3, "Europe/Berlin"),
+                opt("tracks", 3, "django"),
+            ],
+        )
+    };
+    // A member without Manage Server is refused, even though Discord delivered the command.
+    let refused = h.command_text(&member(3), "schedule", add()).await;
+    assert!(refused.contains("Manage Server"), "{refused}");
+    assert!(
+        h.app
+            .service
+            .list_schedules(GuildId(GUILD))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing changed"
+    );
+
+    let added = h.command_text(&admin(1), "schedule", add()).await;
+    assert!(
+        added.starts_with("Scheduled: #1 in <#77>: 09:00 Europe/Berlin (django), reveal 24h"),
+        "{added}"
+    );
+    let bad = sub(
+        "add",
+        vec![
+            opt("channel", 7, "77"),
+            opt("time", 3, "9am"),
+            opt("timezone", 3, "UTC"),
+        ],
+    );
+    assert!(
+        h.command_text(&admin(1), "schedule", bad)
+            .await
+            .contains("HH:MM")
+    );
+    let bad = sub(
+        "add",
+        vec![
+            opt("channel", 7, "77"),
+            opt("time", 3, "09:00"),
+            opt("timezone", 3, "Berlin"),
+        ],
+    );
+    let text = h.command_text(&admin(1), "schedule", bad).await;
+    assert!(
+        text.contains("unknown time zone") && text.contains("Europe/Berlin"),
+        "{text}"
+    );
+
+    let list = h
+        .command_text(&admin(1), "schedule", sub("list", vec![]))
+        .await;
+    assert!(
+        list.contains("#1 in <#77>") && list.contains("<t:"),
+        "{list}"
+    );
+    let paused = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub("pause", vec![opt("schedule", 4, "1")]),
+        )
+        .await;
+    assert!(paused.contains("paused"), "{paused}");
+    let resumed = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub("resume", vec![opt("schedule", 4, "1")]),
+        )
+        .await;
+    assert!(!resumed.contains("paused"), "{resumed}");
+    let removed = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub("remove", vec![opt("schedule", 4, "1")]),
+        )
+        .await;
+    assert_eq!(removed, "Schedule #1 removed.");
+    let again = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub("remove", vec![opt("schedule", 4, "1")]),
+        )
+        .await;
+    assert!(again.contains("no schedule #1"), "{again}");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn post_now_reveal_now_and_skip_act_on_the_channel() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let s = h
+        .app
+        .service
+        .add_schedule(GuildId(GUILD), spec())
+        .await
+        .unwrap();
+    let which = || serde_json::json!([{ "name": "schedule", "type": 4, "value": s.id.0 }]);
+
+    assert!(
+        h.command_text(&member(3), "post-now", which())
+            .await
+            .contains("Manage Server")
+    );
+    assert!(h.fake.messages_in(CHANNEL).is_empty());
+
+    assert_eq!(
+        h.command_text(&admin(1), "post-now", which()).await,
+        "Posted in <#77>."
+    );
+    let posted = h.fake.messages_in(CHANNEL);
+    assert_eq!(posted.len(), 1);
+    assert!(
+        posted[0]["components"][0]["components"][0]["custom_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("ans:")
+    );
+
+    let revealed = h.command_text(&admin(1), "reveal-now", which()).await;
+    assert_eq!(revealed, "Revealed; 0 answer(s) scored.");
+    assert!(h.fake.messages_in(CHANNEL).iter().any(|m| {
+        m["content"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("**Model answer**"))
+    }));
+    let nothing = h.command_text(&admin(1), "skip", which()).await;
+    assert!(nothing.contains("no question open"), "{nothing}");
+
+    h.command_text(&admin(1), "post-now", which()).await;
+    let skipped = h.command_text(&admin(1), "skip", which()).await;
+    assert!(skipped.starts_with("Skipped"), "{skipped}");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn member_commands_answer_privately() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    assert!(
+        h.command_text(&member(3), "help", serde_json::json!([]))
+            .await
+            .contains("Answer")
+    );
+    assert!(
+        h.command_text(&member(3), "streak", serde_json::json!([]))
+            .await
+            .starts_with("No streak yet")
+    );
+    let stats = h
+        .command_text(&member(3), "stats", serde_json::json!([]))
+        .await;
+    assert!(stats.contains("**0** points"), "{stats}");
+    let board = h
+        .command_text(&member(3), "leaderboard", serde_json::json!([]))
+        .await;
+    assert!(
+        board.contains("Leaderboard") && board.contains("Nobody has scored yet"),
+        "{board}"
+    );
+    assert!(board.contains("Ties go to more answers"));
     h.stop().await;
 }

@@ -89,7 +89,19 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
         .env("RUST_LOG", "trace")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap();
+    // Drain both pipes while it runs: at trace level it writes far more than a pipe buffer holds.
+    let drain = |pipe: Option<Box<dyn tokio::io::AsyncRead + Unpin + Send>>| {
+        tokio::spawn(async move {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = tokio::io::AsyncReadExt::read_to_end(&mut pipe, &mut buf).await;
+            }
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let stdout_task = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr_task = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let registered = fake
         .wait_for(Duration::from_secs(20), |f| {
             f.calls()
@@ -97,10 +109,13 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
                 .find(|c| c.method == "PUT" && c.path.ends_with("/guilds/4242/commands"))
         })
         .await;
-    assert!(
-        registered.is_some(),
-        "the bot connected and registered its commands"
-    );
+    if registered.is_none() {
+        let _ = child.kill().await;
+        let log = stderr_task.await.unwrap();
+        let tail: Vec<&str> = log.lines().rev().take(15).collect();
+        panic!("the bot did not register its commands; its last log lines:\n{tail:#?}");
+    }
+
     assert!(
         fake.gateway_ops().contains(&2),
         "it identified on the gateway"
@@ -118,12 +133,12 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
             .unwrap()
             .success()
     );
-    let out = tokio::time::timeout(Duration::from_secs(15), child.wait_with_output())
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
         .await
         .expect("stopped within 15 s")
         .unwrap();
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "graceful stop:\n{stderr}");
+    let (stdout, stderr) = (stdout_task.await.unwrap(), stderr_task.await.unwrap());
+    assert_eq!(status.code(), Some(0), "graceful stop");
     assert!(
         stderr.contains("shutting down") && stderr.contains("stopped"),
         "{stderr}"

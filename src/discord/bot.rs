@@ -149,12 +149,54 @@ pub async fn on_event(
     }
 }
 
+/// Refusals and failures of commands: a short ephemeral message for the member, details in the log.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    let reply = |text: String| {
+        poise::CreateReply::default()
+            .content(text)
+            .ephemeral(true)
+            .allowed_mentions(render::no_mentions())
+    };
+    match error {
+        poise::FrameworkError::MissingUserPermissions { ctx, .. } => {
+            tracing::warn!(user = %ctx.author().id, command = %ctx.command().qualified_name, "refused: missing Manage Server");
+            let text = format!(
+                "You need the Manage Server permission to use /{}.",
+                ctx.command().qualified_name
+            );
+            let _ = ctx.send(reply(text)).await;
+        }
+        poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
+            tracing::warn!(command = %ctx.command().qualified_name, "bad arguments: {error}");
+            let text = format!(
+                "That did not work: {error}. See /help for how to use /{}.",
+                ctx.command().qualified_name
+            );
+            let _ = ctx.send(reply(text)).await;
+        }
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, "command failed: {error}");
+            let _ = ctx
+                .send(reply(
+                    "Something went wrong on our side. Please try again in a moment.".to_owned(),
+                ))
+                .await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!("could not report an error: {e}");
+            }
+        }
+    }
+}
+
 /// The poise framework with the bot's commands and handlers. Commands are registered at start:
 /// in one guild when `dev_guild` is set (they update at once there), else globally.
 pub fn framework(service: Service, dev_guild: Option<u64>) -> poise::Framework<Data, Error> {
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: Vec::new(),
+            commands: super::commands::all(),
+            on_error: |error| Box::pin(on_error(error)),
             event_handler: |framework, event| {
                 Box::pin(on_event(
                     framework.serenity_context,

@@ -2,6 +2,7 @@
 
 pub mod bot;
 pub mod client;
+pub mod commands;
 pub mod render;
 pub mod retry;
 pub mod scheduler;

@@ -81,10 +81,33 @@ pub fn interaction(id: u64, token: &str, kind: u8, invoker: &Invoker, data: Valu
     })
 }
 
-/// `data` of a slash command (type 2) with its options.
+/// Channel options, at any depth of subcommands: Discord sends their objects in `resolved`, and
+/// serenity only resolves an option it finds there.
+fn channel_options(options: &Value, found: &mut Vec<String>) {
+    for option in options.as_array().map(Vec::as_slice).unwrap_or_default() {
+        if option["type"] == 7 {
+            if let Some(id) = option["value"].as_str() {
+                found.push(id.to_owned());
+            }
+        }
+        channel_options(&option["options"], found);
+    }
+}
+
+/// `data` of a slash command (type 2) with its options and their resolved objects.
 pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
+    let mut channels = Vec::new();
+    channel_options(&options, &mut channels);
+    let resolved: serde_json::Map<String, Value> = channels
+        .into_iter()
+        .map(|id| {
+            let channel =
+                json!({ "id": id, "name": format!("channel-{id}"), "type": 0, "permissions": "0" });
+            (id, channel)
+        })
+        .collect();
     json!({ "id": "1200000000000000001", "name": name, "type": 1, "options": options,
-            "guild_id": guild.to_string() })
+            "guild_id": guild.to_string(), "resolved": { "channels": resolved } })
 }
 
 /// Discord's error body for a request it refuses.

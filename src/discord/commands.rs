@@ -1,0 +1,440 @@
+//! Slash commands: each parses its options, calls one use case and renders the result, always
+//! ephemerally. Admin commands declare Manage Server (hiding them from members) and poise checks
+//! it again from the interaction's permissions, since server admins can override the declaration.
+
+use poise::CreateReply;
+use poise::serenity_prelude as serenity;
+
+use super::bot::{Data, Error, user_message};
+use super::render::no_mentions;
+use super::retry::Backoff;
+use super::scheduler;
+use crate::domain::ids::{ChannelId, GuildId, ScheduleId, UserId};
+use crate::domain::period::Period;
+use crate::domain::schedule::{RevealRule, Zone};
+use crate::service::{Leaderboard, ScheduleSpec, ScheduleView};
+
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// Every command the bot registers.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![
+        help(),
+        streak(),
+        stats(),
+        leaderboard(),
+        schedule(),
+        post_now(),
+        reveal_now(),
+        skip(),
+    ]
+}
+
+async fn say(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    let reply = CreateReply::default()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+fn ids(ctx: Context<'_>) -> (GuildId, UserId) {
+    (
+        GuildId(ctx.guild_id().map_or(0, |g| g.get())),
+        UserId(ctx.author().id.get()),
+    )
+}
+
+/// How dailydrill works, and its commands.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    say(
+        ctx,
+        "**dailydrill** posts an interview question every day. Press **Answer** on the post to \
+         answer privately; you can edit your answer until the reveal. At the reveal, the model \
+         answer is posted and **My feedback** shows which key points you covered.\n\n\
+         `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
+         Admins (Manage Server): `/schedule add|list|pause|resume|remove`, `/post-now`, \
+         `/reveal-now`, `/skip`.",
+    )
+    .await
+}
+
+/// Your current and longest streaks, and the freezes you hold.
+#[poise::command(slash_command, guild_only)]
+pub async fn streak(ctx: Context<'_>) -> Result<(), Error> {
+    let (guild, user) = ids(ctx);
+    let text = match ctx.data().service.member_stats(guild, user).await {
+        Ok(stats) if stats.streaks.is_empty() => {
+            "No streak yet: answer today's question to start one.".to_owned()
+        }
+        Ok(stats) => stats
+            .streaks
+            .iter()
+            .map(|(schedule, s)| {
+                format!(
+                    "Schedule #{schedule}: **{}** in a row (longest {}), {} freeze(s) held",
+                    s.current, s.longest, s.freezes
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+/// Points, answers, coverage and streaks of a member (you by default).
+#[poise::command(slash_command, guild_only)]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Whose record"] member: Option<serenity::User>,
+) -> Result<(), Error> {
+    let (guild, me) = ids(ctx);
+    let user = member.as_ref().map_or(me, |m| UserId(m.id.get()));
+    let text = match ctx.data().service.member_stats(guild, user).await {
+        Ok(s) => format!(
+            "<@{}>: **{}** points from {} answers{}, average coverage {}; {} practice quiz(zes){}.",
+            user,
+            s.points,
+            s.answers,
+            s.rank.map_or_else(String::new, |r| format!(" (rank {r})")),
+            s.average_coverage_percent
+                .map_or_else(|| "—".to_owned(), |p| format!("{p}%")),
+            s.quizzes,
+            s.quiz_average_percent
+                .map_or_else(String::new, |p| format!(" averaging {p}%")),
+        ),
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum PeriodChoice {
+    #[name = "this week"]
+    Week,
+    #[name = "this month"]
+    Month,
+    #[name = "all time"]
+    All,
+}
+
+fn render_board(board: &Leaderboard, caller: UserId) -> String {
+    let mut lines = vec![format!(
+        "**Leaderboard, {}** (page {}/{})",
+        board.period, board.page, board.pages
+    )];
+    if board.rows.is_empty() {
+        lines.push("Nobody has scored yet.".to_owned());
+    }
+    for row in &board.rows {
+        let me = if row.user == caller { " ← you" } else { "" };
+        lines.push(format!(
+            "{}. <@{}> — {} pts, {} answers, streak {}{me}",
+            row.rank, row.user, row.points, row.answers, row.streak
+        ));
+    }
+    if let Some(mine) = board
+        .caller
+        .filter(|c| !board.rows.iter().any(|r| r.user == c.user))
+    {
+        lines.push(format!(
+            "…\n{}. you — {} pts, {} answers",
+            mine.rank, mine.points, mine.answers
+        ));
+    }
+    lines.push(format!("_{}_", board.tie_break));
+    lines.join("\n")
+}
+
+/// The leaderboard for this week, this month or all time.
+#[poise::command(slash_command, guild_only)]
+pub async fn leaderboard(
+    ctx: Context<'_>,
+    #[description = "Which period"] period: Option<PeriodChoice>,
+    #[description = "Page"]
+    #[min = 1]
+    page: Option<u32>,
+) -> Result<(), Error> {
+    let (guild, user) = ids(ctx);
+    let period = match period.unwrap_or(PeriodChoice::Week) {
+        PeriodChoice::Week => Period::Week,
+        PeriodChoice::Month => Period::Month,
+        PeriodChoice::All => Period::AllTime,
+    };
+    let text = match ctx
+        .data()
+        .service
+        .leaderboard(guild, period, page.unwrap_or(1), user)
+        .await
+    {
+        Ok(board) => render_board(&board, user),
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = Zone::search(partial, 25)
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+fn describe(s: &ScheduleView) -> String {
+    let tracks: Vec<&str> = s.tracks.iter().map(|t| t.as_str()).collect();
+    format!(
+        "#{} in <#{}>: {} {} ({}), reveal {}{}. Next post <t:{}:f>.",
+        s.id,
+        s.channel,
+        s.time,
+        s.zone,
+        tracks.join(", "),
+        s.reveal,
+        if s.paused { ", **paused**" } else { "" },
+        s.next_post_at.timestamp()
+    )
+}
+
+/// Daily question schedules (Manage Server).
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands(
+        "schedule_add",
+        "schedule_list",
+        "schedule_pause",
+        "schedule_resume",
+        "schedule_remove"
+    ),
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
+pub async fn schedule(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Post a daily question in a channel.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "add",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_add(
+    ctx: Context<'_>,
+    #[description = "Where to post"] channel: serenity::GuildChannel,
+    #[description = "Local time, 24-hour HH:MM"] time: String,
+    #[description = "IANA time zone, e.g. Europe/Berlin"]
+    #[autocomplete = "complete_zone"]
+    timezone: String,
+    #[description = "Tracks, comma-separated (default: all)"] tracks: Option<String>,
+    #[description = "Reveal after a delay (24h, 90m) or at a local time (18:00); default 24h"]
+    reveal: Option<String>,
+) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    let parsed = (|| -> Result<ScheduleSpec, String> {
+        let tracks = tracks
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().map_err(|why| format!("track `{t}` {why}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ScheduleSpec {
+            channel: ChannelId(channel.id.get()),
+            time: time.parse()?,
+            zone: timezone.parse()?,
+            tracks,
+            reveal: reveal
+                .as_deref()
+                .map_or(Ok(RevealRule::default()), str::parse)?,
+            mention_role: None,
+        })
+    })();
+    let text = match parsed {
+        Err(why) => why,
+        Ok(spec) => match ctx.data().service.add_schedule(guild, spec).await {
+            Ok(s) => format!("Scheduled: {}", describe(&s)),
+            Err(e) => user_message(&e),
+        },
+    };
+    say(ctx, text).await
+}
+
+/// This server's schedules, with their next post.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "list",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_list(ctx: Context<'_>) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    let text = match ctx.data().service.list_schedules(guild).await {
+        Ok(list) if list.is_empty() => "No schedules yet: `/schedule add` creates one.".to_owned(),
+        Ok(list) => list.iter().map(describe).collect::<Vec<_>>().join("\n"),
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+async fn set_paused(ctx: Context<'_>, id: i64, paused: bool) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    let text = match ctx
+        .data()
+        .service
+        .set_paused(guild, ScheduleId(id), paused)
+        .await
+    {
+        Ok(s) => describe(&s),
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+/// Stop posting until resumed.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "pause",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_pause(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    set_paused(ctx, schedule, true).await
+}
+
+/// Post again from the next post time.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "resume",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_resume(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    set_paused(ctx, schedule, false).await
+}
+
+/// Delete a schedule and its history (points already earned stay).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "remove",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_remove(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    let text = match ctx
+        .data()
+        .service
+        .remove_schedule(guild, ScheduleId(schedule))
+        .await
+    {
+        Ok(()) => format!("Schedule #{schedule} removed."),
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+/// Post a schedule's next question now (Manage Server).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "post-now",
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
+pub async fn post_now(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    ctx.defer_ephemeral().await?;
+    let text = match ctx
+        .data()
+        .service
+        .post_now(guild, ScheduleId(schedule))
+        .await
+    {
+        Ok(post) => {
+            match scheduler::send_post(ctx.http(), &ctx.data().service, Backoff::default(), &post)
+                .await
+            {
+                Ok(()) => format!("Posted in <#{}>.", post.channel),
+                Err(e) => {
+                    tracing::error!("post-now failed to send: {e}");
+                    "The question is saved but Discord refused it for now; it is sent again at the next start.".to_owned()
+                }
+            }
+        }
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    ctx.defer_ephemeral().await?;
+    let service = &ctx.data().service;
+    let result = if skip {
+        service.skip(guild, ScheduleId(schedule)).await
+    } else {
+        service.reveal_now(guild, ScheduleId(schedule)).await
+    };
+    let text = match result {
+        Ok(reveal) => match scheduler::send_reveal(ctx.http(), Backoff::default(), &reveal).await {
+            Ok(()) if skip => {
+                "Skipped: the answer is revealed and nobody's streak changes.".to_owned()
+            }
+            Ok(()) => format!("Revealed; {} answer(s) scored.", reveal.answer_count),
+            Err(e) => {
+                tracing::error!("reveal failed to send: {e}");
+                "Revealed and scored, but Discord refused the message for now.".to_owned()
+            }
+        },
+        Err(e) => user_message(&e),
+    };
+    say(ctx, text).await
+}
+
+/// Reveal a schedule's open question now and score it (Manage Server).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "reveal-now",
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
+pub async fn reveal_now(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    close(ctx, schedule, false).await
+}
+
+/// Skip a schedule's open question: revealed, not scored, streaks unchanged (Manage Server).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
+pub async fn skip(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    close(ctx, schedule, true).await
+}
