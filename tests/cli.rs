@@ -6,18 +6,21 @@ use std::process::{Command, Output};
 
 const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789";
 
+/// The variables dailydrill reads, removed so the developer's shell cannot leak into a test.
+const OUR_VARIABLES: [&str; 6] = [
+    "DISCORD_TOKEN",
+    "DATABASE_URL",
+    "QUESTIONS_DIR",
+    "RUST_LOG",
+    "DISCORD_API_URL",
+    "DEV_GUILD_ID",
+];
+
 /// The binary, run in `cwd` with none of our variables inherited from the developer's shell.
 fn dailydrill(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dailydrill"));
     cmd.current_dir(cwd).args(args);
-    for var in [
-        "DISCORD_TOKEN",
-        "DATABASE_URL",
-        "QUESTIONS_DIR",
-        "RUST_LOG",
-        "DISCORD_API_URL",
-        "DEV_GUILD_ID",
-    ] {
+    for var in OUR_VARIABLES {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
@@ -73,14 +76,7 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
     let tmp = tempfile::tempdir().unwrap();
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dailydrill"));
     cmd.current_dir(tmp.path()).arg("run");
-    for var in [
-        "DISCORD_TOKEN",
-        "DATABASE_URL",
-        "QUESTIONS_DIR",
-        "RUST_LOG",
-        "DISCORD_API_URL",
-        "DEV_GUILD_ID",
-    ] {
+    for var in OUR_VARIABLES {
         cmd.env_remove(var);
     }
     cmd.env("DISCORD_TOKEN", TOKEN)
@@ -312,7 +308,7 @@ fn corpus_export_prints_one_json_object_per_question() {
 fn help_says_what_each_command_does_and_which_variables_it_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let run = text(&dailydrill(tmp.path(), &["run", "--help"], &[("DISCORD_TOKEN", TOKEN)]).stdout);
-    for var in ["DISCORD_TOKEN", "DATABASE_URL", "QUESTIONS_DIR", "RUST_LOG"] {
+    for var in OUR_VARIABLES {
         assert!(run.contains(var), "run --help lacks {var}:\n{run}");
     }
     assert!(!run.contains("GAbCdE"), "help shows the token");

@@ -148,17 +148,7 @@ pub async fn get(
     guild: GuildId,
     id: ScheduleId,
 ) -> sqlx::Result<Option<ScheduleRow>> {
-    let raw: Option<RawRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM schedules WHERE id = ? AND guild_id = ?"
-    ))
-    .bind(id.0)
-    .bind(int(guild.0))
-    .fetch_optional(&mut *conn)
-    .await?;
-    match raw {
-        Some(raw) => Ok(Some(with_tracks(conn, raw).await?)),
-        None => Ok(None),
-    }
+    Ok(get_any(conn, id).await?.filter(|row| row.guild == guild))
 }
 
 pub async fn list(conn: &mut SqliteConnection, guild: GuildId) -> sqlx::Result<Vec<ScheduleRow>> {
