@@ -581,3 +581,160 @@ async fn member_commands_answer_privately() {
     assert!(board.contains("Ties go to more answers"));
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_quiz_is_answered_privately_and_scored_at_once() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    // poise registers choice parameters as integers: 2 is "Hard".
+    let options = serde_json::json!([opt("track", 3, "python"), { "name": "difficulty", "type": 4, "value": 2 }]);
+    let id = h.fake.slash_command(&member(4), "quiz", options);
+    let shown = h.answer_to(id).await;
+    assert_eq!(
+        (shown["type"].as_u64(), shown["data"]["flags"].as_u64()),
+        (Some(4), Some(64))
+    );
+    assert_eq!(
+        shown["data"]["embeds"][0]["title"],
+        "Practice · Python · hard"
+    );
+    let description = shown["data"]["embeds"][0]["description"].as_str().unwrap();
+    let question = h
+        .app
+        .corpus
+        .questions()
+        .iter()
+        .find(|q| description.starts_with(&q.question))
+        .expect("the embed shows a corpus question");
+    assert_eq!(
+        (question.track.as_str(), question.difficulty.as_str()),
+        ("python", "hard")
+    );
+
+    let button = shown["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let modal = h
+        .answer_to(h.fake.click_button(&member(4), 1, &button))
+        .await;
+    assert_eq!(modal["type"], 9);
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    let answer: Vec<&str> = question
+        .key_points
+        .iter()
+        .map(|k| k.phrasings[0].as_str())
+        .collect();
+    let submit = h
+        .fake
+        .submit_modal(&member(4), &modal_id, &[("text", &answer.join(". "))]);
+    let result = h.answer_to(submit).await;
+    let text = result["data"]["content"].as_str().unwrap();
+    assert!(
+        text.starts_with("**You covered 100% of the key points.**"),
+        "{text}"
+    );
+    assert_eq!(result["data"]["flags"], 64);
+    // The model answer follows, privately, in as many messages as it needs.
+    let token = h.fake.interaction_token(submit).unwrap();
+    let followups: Vec<Value> = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
+        .map(|c| c.body)
+        .collect();
+    let shown_len: usize = text.len()
+        + followups
+            .iter()
+            .map(|f| f["content"].as_str().unwrap_or("").len())
+            .sum::<usize>();
+    assert!(
+        shown_len > question.answer.len(),
+        "the whole model answer was shown"
+    );
+    assert!(followups.iter().all(|f| f["flags"] == 64));
+
+    let again = h
+        .answer_to(
+            h.fake
+                .submit_modal(&member(4), &modal_id, &[("text", "again")]),
+        )
+        .await;
+    assert!(
+        again["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("already answered"),
+        "{again}"
+    );
+    let stats = h
+        .command_text(&member(4), "stats", serde_json::json!([]))
+        .await;
+    assert!(
+        stats.contains("1 practice quiz(zes) averaging 100%"),
+        "{stats}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let text = h
+        .command_text(&member(3), "question", serde_json::json!([]))
+        .await;
+    assert!(text.starts_with("No question is open"), "{text}");
+
+    let s = h
+        .app
+        .service
+        .add_schedule(GuildId(GUILD), spec())
+        .await
+        .unwrap();
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.tick().await;
+    let shown = h
+        .answer_to(
+            h.fake
+                .slash_command(&member(3), "question", serde_json::json!([])),
+        )
+        .await;
+    assert_eq!(shown["data"]["flags"], 64);
+    assert_eq!(shown["data"]["embeds"].as_array().unwrap().len(), 1);
+    let button = shown["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap();
+    assert!(button.starts_with("ans:"), "{button}");
+
+    let edit = sub(
+        "edit",
+        vec![
+            opt("schedule", 4, &s.id.0.to_string()),
+            opt("time", 3, "10:30"),
+        ],
+    );
+    let updated = h.command_text(&admin(1), "schedule", edit).await;
+    assert!(
+        updated.starts_with(&format!("Updated: #{} in <#77>: 10:30 UTC", s.id)),
+        "{updated}"
+    );
+    let refused = sub(
+        "edit",
+        vec![
+            opt("schedule", 4, &s.id.0.to_string()),
+            opt("time", 3, "11:00"),
+        ],
+    );
+    assert!(
+        h.command_text(&member(3), "schedule", refused)
+            .await
+            .contains("Manage Server")
+    );
+    assert_eq!(
+        h.app.service.list_schedules(GuildId(GUILD)).await.unwrap()[0]
+            .time
+            .to_string(),
+        "10:30"
+    );
+    h.stop().await;
+}

@@ -8,9 +8,10 @@ use serenity::{
 };
 
 use super::render::{
-    self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, ephemeral, parse_custom_id,
+    self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
+    parse_custom_id,
 };
-use crate::domain::ids::{GuildId, PostId, UserId};
+use crate::domain::ids::{GuildId, PostId, QuizId, UserId};
 use crate::service::{Error as ServiceError, Service};
 
 /// The state every handler shares.
@@ -52,6 +53,7 @@ async fn on_component(
             Ok(earlier) => CreateInteractionResponse::Modal(render::answer_modal(id, earlier)),
             Err(e) => CreateInteractionResponse::Message(ephemeral(user_message(&e))),
         },
+        Some((QUIZ_BUTTON, id)) => CreateInteractionResponse::Modal(render::quiz_modal(id)),
         Some((FEEDBACK_BUTTON, id)) => {
             let text = match data.service.feedback(guild, PostId(id), user).await {
                 Ok(feedback) => render::feedback_text(&feedback),
@@ -83,11 +85,49 @@ fn modal_text(submit: &ModalInteraction) -> String {
         .unwrap_or_default()
 }
 
+/// A practice answer: scored at once; the result and the model answer come back privately, in
+/// as many messages as the answer needs.
+async fn on_quiz_answer(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &ModalInteraction,
+    (guild, user): (GuildId, UserId),
+    id: i64,
+) -> Result<(), Error> {
+    let parts = match data
+        .service
+        .answer_quiz(guild, user, QuizId(id), &modal_text(submit))
+        .await
+    {
+        Ok(result) => render::quiz_result(&result),
+        Err(e) => vec![user_message(&e)],
+    };
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    submit
+        .create_response(ctx, CreateInteractionResponse::Message(ephemeral(first)))
+        .await?;
+    for part in parts {
+        let followup = serenity::CreateInteractionResponseFollowup::new()
+            .content(part)
+            .ephemeral(true)
+            .allowed_mentions(render::no_mentions());
+        submit.create_followup(ctx, followup).await?;
+    }
+    Ok(())
+}
+
 async fn on_modal(
     ctx: &serenity::Context,
     data: &Data,
     submit: &ModalInteraction,
 ) -> Result<(), Error> {
+    if let (Some(who), Some((QUIZ_MODAL, id))) = (
+        ids(submit.guild_id, submit.user.id),
+        parse_custom_id(&submit.data.custom_id),
+    ) {
+        return on_quiz_answer(ctx, data, submit, who, id).await;
+    }
     let (Some((guild, user)), Some((ANSWER_MODAL, id))) = (
         ids(submit.guild_id, submit.user.id),
         parse_custom_id(&submit.data.custom_id),

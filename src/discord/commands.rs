@@ -6,13 +6,14 @@ use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::bot::{Data, Error, user_message};
-use super::render::no_mentions;
+use super::render::{self, no_mentions};
 use super::retry::Backoff;
 use super::scheduler;
+use crate::corpus::Difficulty;
 use crate::domain::ids::{ChannelId, GuildId, ScheduleId, UserId};
 use crate::domain::period::Period;
 use crate::domain::schedule::{RevealRule, Zone};
-use crate::service::{Leaderboard, ScheduleSpec, ScheduleView};
+use crate::service::{Leaderboard, QuizFilter, ScheduleEdit, ScheduleSpec, ScheduleView};
 
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
@@ -20,6 +21,8 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![
         help(),
+        question(),
+        quiz(),
         streak(),
         stats(),
         leaderboard(),
@@ -54,8 +57,9 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
         "**dailydrill** posts an interview question every day. Press **Answer** on the post to \
          answer privately; you can edit your answer until the reveal. At the reveal, the model \
          answer is posted and **My feedback** shows which key points you covered.\n\n\
+         `/question` today's question again · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
-         Admins (Manage Server): `/schedule add|list|pause|resume|remove`, `/post-now`, \
+         Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove`, `/post-now`, \
          `/reveal-now`, `/skip`.",
     )
     .await
@@ -205,6 +209,7 @@ fn describe(s: &ScheduleView) -> String {
     guild_only,
     subcommands(
         "schedule_add",
+        "schedule_edit",
         "schedule_list",
         "schedule_pause",
         "schedule_resume",
@@ -437,4 +442,147 @@ pub async fn skip(
     #[description = "Schedule number"] schedule: i64,
 ) -> Result<(), Error> {
     close(ctx, schedule, true).await
+}
+
+/// Today's open question(s) again, with the Answer button.
+#[poise::command(slash_command, guild_only)]
+pub async fn question(ctx: Context<'_>) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    let open = match ctx.data().service.open_posts(guild).await {
+        Ok(open) => open,
+        Err(e) => return say(ctx, user_message(&e)).await,
+    };
+    if open.is_empty() {
+        return say(
+            ctx,
+            "No question is open right now; the next one is posted at its schedule's time.",
+        )
+        .await;
+    }
+    // One embed and one Answer button per open question, within Discord's 5 rows.
+    let mut reply = CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    for post in open.iter().take(5) {
+        let count = ctx.data().service.answer_count(post.id).await.unwrap_or(0);
+        reply = reply.embed(render::question_embed(post, count));
+    }
+    let rows = open.iter().take(5).map(render::answer_button).collect();
+    ctx.send(reply.components(rows)).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum DifficultyChoice {
+    Easy,
+    Medium,
+    Hard,
+}
+
+async fn complete_track(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = ctx
+        .data()
+        .service
+        .corpus()
+        .tracks()
+        .iter()
+        .filter(|t| t.id.as_str().contains(&partial.to_lowercase()))
+        .map(|t| serenity::AutocompleteChoice::new(t.name.clone(), t.id.as_str()))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// A practice question now, privately: answered through a form, scored at once.
+#[poise::command(slash_command, guild_only)]
+pub async fn quiz(
+    ctx: Context<'_>,
+    #[description = "Track"]
+    #[autocomplete = "complete_track"]
+    track: Option<String>,
+    #[description = "Difficulty"] difficulty: Option<DifficultyChoice>,
+) -> Result<(), Error> {
+    let (guild, user) = ids(ctx);
+    let track = match track.as_deref().map(str::parse).transpose() {
+        Ok(track) => track,
+        Err(why) => return say(ctx, format!("That track name {why}.")).await,
+    };
+    let difficulty = difficulty.map(|d| match d {
+        DifficultyChoice::Easy => Difficulty::Easy,
+        DifficultyChoice::Medium => Difficulty::Medium,
+        DifficultyChoice::Hard => Difficulty::Hard,
+    });
+    let service = &ctx.data().service;
+    match service
+        .start_quiz(guild, user, QuizFilter { track, difficulty })
+        .await
+    {
+        Ok(quiz) => {
+            let track_name = service
+                .corpus()
+                .track(&quiz.question.track)
+                .map_or_else(|| quiz.question.track.to_string(), |t| t.name.clone());
+            let message = render::quiz_message(&quiz, &track_name);
+            if let Context::Application(app) = ctx {
+                let response = serenity::CreateInteractionResponse::Message(message);
+                app.interaction.create_response(ctx, response).await?;
+                app.has_sent_initial_response
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            Ok(())
+        }
+        Err(e) => say(ctx, user_message(&e)).await,
+    }
+}
+
+/// Change a schedule: channel, time, time zone, tracks or reveal.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "edit",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_edit(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+    #[description = "Where to post"] channel: Option<serenity::GuildChannel>,
+    #[description = "Local time, 24-hour HH:MM"] time: Option<String>,
+    #[description = "IANA time zone"]
+    #[autocomplete = "complete_zone"]
+    timezone: Option<String>,
+    #[description = "Tracks, comma-separated"] tracks: Option<String>,
+    #[description = "Reveal after a delay (24h) or at a local time (18:00)"] reveal: Option<String>,
+) -> Result<(), Error> {
+    let (guild, _) = ids(ctx);
+    let parsed = (|| -> Result<ScheduleEdit, String> {
+        Ok(ScheduleEdit {
+            channel: channel.map(|c| ChannelId(c.id.get())),
+            time: time.as_deref().map(str::parse).transpose()?,
+            zone: timezone.as_deref().map(str::parse).transpose()?,
+            tracks: tracks
+                .as_deref()
+                .map(|list| {
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(|t| t.parse().map_err(|why| format!("track `{t}` {why}")))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
+            reveal: reveal.as_deref().map(str::parse).transpose()?,
+            mention_role: None,
+        })
+    })();
+    let text = match parsed {
+        Err(why) => why,
+        Ok(edit) => match ctx
+            .data()
+            .service
+            .edit_schedule(guild, ScheduleId(schedule), edit)
+            .await
+        {
+            Ok(s) => format!("Updated: {}", describe(&s)),
+            Err(e) => user_message(&e),
+        },
+    };
+    say(ctx, text).await
 }

@@ -15,6 +15,8 @@ use crate::service::{Feedback, PostView};
 pub const ANSWER_BUTTON: &str = "ans";
 pub const ANSWER_MODAL: &str = "answer";
 pub const FEEDBACK_BUTTON: &str = "fb";
+pub const QUIZ_BUTTON: &str = "qz";
+pub const QUIZ_MODAL: &str = "qa";
 /// The modal's text input.
 pub const ANSWER_INPUT: &str = "text";
 
@@ -60,7 +62,7 @@ pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
         .footer(CreateEmbedFooter::new(answered_line(answer_count)))
 }
 
-fn answer_button(post: &PostView) -> CreateActionRow {
+pub fn answer_button(post: &PostView) -> CreateActionRow {
     CreateActionRow::Buttons(vec![
         CreateButton::new(custom_id(ANSWER_BUTTON, post.id.0))
             .label("Answer")
@@ -88,8 +90,37 @@ pub fn post_message(post: &PostView) -> CreateMessage {
     message
 }
 
+/// The answer form of a practice question.
+pub fn quiz_modal(quiz_id: i64) -> CreateModal {
+    form(custom_id(QUIZ_MODAL, quiz_id), None)
+}
+
+/// A practice question, privately, with its own Answer button.
+pub fn quiz_message(
+    quiz: &crate::service::QuizView,
+    track_name: &str,
+) -> CreateInteractionResponseMessage {
+    let q = &quiz.question;
+    let embed = CreateEmbed::new()
+        .title(format!("Practice · {track_name} · {}", q.difficulty))
+        .description(format!(
+            "{}\n\nAnswer with the button; you get your feedback and the model answer at once.",
+            q.question
+        ));
+    let button = CreateButton::new(custom_id(QUIZ_BUTTON, quiz.id.0))
+        .label("Answer")
+        .style(ButtonStyle::Primary);
+    ephemeral("")
+        .embed(embed)
+        .components(vec![CreateActionRow::Buttons(vec![button])])
+}
+
 /// The answer form, prefilled with the member's earlier answer so they can edit it.
 pub fn answer_modal(post_id: i64, earlier: Option<String>) -> CreateModal {
+    form(custom_id(ANSWER_MODAL, post_id), earlier)
+}
+
+fn form(custom_id: String, earlier: Option<String>) -> CreateModal {
     let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_INPUT)
         .max_length(crate::service::MAX_ANSWER_CHARS as u16)
         .required(true)
@@ -97,8 +128,7 @@ pub fn answer_modal(post_id: i64, earlier: Option<String>) -> CreateModal {
     if let Some(earlier) = earlier {
         input = input.value(earlier);
     }
-    CreateModal::new(custom_id(ANSWER_MODAL, post_id), "Your answer")
-        .components(vec![CreateActionRow::InputText(input)])
+    CreateModal::new(custom_id, "Your answer").components(vec![CreateActionRow::InputText(input)])
 }
 
 /// The model answer, in parts that each fit a message, the first replying to the question.
@@ -145,11 +175,8 @@ pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
         .allowed_mentions(no_mentions())
 }
 
-/// A member's feedback on a revealed question.
-pub fn feedback_text(feedback: &Feedback) -> String {
-    if !feedback.answered {
-        return "You did not answer this question before the reveal.".to_owned();
-    }
+/// The covered and missed key points as a list.
+fn coverage_lists(covered: &[String], missed: &[String]) -> String {
     let list = |items: &[String]| {
         if items.is_empty() {
             "—".to_owned()
@@ -162,10 +189,32 @@ pub fn feedback_text(feedback: &Feedback) -> String {
         }
     };
     format!(
-        "**Covered ({}%):**\n{}\n\n**Missed:**\n{}\n\n**Points:** {} · **Streak:** {} (longest {}, freezes {})",
+        "**Covered:**\n{}\n\n**Missed:**\n{}",
+        list(covered),
+        list(missed)
+    )
+}
+
+/// A practice answer's result, then the model answer, in parts that each fit a message.
+pub fn quiz_result(result: &crate::service::QuizResult) -> Vec<String> {
+    let text = format!(
+        "**You covered {}% of the key points.**\n\n{}\n\n**Model answer**\n\n{}",
+        result.coverage_percent,
+        coverage_lists(&result.covered, &result.missed),
+        result.question.answer
+    );
+    super::split::split_markdown(&text, super::split::MESSAGE_LIMIT)
+}
+
+/// A member's feedback on a revealed question.
+pub fn feedback_text(feedback: &Feedback) -> String {
+    if !feedback.answered {
+        return "You did not answer this question before the reveal.".to_owned();
+    }
+    format!(
+        "**You covered {}% of the key points.**\n\n{}\n\n**Points:** {} · **Streak:** {} (longest {}, freezes {})",
         feedback.coverage_percent,
-        list(&feedback.covered),
-        list(&feedback.missed),
+        coverage_lists(&feedback.covered, &feedback.missed),
         feedback.points,
         feedback.streak.current,
         feedback.streak.longest,

@@ -145,6 +145,7 @@ impl FakeDiscord {
             id,
             Interaction {
                 token,
+                channel: invoker.channel,
                 dispatched: Instant::now(),
                 response: None,
             },
@@ -218,13 +219,16 @@ impl FakeDiscord {
         self.state.lock().calls.clone()
     }
 
-    /// Messages the bot created in a channel, in order.
+    /// Messages the bot created in a channel, in order, as members see its history (without
+    /// ephemeral follow-ups).
     pub fn messages_in(&self, channel: u64) -> Vec<Value> {
         let inner = self.state.lock();
         let mut messages: Vec<(u64, Value)> = inner
             .messages
             .iter()
             .filter(|(_, m)| m["channel_id"] == json!(channel.to_string()))
+            // Ephemeral messages are not part of the channel's history.
+            .filter(|(_, m)| m["flags"].as_u64().unwrap_or(0) & 64 == 0)
             .map(|(id, m)| (*id, m.clone()))
             .collect();
         messages.sort_by_key(|(id, _)| *id);

@@ -146,7 +146,7 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
         ("POST", ["interactions", _, token, "callback"]) => {
             callback(rest, id(1).unwrap_or(0), token, body)
         }
-        ("POST", ["webhooks", _, _]) => follow_up(rest, body),
+        ("POST", ["webhooks", _, token]) => follow_up(rest, token, body),
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             edit_original(rest, token, body)
         }
@@ -269,12 +269,25 @@ fn callback(rest: &Rest, id: u64, token: &str, body: &Value) -> Answer {
     (StatusCode::NO_CONTENT, Value::Null)
 }
 
-fn follow_up(rest: &Rest, body: &Value) -> Answer {
+fn follow_up(rest: &Rest, token: &str, body: &Value) -> Answer {
     if let Err((field, message)) = validate::message(body) {
         return invalid_form(field, message);
     }
+    let channel = rest
+        .state
+        .lock()
+        .interactions
+        .values()
+        .find(|i| i.token == token)
+        .map(|i| i.channel);
+    let Some(channel) = channel else {
+        return (
+            StatusCode::NOT_FOUND,
+            payloads::error(10015, "Unknown Webhook", json!({})),
+        );
+    };
     let id = rest.state.next_id();
-    let message = payloads::message(id, 0, body);
+    let message = payloads::message(id, channel, body);
     rest.state.lock().messages.insert(id, message.clone());
     (StatusCode::OK, message)
 }
@@ -308,5 +321,11 @@ fn edit_original(rest: &Rest, token: &str, body: &Value) -> Answer {
         .cloned()
         .unwrap_or(json!(4));
     interaction.response = Some(json!({ "type": kind, "data": data.clone(), "edited": true }));
-    (StatusCode::OK, payloads::message(0, 0, &data))
+    let channel = interaction.channel;
+    drop(inner);
+    // The original response is a message of its own, with an id like any other.
+    (
+        StatusCode::OK,
+        payloads::message(rest.state.next_id(), channel, &data),
+    )
 }

@@ -34,6 +34,8 @@ pub enum Fault {
 #[derive(Debug, Clone)]
 pub struct Interaction {
     pub token: String,
+    /// Where it was used: follow-ups and the original response are messages in this channel.
+    pub channel: u64,
     pub dispatched: Instant,
     /// The callback body (`type`, `data`), once answered.
     pub response: Option<Value>,

@@ -272,3 +272,18 @@ impl Service {
         self.post_view(row, &schedule)
     }
 }
+
+impl Service {
+    /// The guild's questions open for answers right now, newest first (for `/question`).
+    pub async fn open_posts(&self, guild: GuildId) -> Result<Vec<PostView>> {
+        let mut conn = self.store.read().await?;
+        let mut views = Vec::new();
+        for row in posts::open_in_guild(&mut conn, guild).await? {
+            let Some(schedule) = schedules::get_any(&mut conn, row.schedule).await? else {
+                continue;
+            };
+            views.push(self.post_view(row, &schedule)?);
+        }
+        Ok(views)
+    }
+}

@@ -222,3 +222,18 @@ pub async fn open_questions(
         .fetch_all(conn)
         .await
 }
+
+/// A guild's posts still open for answers whose message was sent, newest first.
+pub async fn open_in_guild(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+) -> sqlx::Result<Vec<PostRow>> {
+    let raws: Vec<RawRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM posts WHERE guild_id = ? AND revealed_at IS NULL \
+         AND message_id IS NOT NULL ORDER BY id DESC"
+    ))
+    .bind(int(guild.0))
+    .fetch_all(conn)
+    .await?;
+    Ok(raws.into_iter().map(from_raw).collect())
+}
