@@ -35,35 +35,60 @@ struct Harness {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// The real bot on the harness's database, wired to the fake; returns once it has registered.
+async fn start_bot(
+    fake: &FakeDiscord,
+    app: &common::TestApp,
+) -> (
+    Arc<serenity::Http>,
+    Arc<serenity::ShardManager>,
+    tokio::task::JoinHandle<()>,
+) {
+    let before = fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .count();
+    let token = DiscordToken::parse(TOKEN).unwrap();
+    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
+    let mut client = bot::client(http, app.service.clone(), Some(GUILD))
+        .await
+        .unwrap();
+    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
+    let task = tokio::spawn(async move {
+        let _ = client.start().await;
+    });
+    let registered = fake
+        .wait_for(WAIT, |f| {
+            let now = f
+                .calls()
+                .iter()
+                .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+                .count();
+            (now > before).then_some(())
+        })
+        .await;
+    assert!(
+        registered.is_some(),
+        "the bot started and registered its commands"
+    );
+    (http, shards, task)
+}
+
 impl Harness {
     async fn spawn(start: &str) -> Harness {
+        Harness::spawn_with(start, FakeOptions::default()).await
+    }
+
+    async fn spawn_with(start: &str, options: FakeOptions) -> Harness {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+        let fake = FakeDiscord::start(options).await.unwrap();
         fake.add_guild(GUILD);
         let app = common::app(common::utc(start), 11).await;
-        let token = DiscordToken::parse(TOKEN).unwrap();
-        let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
-        let mut client = bot::client(http, app.service.clone(), Some(GUILD))
-            .await
-            .unwrap();
-        let (http, shards) = (client.http.clone(), client.shard_manager.clone());
-        let task = tokio::spawn(async move {
-            let _ = client.start().await;
-        });
-        let registered = fake
-            .wait_for(WAIT, |f| {
-                f.calls()
-                    .into_iter()
-                    .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-            })
-            .await;
-        assert!(
-            registered.is_some(),
-            "the bot started and registered its commands"
-        );
+        let (http, shards, task) = start_bot(&fake, &app).await;
         Harness {
             fake,
             app,
@@ -71,6 +96,29 @@ impl Harness {
             shards,
             task,
         }
+    }
+
+    /// Stops the bot and starts it again on the same database, as a restart of the process.
+    async fn restart(&mut self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
+        self.app.restart(12).await;
+        let registrations = self.registrations();
+        let (http, shards, task) = start_bot(&self.fake, &self.app).await;
+        assert!(
+            self.registrations() > registrations,
+            "the restarted bot registered again"
+        );
+        (self.http, self.shards, self.task) = (http, shards, task);
+        scheduler::resend_unsent(&self.http, &self.app.service, FAST).await;
+    }
+
+    fn registrations(&self) -> usize {
+        self.fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .count()
     }
 
     async fn tick(&self) -> scheduler::TickReport {
@@ -736,5 +784,160 @@ async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
             .to_string(),
         "10:30"
     );
+    h.stop().await;
+}
+
+fn spec_at(reveal: &str) -> ScheduleSpec {
+    ScheduleSpec {
+        reveal: reveal.parse().unwrap(),
+        ..spec()
+    }
+}
+
+impl Harness {
+    /// The id of the newest question posted in the channel, from its Answer button.
+    fn latest_post_id(&self) -> i64 {
+        let posts = self.fake.messages_in(CHANNEL);
+        let button = posts
+            .iter()
+            .rev()
+            .find_map(|m| {
+                m["components"][0]["components"][0]["custom_id"]
+                    .as_str()
+                    .filter(|id| id.starts_with("ans:"))
+            })
+            .expect("a posted question");
+        button["ans:".len()..].parse().unwrap()
+    }
+
+    /// A member submits the answer form of a post.
+    async fn answer(&self, user: u64, post: i64, text: &str) -> String {
+        let id =
+            self.fake
+                .submit_modal(&member(user), &format!("answer:{post}"), &[("text", text)]);
+        self.answer_to(id).await["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_restart_between_post_and_reveal_loses_nothing_and_posts_nothing_twice() {
+    let mut h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .add_schedule(GuildId(GUILD), spec_at("21:00"))
+        .await
+        .unwrap();
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let post = h.latest_post_id();
+    assert!(
+        h.answer(5, post, "select_related joins the author")
+            .await
+            .starts_with("Saved.")
+    );
+
+    h.restart().await;
+    assert_eq!(
+        h.tick().await.posted,
+        0,
+        "the day's post is not made again after a restart"
+    );
+    assert!(
+        h.answer(5, post, "select_related does a SQL JOIN")
+            .await
+            .starts_with("Saved."),
+        "still editable"
+    );
+    assert!(
+        h.answer(6, post, "prefetch_related")
+            .await
+            .starts_with("Saved.")
+    );
+    let questions = h.fake.messages_in(CHANNEL).len();
+    assert_eq!(questions, 1);
+
+    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    assert_eq!(h.tick().await.revealed, 1);
+    let feedback = h
+        .app
+        .service
+        .feedback(
+            GuildId(GUILD),
+            dailydrill::domain::ids::PostId(post),
+            dailydrill::domain::ids::UserId(5),
+        )
+        .await
+        .unwrap();
+    assert!(
+        feedback.answered,
+        "the answer acknowledged before the restart was kept and scored"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn thirty_days_through_the_bot_keep_streaks_and_freezes() {
+    // Thirty days pass in about two seconds of wall time here, some 360 REST calls, far above
+    // Discord's 50 per second; pacing under that limit is the benchmark issue's subject, so this
+    // test lifts the fake's limit rather than wait.
+    let options = FakeOptions {
+        global_limit: 100_000,
+        ..FakeOptions::default()
+    };
+    let h = Harness::spawn_with("2026-03-01T08:00:00Z", options).await;
+    h.app
+        .service
+        .add_schedule(GuildId(GUILD), spec_at("21:00"))
+        .await
+        .unwrap();
+    let (a, b, c) = (21, 22, 23);
+    for day in 0..30 {
+        let n = day + 1;
+        let morning = common::utc("2026-03-01T09:00:00Z") + chrono::Duration::days(day);
+        h.app.clock.set(morning);
+        assert_eq!(h.tick().await.posted, 1, "day {n}");
+        let post = h.latest_post_id();
+        for (user, answers) in [(a, true), (b, n != 8), (c, n != 6)] {
+            if answers {
+                assert!(
+                    h.answer(user, post, "my answer")
+                        .await
+                        .starts_with("Saved."),
+                    "day {n}"
+                );
+            }
+        }
+        h.app.clock.set(morning + chrono::Duration::hours(12));
+        assert_eq!(h.tick().await.revealed, 1, "day {n}");
+    }
+    assert_eq!(
+        h.command_text(&member(a), "streak", serde_json::json!([]))
+            .await,
+        "Schedule #1: **30** in a row (longest 30), 2 freeze(s) held"
+    );
+    assert_eq!(
+        h.command_text(&member(b), "streak", serde_json::json!([]))
+            .await,
+        "Schedule #1: **29** in a row (longest 29), 2 freeze(s) held",
+        "a freeze covered day 8"
+    );
+    assert_eq!(
+        h.command_text(&member(c), "streak", serde_json::json!([]))
+            .await,
+        "Schedule #1: **24** in a row (longest 24), 2 freeze(s) held",
+        "day 6 broke it"
+    );
+    let board = h
+        .command_text(
+            &member(a),
+            "leaderboard",
+            serde_json::json!([{ "name": "period", "type": 4, "value": 2 }]),
+        )
+        .await;
+    assert!(board.contains(&format!("1. <@{a}>")), "{board}");
+    assert!(board.contains("30 answers"), "{board}");
     h.stop().await;
 }
