@@ -48,6 +48,17 @@ pub enum Command {
     /// Check schedule times before configuring them.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Watch the real bot run a compressed week of a study group against a built-in fake
+    /// Discord, with a temporary database; needs no token or network.
+    ///
+    /// Reads QUESTIONS_DIR (the corpus to draw from) and RUST_LOG.
+    Demo {
+        /// How many days to run.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+        days: u32,
+        #[command(flatten)]
+        corpus: CorpusDir,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,6 +143,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
+        Command::Demo { days, corpus } => demo(days, corpus),
         Command::Schedule(ScheduleCommand::Preview {
             time,
             tz,
@@ -223,6 +235,27 @@ fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: 
         })
         .collect();
     emit(&lines)
+}
+
+fn demo(days: u32, dir: CorpusDir) -> ExitCode {
+    let corpus = match load_corpus(&CorpusSource::resolve(dir.dir)) {
+        Ok(corpus) => corpus,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(crate::demo::run(corpus, days)) {
+        Ok(transcript) => emit(&transcript),
+        Err(e) => {
+            eprintln!("error: the demo failed: {e:#}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn run(args: RunArgs) -> ExitCode {

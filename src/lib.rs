@@ -12,6 +12,7 @@
 //! - [`service`]: the use cases (post, answer, reveal, leaderboard, ...), one transaction each.
 //! - [`discord`]: the Discord layer over serenity (retries of must-not-lose calls).
 //! - [`fake_discord`]: a fake Discord on loopback for end-to-end tests and the demo.
+//! - [`demo`]: `dailydrill demo`, the real bot on the fake Discord, as a transcript.
 //! - [`clock`]: the time source the service reads, manual in tests.
 //! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
 //! - [`app`]: running the bot: client, scheduler and graceful shutdown.
@@ -23,6 +24,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod corpus;
+pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod fake_discord;

@@ -395,3 +395,31 @@ fn schedule_preview_refuses_bad_zones_and_times_with_exit_2() {
         "two weeks by default"
     );
 }
+
+#[test]
+fn the_demo_runs_a_study_group_without_a_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(tmp.path(), &["demo", "--days", "2"], &[]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for expected in [
+        "Scheduled: #1",
+        "── Day 1 · 09:00 Berlin ──",
+        "── Day 2 · 09:00 Berlin ──",
+        "Ada presses Answer and submits privately › bot: Saved.",
+        "the model answer is posted as a reply (1 revealed)",
+        "Ada › My feedback › You covered 100% of the key points. Streak 2",
+        "/quiz track:python",
+        "**Leaderboard, all time**",
+        "1. <@11>",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    assert!(
+        !tmp.path().join("dailydrill.db").exists(),
+        "the demo leaves no database behind"
+    );
+}

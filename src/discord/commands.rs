@@ -126,9 +126,14 @@ pub enum PeriodChoice {
 }
 
 fn render_board(board: &Leaderboard, caller: UserId) -> String {
+    let period = match board.period {
+        Period::Week => "this week",
+        Period::Month => "this month",
+        Period::AllTime => "all time",
+    };
     let mut lines = vec![format!(
-        "**Leaderboard, {}** (page {}/{})",
-        board.period, board.page, board.pages
+        "**Leaderboard, {period}** (page {}/{})",
+        board.page, board.pages
     )];
     if board.rows.is_empty() {
         lines.push("Nobody has scored yet.".to_owned());

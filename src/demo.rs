@@ -1,0 +1,332 @@
+//! `dailydrill demo`: the real bot against the in-repo fake Discord, with a temporary database and
+//! a clock that jumps, printing a compressed week of a study group as a transcript. It shows the
+//! whole bot working without a Discord token.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Value, json};
+
+use crate::clock::ManualClock;
+use crate::config::{ApiUrl, DatabaseUrl, DiscordToken};
+use crate::corpus::Corpus;
+use crate::discord::retry::Backoff;
+use crate::discord::{bot, client, scheduler};
+use crate::fake_discord::{FakeDiscord, FakeOptions, Invoker, MANAGE_GUILD};
+use crate::service::Service;
+use crate::store::Store;
+
+const GUILD: u64 = 900;
+const CHANNEL: u64 = 901;
+const TOKEN: &str = "ZGVtby1ib3Q.ZGVtbw.a-token-that-only-the-fake-discord-accepts";
+const WAIT: Duration = Duration::from_secs(10);
+/// The study group: a name, a user id, and how thoroughly they answer (key points mentioned).
+const MEMBERS: [(&str, u64, usize); 3] = [("Ada", 11, 6), ("Brian", 12, 2), ("Chen", 13, 1)];
+
+struct Demo {
+    fake: FakeDiscord,
+    service: Service,
+    clock: ManualClock,
+    http: Arc<serenity::all::Http>,
+    out: String,
+}
+
+fn member(user: u64, permissions: u64) -> Invoker {
+    Invoker {
+        guild: GUILD,
+        channel: CHANNEL,
+        user,
+        permissions,
+    }
+}
+
+impl Demo {
+    fn say(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.out, "{}", line.as_ref());
+    }
+
+    fn at(&mut self, when: DateTime<Utc>) {
+        self.clock.set(when);
+    }
+
+    async fn reply(&self, interaction: u64) -> anyhow::Result<Value> {
+        self.fake
+            .wait_for(WAIT, |f| f.interaction_response(interaction))
+            .await
+            .ok_or_else(|| anyhow::anyhow!("the bot did not answer an interaction"))
+    }
+
+    /// The text a member sees in reply to a slash command (its response or its follow-up).
+    async fn command(
+        &self,
+        user: u64,
+        permissions: u64,
+        name: &str,
+        options: Value,
+    ) -> anyhow::Result<String> {
+        let id = self
+            .fake
+            .slash_command(&member(user, permissions), name, options);
+        let first = self.reply(id).await?;
+        if first["type"] == 4 {
+            return Ok(first["data"]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned());
+        }
+        let token = self.fake.interaction_token(id).unwrap_or_default();
+        let followup = self
+            .fake
+            .wait_for(WAIT, |f| {
+                f.calls()
+                    .into_iter()
+                    .find(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
+            })
+            .await
+            .ok_or_else(|| anyhow::anyhow!("no follow-up"))?;
+        Ok(followup.body["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    async fn tick(&self) -> scheduler::TickReport {
+        let backoff = Backoff {
+            first: Duration::from_millis(50),
+            max: Duration::from_millis(400),
+            attempts: 5,
+        };
+        scheduler::tick(&self.http, &self.service, backoff).await
+    }
+
+    fn newest_post(&self) -> Option<(u64, i64, String)> {
+        self.fake.messages_in(CHANNEL).iter().rev().find_map(|m| {
+            let button = m["components"][0]["components"][0]["custom_id"].as_str()?;
+            let id = button.strip_prefix("ans:")?.parse().ok()?;
+            let message = m["id"].as_str()?.parse().ok()?;
+            let title = m["embeds"][0]["description"]
+                .as_str()?
+                .lines()
+                .next()?
+                .to_owned();
+            Some((message, id, title))
+        })
+    }
+}
+
+fn quote(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    │ {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs the demo for `days` days and returns the transcript.
+pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
+    let dir = tempfile::tempdir()?;
+    let url = DatabaseUrl::parse(&format!(
+        "sqlite://{}",
+        dir.path().join("demo.db").display()
+    ))?;
+    let start = Utc
+        .with_ymd_and_hms(2026, 6, 1, 6, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let clock = ManualClock::new(start);
+    let corpus = Arc::new(corpus);
+    let service = Service::new(
+        Store::open(&url).await?,
+        corpus.clone(),
+        Arc::new(clock.clone()),
+        2026,
+    );
+
+    let fake = FakeDiscord::start(FakeOptions {
+        global_limit: 100_000,
+        ..FakeOptions::default()
+    })
+    .await?;
+    fake.add_guild(GUILD);
+    let token = DiscordToken::parse(TOKEN)?;
+    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url())?));
+    let mut bot_client = bot::client(http, service.clone(), Some(GUILD)).await?;
+    let (http, shards) = (bot_client.http.clone(), bot_client.shard_manager.clone());
+    let task = tokio::spawn(async move {
+        let _ = bot_client.start().await;
+    });
+    fake.wait_for(WAIT, |f| {
+        f.calls()
+            .into_iter()
+            .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("the bot did not connect to the fake Discord"))?;
+
+    let mut demo = Demo {
+        fake,
+        service,
+        clock,
+        http,
+        out: String::new(),
+    };
+    demo.say("dailydrill demo: the real bot on a fake Discord (127.0.0.1), a temporary database, a fast clock.");
+    demo.say(format!(
+        "Members: {}. Channel #study.\n",
+        MEMBERS.map(|m| m.0).join(", ")
+    ));
+
+    let add = json!([{ "name": "add", "type": 1, "options": [
+        { "name": "channel", "type": 7, "value": CHANNEL.to_string() },
+        { "name": "time", "type": 3, "value": "09:00" },
+        { "name": "timezone", "type": 3, "value": "Europe/Berlin" },
+        { "name": "tracks", "type": 3, "value": "python,django" },
+        { "name": "reveal", "type": 3, "value": "21:00" },
+    ] }]);
+    demo.say("Admin › /schedule add channel:#study time:09:00 timezone:Europe/Berlin tracks:python,django reveal:21:00");
+    let text = demo.command(1, MANAGE_GUILD, "schedule", add).await?;
+    demo.say(format!("  bot (only the admin sees this) › {text}\n"));
+
+    for day in 0..days {
+        let morning = Utc
+            .with_ymd_and_hms(2026, 6, 1, 7, 0, 0)
+            .single()
+            .unwrap_or_default()
+            + chrono::Duration::days(i64::from(day));
+        demo.at(morning);
+        demo.tick().await;
+        let Some((message, post, question)) = demo.newest_post() else {
+            continue;
+        };
+        demo.say(format!(
+            "── Day {} · 09:00 Berlin ── the bot posts in #study:",
+            day + 1
+        ));
+        demo.say(quote(&question));
+        let key_points = demo
+            .service
+            .post(
+                crate::domain::ids::GuildId(GUILD),
+                crate::domain::ids::PostId(post),
+            )
+            .await?
+            .question
+            .key_points;
+        for (i, (name, user, depth)) in MEMBERS.iter().enumerate() {
+            if (day as usize + i) % 5 == 4 {
+                demo.say(format!("  {name} skips today."));
+                continue;
+            }
+            let click = demo
+                .fake
+                .click_button(&member(*user, 0), message, &format!("ans:{post}"));
+            demo.reply(click).await?;
+            let text: Vec<&str> = key_points
+                .iter()
+                .take(*depth)
+                .map(|k| k.label.as_str())
+                .collect();
+            let answer = if text.is_empty() {
+                "I am not sure.".to_owned()
+            } else {
+                text.join(". ")
+            };
+            let submit = demo.fake.submit_modal(
+                &member(*user, 0),
+                &format!("answer:{post}"),
+                &[("text", &answer)],
+            );
+            let reply = demo.reply(submit).await?;
+            let saved = reply["data"]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            demo.say(format!(
+                "  {name} presses Answer and submits privately › bot: {saved}."
+            ));
+        }
+        demo.at(morning + chrono::Duration::hours(12));
+        let report = demo.tick().await;
+        demo.say(format!("  21:00 · the model answer is posted as a reply ({} revealed), with a discussion thread.", report.revealed));
+        let feedback_button = format!("fb:{post}");
+        for (name, user, _) in MEMBERS {
+            let click = demo
+                .fake
+                .click_button(&member(user, 0), message, &feedback_button);
+            let reply = demo.reply(click).await?;
+            let text = reply["data"]["content"].as_str().unwrap_or_default();
+            let summary = text.lines().next().unwrap_or_default().replace("**", "");
+            let streak = text
+                .rsplit("Streak:** ")
+                .next()
+                .filter(|_| text.contains("Streak"))
+                .unwrap_or("—");
+            demo.say(format!(
+                "  {name} › My feedback › {summary} Streak {streak}"
+            ));
+        }
+        demo.say("");
+    }
+
+    demo.say("Brian › /quiz track:python");
+    let quiz = demo.fake.slash_command(
+        &member(12, 0),
+        "quiz",
+        json!([{ "name": "track", "type": 3, "value": "python" }]),
+    );
+    let shown = demo.reply(quiz).await?;
+    let title = shown["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    demo.say(format!("  bot (privately) › {title}"));
+    let quiz_button = shown["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let quiz_id = quiz_button.trim_start_matches("qz:").to_owned();
+    let submit = demo.fake.submit_modal(
+        &member(12, 0),
+        &format!("qa:{quiz_id}"),
+        &[("text", "It depends on the GIL and on I/O.")],
+    );
+    let result = demo.reply(submit).await?;
+    let first = result["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .replace("**", "");
+    demo.say(format!(
+        "  Brian answers › bot (privately) › {first} (then the model answer)\n"
+    ));
+
+    demo.say("Ada › /leaderboard period:all time");
+    let board = demo
+        .command(
+            11,
+            0,
+            "leaderboard",
+            json!([{ "name": "period", "type": 4, "value": 2 }]),
+        )
+        .await?;
+    demo.say(quote(&board));
+    demo.say(format!(
+        "\nThe bot made {} REST calls to the fake Discord; every message it sent pings nobody.",
+        demo.fake.calls().len()
+    ));
+
+    shards.shutdown_all().await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+    demo.service.store().close().await;
+    demo.fake.shutdown().await;
+    Ok(demo.out)
+}
