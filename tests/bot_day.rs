@@ -941,3 +941,52 @@ async fn thirty_days_through_the_bot_keep_streaks_and_freezes() {
     assert!(board.contains("30 answers"), "{board}");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_schedules_role_is_mentioned_by_its_posts_and_nothing_else_pings() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let add = sub(
+        "add",
+        vec![
+            opt("channel", 7, &CHANNEL.to_string()),
+            opt("time", 3, "09:00"),
+            opt("timezone", 3, "UTC"),
+            opt("role", 8, "555"),
+        ],
+    );
+    let added = h.command_text(&admin(1), "schedule", add).await;
+    assert!(added.contains("mentions <@&555>"), "{added}");
+    let reply = h
+        .fake
+        .calls()
+        .into_iter()
+        .rev()
+        .find(|c| c.path.contains("/callback"))
+        .unwrap();
+    assert_eq!(
+        reply.body["data"]["allowed_mentions"]["roles"],
+        serde_json::json!([]),
+        "the confirmation pings nobody"
+    );
+
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let create = h
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "POST" && c.path.ends_with("/messages"))
+        .unwrap();
+    assert_eq!(create.body["content"], "<@&555>");
+    assert_eq!(
+        create.body["allowed_mentions"]["roles"],
+        serde_json::json!(["555"]),
+        "only that role"
+    );
+    assert_eq!(
+        create.body["allowed_mentions"]["parse"],
+        serde_json::json!([]),
+        "no @everyone, no users"
+    );
+    h.stop().await;
+}

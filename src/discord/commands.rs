@@ -10,7 +10,7 @@ use super::render::{self, no_mentions};
 use super::retry::Backoff;
 use super::scheduler;
 use crate::corpus::Difficulty;
-use crate::domain::ids::{ChannelId, GuildId, ScheduleId, UserId};
+use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
 use crate::domain::schedule::{RevealRule, Zone};
 use crate::service::{Leaderboard, QuizFilter, ScheduleEdit, ScheduleSpec, ScheduleView};
@@ -196,13 +196,15 @@ async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAuto
 fn describe(s: &ScheduleView) -> String {
     let tracks: Vec<&str> = s.tracks.iter().map(|t| t.as_str()).collect();
     format!(
-        "#{} in <#{}>: {} {} ({}), reveal {}{}. Next post <t:{}:f>.",
+        "#{} in <#{}>: {} {} ({}), reveal {}{}{}. Next post <t:{}:f>.",
         s.id,
         s.channel,
         s.time,
         s.zone,
         tracks.join(", "),
         s.reveal,
+        s.mention_role
+            .map_or_else(String::new, |r| format!(", mentions <@&{r}>")),
         if s.paused { ", **paused**" } else { "" },
         s.next_post_at.timestamp()
     )
@@ -244,6 +246,7 @@ async fn schedule_add(
     #[description = "Tracks, comma-separated (default: all)"] tracks: Option<String>,
     #[description = "Reveal after a delay (24h, 90m) or at a local time (18:00); default 24h"]
     reveal: Option<String>,
+    #[description = "A role to mention in each post"] role: Option<serenity::Role>,
 ) -> Result<(), Error> {
     let (guild, _) = ids(ctx);
     let parsed = (|| -> Result<ScheduleSpec, String> {
@@ -263,7 +266,7 @@ async fn schedule_add(
             reveal: reveal
                 .as_deref()
                 .map_or(Ok(RevealRule::default()), str::parse)?,
-            mention_role: None,
+            mention_role: role.map(|r| RoleId(r.id.get())),
         })
     })();
     let text = match parsed {
@@ -539,13 +542,15 @@ pub async fn quiz(
     }
 }
 
-/// Change a schedule: channel, time, time zone, tracks or reveal.
+/// Change a schedule: channel, time, time zone, tracks, reveal or role.
 #[poise::command(
     slash_command,
     guild_only,
     rename = "edit",
     required_permissions = "MANAGE_GUILD"
 )]
+// poise turns each parameter into a slash command option; this command has one per setting.
+#[allow(clippy::too_many_arguments)]
 async fn schedule_edit(
     ctx: Context<'_>,
     #[description = "Schedule number"] schedule: i64,
@@ -556,6 +561,7 @@ async fn schedule_edit(
     timezone: Option<String>,
     #[description = "Tracks, comma-separated"] tracks: Option<String>,
     #[description = "Reveal after a delay (24h) or at a local time (18:00)"] reveal: Option<String>,
+    #[description = "A role to mention in each post"] role: Option<serenity::Role>,
 ) -> Result<(), Error> {
     let (guild, _) = ids(ctx);
     let parsed = (|| -> Result<ScheduleEdit, String> {
@@ -574,7 +580,7 @@ async fn schedule_edit(
                 })
                 .transpose()?,
             reveal: reveal.as_deref().map(str::parse).transpose()?,
-            mention_role: None,
+            mention_role: role.map(|r| Some(RoleId(r.id.get()))),
         })
     })();
     let text = match parsed {

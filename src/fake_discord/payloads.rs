@@ -81,24 +81,25 @@ pub fn interaction(id: u64, token: &str, kind: u8, invoker: &Invoker, data: Valu
     })
 }
 
-/// Channel options, at any depth of subcommands: Discord sends their objects in `resolved`, and
-/// serenity only resolves an option it finds there.
-fn channel_options(options: &Value, found: &mut Vec<String>) {
+/// Ids of options of one type (7 channel, 8 role) at any depth of subcommands: Discord sends
+/// their objects in `resolved`, and serenity only resolves an option it finds there.
+fn option_ids(options: &Value, kind: u8, found: &mut Vec<String>) {
     for option in options.as_array().map(Vec::as_slice).unwrap_or_default() {
-        if option["type"] == 7 {
+        if option["type"] == kind {
             if let Some(id) = option["value"].as_str() {
                 found.push(id.to_owned());
             }
         }
-        channel_options(&option["options"], found);
+        option_ids(&option["options"], kind, found);
     }
 }
 
 /// `data` of a slash command (type 2) with its options and their resolved objects.
 pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
-    let mut channels = Vec::new();
-    channel_options(&options, &mut channels);
-    let resolved: serde_json::Map<String, Value> = channels
+    let (mut channels, mut roles) = (Vec::new(), Vec::new());
+    option_ids(&options, 7, &mut channels);
+    option_ids(&options, 8, &mut roles);
+    let channels: serde_json::Map<String, Value> = channels
         .into_iter()
         .map(|id| {
             let channel =
@@ -106,8 +107,20 @@ pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
             (id, channel)
         })
         .collect();
+    let roles: serde_json::Map<String, Value> = roles
+        .into_iter()
+        .map(|id| {
+            let role = json!({
+                "id": id, "name": format!("role-{id}"), "color": 0,
+                "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
+                "hoist": false, "managed": false, "mentionable": true, "permissions": "0",
+                "position": 1, "icon": null, "unicode_emoji": null,
+            });
+            (id, role)
+        })
+        .collect();
     json!({ "id": "1200000000000000001", "name": name, "type": 1, "options": options,
-            "guild_id": guild.to_string(), "resolved": { "channels": resolved } })
+            "guild_id": guild.to_string(), "resolved": { "channels": channels, "roles": roles } })
 }
 
 /// Discord's error body for a request it refuses.
