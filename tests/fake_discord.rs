@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use dailydrill::config::{ApiUrl, DiscordToken};
 use dailydrill::discord::retry::{Backoff, with_retry};
-use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Fault, Invoker, MANAGE_GUILD};
+use dailydrill::fake_discord::{
+    APPLICATION_ID, FakeDiscord, FakeOptions, Fault, Invoker, MANAGE_GUILD,
+};
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
 use serenity::Builder as _;
@@ -236,6 +238,7 @@ async fn a_slash_command_gets_an_ephemeral_reply() {
     assert_eq!(reply["type"], 4, "a message response");
     assert_eq!(reply["data"]["content"], "pong");
     assert_eq!(reply["data"]["flags"], 64, "ephemeral");
+    assert_eq!(fake.ephemeral_reply(id).unwrap()["content"], "pong");
     assert_eq!(
         reply["data"]["allowed_mentions"]["parse"],
         json!([]),
@@ -252,6 +255,7 @@ async fn a_button_opens_a_modal_and_its_submit_is_answered() {
     let modal = response(&fake, click).await;
     assert_eq!(modal["type"], 9, "a modal");
     assert_eq!(modal["data"]["custom_id"], "modal:17");
+    assert_eq!(fake.modal_shown(click), Some(modal["data"].clone()));
     assert_eq!(
         modal["data"]["components"][0]["components"][0]["max_length"],
         4000
@@ -543,5 +547,225 @@ async fn a_slow_answer_is_waited_for() {
         .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(fake.messages_in(CHANNEL).len(), 1);
+    fake.shutdown().await;
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A raw gateway connection that has read HELLO, for tests of the protocol itself.
+async fn connect_gateway(fake: &FakeDiscord) -> Socket {
+    let url = format!("{}?v=10&encoding=json", fake.gateway_url());
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let hello = next_frame(&mut socket, WAIT).await.expect("HELLO");
+    assert_eq!(hello["op"], 10);
+    socket
+}
+
+/// The next JSON text frame, or None after `wait` without one.
+async fn next_frame(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    use futures_util::StreamExt as _;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).ok(),
+            Ok(Some(Ok(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+async fn send_frame(socket: &mut Socket, frame: Value) {
+    use futures_util::SinkExt as _;
+    let text = frame.to_string();
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
+        .await
+        .unwrap();
+}
+
+// Two workers, so the fake handles the RESUME while the test is still dispatching.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_session_gets_each_missed_event_once_and_in_order() {
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    fake.add_guild(GUILD);
+    let mut first = connect_gateway(&fake).await;
+    let identify = json!({ "op": 2, "d": { "token": TOKEN, "intents": 1, "properties": {} } });
+    send_frame(&mut first, identify).await;
+    let ready = next_frame(&mut first, WAIT).await.unwrap();
+    assert_eq!(
+        (ready["t"].as_str(), ready["s"].as_u64()),
+        (Some("READY"), Some(1))
+    );
+    let guild = next_frame(&mut first, WAIT).await.unwrap();
+    assert_eq!(guild["t"], "GUILD_CREATE");
+    let resume_from = guild["s"].as_u64().unwrap();
+    drop(first);
+
+    // Missed while disconnected, then sent while a new connection resumes: an event dispatched
+    // just as RESUME arrives is both in the replay and queued for the live connection.
+    let mut expected: Vec<u64> = (0..3)
+        .map(|_| fake.slash_command(&member(2), "ping", json!([])))
+        .collect();
+    let mut second = connect_gateway(&fake).await;
+    let resume = json!({ "op": 6, "d": { "token": TOKEN, "session_id": "fake-session", "seq": resume_from } });
+    send_frame(&mut second, resume).await;
+    for _ in 0..20 {
+        expected.push(fake.slash_command(&member(2), "ping", json!([])));
+        tokio::task::yield_now().await;
+    }
+
+    let mut seqs = Vec::new();
+    let mut ids = Vec::new();
+    let mut resumed = false;
+    // Bounded: every expected event, RESUMED, and a short silence showing nothing comes twice.
+    for _ in 0..100 {
+        let Some(frame) = next_frame(&mut second, Duration::from_millis(300)).await else {
+            break;
+        };
+        match frame["t"].as_str() {
+            Some("RESUMED") => resumed = true,
+            Some("INTERACTION_CREATE") => {
+                seqs.push(frame["s"].as_u64().unwrap());
+                ids.push(frame["d"]["id"].as_str().unwrap().parse::<u64>().unwrap());
+            }
+            other => panic!("unexpected frame {other:?}: {frame}"),
+        }
+    }
+    assert!(resumed, "RESUMED was sent");
+    assert_eq!(ids, expected, "each event once, in dispatch order");
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "sequences increase: {seqs:?}"
+    );
+    assert_eq!(
+        seqs[0],
+        resume_from + 1,
+        "the replay starts after the bot's seq"
+    );
+    assert_eq!(fake.gateway_ops(), [2, 6], "one IDENTIFY, one RESUME");
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_request_without_a_bot_token_is_unauthorized_and_counted() {
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    let anonymous = serenity::HttpBuilder::new("")
+        .proxy(fake.api_url())
+        .ratelimiter_disabled(true)
+        .build();
+    let err = anonymous.get_current_user().await.unwrap_err();
+    assert_eq!(status_and_code(err), (401, 0));
+    assert_eq!(fake.invalid_requests(), 1, "401 counts towards the ban");
+    let recorded = &fake.calls()[0];
+    assert_eq!(
+        (recorded.path.as_str(), recorded.status),
+        ("/users/@me", 401)
+    );
+    assert!(client_http(&fake).get_current_user().await.is_ok());
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn updates_deferrals_follow_ups_and_global_faults_are_recorded() {
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    fake.add_guild(GUILD);
+    let http = client_http(&fake);
+    // The running client learns it from READY; follow-ups go to the application's webhook.
+    http.set_application_id(serenity::ApplicationId::new(APPLICATION_ID));
+    let channel = serenity::ChannelId::new(CHANNEL);
+
+    // UPDATE_MESSAGE (type 7) edits the message whose button was clicked.
+    let button = serenity::CreateButton::new("ans:1").label("Answer");
+    let question = serenity::CreateMessage::new()
+        .content("Today's question")
+        .components(vec![serenity::CreateActionRow::Buttons(vec![button])])
+        .allowed_mentions(no_pings());
+    let posted = channel.send_message(&http, question).await.unwrap();
+    let click = fake.click_button(&member(3), posted.id.get(), "ans:1");
+    let token = fake.interaction_token(click).unwrap();
+    let update = serenity::CreateInteractionResponseMessage::new()
+        .content("Answers are closed")
+        .components(Vec::new());
+    serenity::CreateInteractionResponse::UpdateMessage(update)
+        .execute(&http, (serenity::InteractionId::new(click), &token))
+        .await
+        .unwrap();
+    let edited = fake.message(posted.id.get()).unwrap();
+    assert_eq!(edited["content"], "Answers are closed");
+    assert_eq!(edited["components"], json!([]));
+    assert_eq!(fake.modal_shown(click), None, "no modal for this click");
+
+    // A deferred ephemeral answer, completed by a follow-up only the member sees.
+    let command = fake.slash_command(&member(3), "ping", json!([]));
+    let token = fake.interaction_token(command).unwrap();
+    let defer = serenity::CreateInteractionResponseMessage::new().ephemeral(true);
+    serenity::CreateInteractionResponse::Defer(defer)
+        .execute(&http, (serenity::InteractionId::new(command), &token))
+        .await
+        .unwrap();
+    assert_eq!(fake.interaction_response(command).unwrap()["type"], 5);
+    let follow_up = serenity::CreateInteractionResponseFollowup::new()
+        .content("Done")
+        .ephemeral(true)
+        .allowed_mentions(no_pings());
+    follow_up.execute(&http, (None, &token)).await.unwrap();
+    assert_eq!(fake.ephemeral_reply(command).unwrap()["content"], "Done");
+    assert_eq!(fake.follow_ups(command).len(), 1);
+    assert_eq!(
+        fake.messages_in(CHANNEL).len(),
+        1,
+        "the ephemeral follow-up is not in the channel's history"
+    );
+
+    // A fault for any method and route hits whatever comes next, once.
+    fake.fail_next("*", "/", Fault::Status(500));
+    let err = http.get_current_user().await.unwrap_err();
+    assert_eq!(status_and_code(err).0, 500);
+    assert!(http.get_current_user().await.is_ok());
+    fake.shutdown().await;
+}
+
+/// A 429 as Discord sends it, read off the wire: serenity keeps neither its headers nor its
+/// `retry_after`, so this speaks plain HTTP/1.1.
+#[tokio::test]
+async fn a_rate_limited_answer_carries_discords_headers_and_body() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    fake.fail_next(
+        "GET",
+        "/users/@me",
+        Fault::RateLimited {
+            retry_after: Duration::from_millis(200),
+        },
+    );
+    let addr = fake.api_url().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "GET /api/v10/users/@me HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bot t\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    tokio::time::timeout(WAIT, stream.read_to_string(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let head = head.to_lowercase();
+    assert!(head.starts_with("http/1.1 429"), "{head}");
+    for header in [
+        "retry-after: 1",
+        "x-ratelimit-scope: user",
+        "x-ratelimit-remaining: 0",
+        "x-ratelimit-reset-after: 0.200",
+    ] {
+        assert!(head.contains(header), "{header} in {head}");
+    }
+    let body: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["retry_after"], 0.2);
+    assert_eq!(body["global"], false);
+    assert_eq!(body["code"], 0);
+    assert_eq!(fake.invalid_requests(), 1);
     fake.shutdown().await;
 }

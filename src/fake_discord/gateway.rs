@@ -39,6 +39,10 @@ async fn session(mut socket: WebSocket, rest: Rest) {
         return;
     }
     let mut live = false; // after IDENTIFY or RESUME: dispatches flow
+    // The highest sequence sent on this connection. An event dispatched just before a RESUME is
+    // both in the replay and still queued on the channel; it must reach the bot once, as on
+    // Discord, or the bot would answer its interaction twice.
+    let mut sent: u64 = 0;
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -55,6 +59,8 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                     1 => vec![json!({ "op": 11 })],
                     2 => {
                         live = true;
+                        // A new session: only events dispatched from now on reach it.
+                        sent = state.lock().events.last().map_or(1, |(seq, _, _)| *seq);
                         let guilds = state.lock().guilds.clone();
                         let ready = json!({ "op": 0, "t": "READY", "s": 1,
                                             "d": payloads::ready(SESSION_ID, &rest.gateway_url, &guilds) });
@@ -79,6 +85,7 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                             .map(|(seq, name, data)| json!({ "op": 0, "t": name, "s": seq, "d": data }))
                             .collect();
                         let last = replay.last().and_then(|e| e.get("s")).and_then(Value::as_u64).unwrap_or(after);
+                        sent = sent.max(last);
                         replay.push(json!({ "op": 0, "t": "RESUMED", "s": last, "d": {} }));
                         replay
                     }
@@ -92,10 +99,12 @@ async fn session(mut socket: WebSocket, rest: Rest) {
             }
             command = commands.recv() => {
                 let payload = match command {
-                    Ok(GatewayCommand::Dispatch { seq, name, data }) if live => {
+                    Ok(GatewayCommand::Dispatch { seq, name, data }) if live && seq > sent => {
+                        sent = seq;
                         json!({ "op": 0, "t": name, "s": seq, "d": data })
                     }
-                    Ok(GatewayCommand::Dispatch { .. }) => continue, // replayed on RESUME
+                    // Not live yet: replayed on RESUME; or already sent by a replay.
+                    Ok(GatewayCommand::Dispatch { .. }) => continue,
                     Ok(GatewayCommand::Drop) => return, // no close frame, as a network failure
                     Ok(GatewayCommand::Reconnect) => json!({ "op": 7, "d": null }),
                     Ok(GatewayCommand::InvalidSession(resumable)) => json!({ "op": 9, "d": resumable }),

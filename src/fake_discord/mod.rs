@@ -2,18 +2,22 @@
 //!
 //! **Modelled:** the REST routes the bot uses under `/api/v10` (gateway discovery, the bot's user
 //! and application, command registration, channel messages with `nonce` + `enforce_nonce`, message
-//! edits and threads, interaction callbacks answered once and within 3 s, webhook follow-ups and
-//! `@original` edits); Discord's length limits on what a bot sends, answered with its error
-//! shape; a global rate limit (50 requests/s by default; interaction callbacks exempt) and queued
-//! per-route faults (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
-//! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME with replay of
-//! missed events, RECONNECT, INVALID_SESSION, dropped connections) and dispatched interactions.
-//! Every REST call is recorded for assertions.
+//! edits and threads, interaction callbacks answered once and within 3 s, UPDATE_MESSAGE editing
+//! the clicked message, webhook follow-ups and `@original` edits); a 401 for a request without a
+//! bot token; Discord's length and count limits on what a bot sends (content, embeds and their
+//! fields, components, modals, autocomplete choices), answered with its error shape; a global
+//! rate limit (50 requests/s by default; interaction callbacks exempt) and queued faults per route
+//! or for any request (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
+//! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME
+//! with replay of missed events, each delivered once, RECONNECT, INVALID_SESSION, dropped
+//! connections) and dispatched interactions. Every REST call is recorded for assertions, and the
+//! 401/403/429 answers Discord counts towards its ban are counted.
 //!
-//! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), zlib
-//! compression, sharding, presences and member chunks, guild contents beyond a minimal
-//! GUILD_CREATE (any channel id is a text channel of the first guild), permissions and channel
-//! visibility, attachments, and the content of registered commands beyond echoing them.
+//! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), the token's
+//! value (any `Bot …` header passes), zlib compression, sharding, presences and member chunks,
+//! guild contents beyond a minimal GUILD_CREATE (any channel id is a text channel of the first
+//! guild), permissions and channel visibility, attachments, the 15-minute life of an interaction
+//! token, and the content of registered commands beyond echoing them.
 
 mod gateway;
 mod payloads;
@@ -138,6 +142,10 @@ impl FakeDiscord {
         let id = self.state.next_id();
         let token = format!("token-{id}");
         let mut payload = payloads::interaction(id, &token, kind, invoker, data);
+        let message_id = message
+            .as_ref()
+            .and_then(|m| m["id"].as_str())
+            .and_then(|id| id.parse().ok());
         if let Some(message) = message {
             payload["message"] = message;
         }
@@ -147,7 +155,9 @@ impl FakeDiscord {
                 token,
                 channel: invoker.channel,
                 dispatched: Instant::now(),
+                message: message_id,
                 response: None,
+                follow_ups: Vec::new(),
             },
         );
         self.state.dispatch("INTERACTION_CREATE", payload);
@@ -244,6 +254,46 @@ impl FakeDiscord {
             .and_then(|i| i.response.clone())
     }
 
+    /// The modal the bot showed in answer to an interaction (the callback's `data`: `custom_id`,
+    /// `title`, `components`), if it answered with one.
+    pub fn modal_shown(&self, interaction: u64) -> Option<Value> {
+        self.interaction_response(interaction)
+            .filter(|r| r["type"] == 9)
+            .map(|r| r["data"].clone())
+    }
+
+    /// What only the invoking member saw: the ephemeral message response (type 4, flag 64), or
+    /// else the first ephemeral follow-up after a deferral.
+    pub fn ephemeral_reply(&self, interaction: u64) -> Option<Value> {
+        let ephemeral = |m: &Value| m["flags"].as_u64().unwrap_or(0) & 64 != 0;
+        if let Some(response) = self.interaction_response(interaction) {
+            if response["type"] == 4 && ephemeral(&response["data"]) {
+                return Some(response["data"].clone());
+            }
+        }
+        self.follow_ups(interaction).into_iter().find(ephemeral)
+    }
+
+    /// Follow-up messages the bot sent for an interaction, in order.
+    pub fn follow_ups(&self, interaction: u64) -> Vec<Value> {
+        let inner = self.state.lock();
+        inner
+            .interactions
+            .get(&interaction)
+            .map(|i| {
+                i.follow_ups
+                    .iter()
+                    .filter_map(|id| inner.messages.get(id).cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A message the bot created (or a follow-up), as edited since.
+    pub fn message(&self, id: u64) -> Option<Value> {
+        self.state.lock().messages.get(&id).cloned()
+    }
+
     /// Opcodes the bot sent on the gateway, in order (2 IDENTIFY, 6 RESUME, 1 HEARTBEAT).
     pub fn gateway_ops(&self) -> Vec<u64> {
         self.state.lock().gateway_ops.clone()
@@ -268,7 +318,8 @@ impl FakeDiscord {
     }
 
     /// Answers the next request whose method matches and whose path (below `/api/v10`) starts
-    /// with `path_prefix` with `fault`; several calls queue several faults.
+    /// with `path_prefix` with `fault`; several calls queue several faults. `"*"` matches every
+    /// method and `"/"` every path, so `fail_next("*", "/", fault)` hits whatever comes next.
     pub fn fail_next(&self, method: &str, path_prefix: &str, fault: Fault) {
         let mut inner = self.state.lock();
         if let Some((_, _, queue)) = inner

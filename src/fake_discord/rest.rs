@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State as Extract;
+use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -44,9 +45,10 @@ fn rate_limited(retry_after: Duration, global: bool) -> (Answer, HeaderMap) {
     let secs = retry_after.as_secs_f64();
     let mut headers = HeaderMap::new();
     let scope = if global { "global" } else { "user" };
+    // Discord's Retry-After header is whole seconds, rounded up; the body has the exact value.
     headers.insert(
         "retry-after",
-        HeaderValue::from(retry_after.as_secs().max(1)),
+        HeaderValue::from(secs.ceil().max(1.0) as u64),
     );
     headers.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
     headers.insert("x-ratelimit-limit", HeaderValue::from(1));
@@ -61,10 +63,26 @@ fn rate_limited(retry_after: Duration, global: bool) -> (Answer, HeaderMap) {
     ((StatusCode::TOO_MANY_REQUESTS, body), headers)
 }
 
+/// Whether a request carries a bot token. Discord answers 401 without one (and counts it towards
+/// the invalid-request ban); interaction callbacks, webhooks and gateway discovery need none. Only
+/// the header's shape is checked, and the token itself is never recorded.
+fn authorized(headers: &HeaderMap, path: &str) -> bool {
+    let open = ["/interactions/", "/webhooks/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || path == "/gateway";
+    open || headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bot "))
+        .is_some_and(|token| !token.trim().is_empty())
+}
+
 pub(crate) async fn handle(
     Extract(rest): Extract<Rest>,
     method: Method,
     uri: Uri,
+    request_headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let now = Instant::now();
@@ -77,7 +95,15 @@ pub(crate) async fn handle(
     let state = &rest.state;
     let callback = path.starts_with("/interactions/");
 
-    let (answer, headers) = if !callback && !state.admit(now) {
+    let (answer, headers) = if !authorized(&request_headers, &path) {
+        (
+            (
+                StatusCode::UNAUTHORIZED,
+                json!({ "message": "401: Unauthorized", "code": 0 }),
+            ),
+            HeaderMap::new(),
+        )
+    } else if !callback && !state.admit(now) {
         rate_limited(Duration::from_millis(1000), true)
     } else {
         match state.take_fault(method.as_str(), &path) {
@@ -150,10 +176,14 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             edit_original(rest, token, body)
         }
-        _ => (
-            StatusCode::NOT_FOUND,
-            payloads::error(0, "404: Not Found", json!({})),
-        ),
+        _ => {
+            // A route the bot calls that the fake does not model: loud, so it gets modelled.
+            tracing::warn!("fake Discord: unmodelled route {method} {path}");
+            (
+                StatusCode::NOT_FOUND,
+                payloads::error(0, "404: Not Found", json!({})),
+            )
+        }
     }
 }
 
@@ -266,6 +296,20 @@ fn callback(rest: &Rest, id: u64, token: &str, body: &Value) -> Answer {
         return invalid_form(field, message);
     }
     interaction.response = Some(body.clone());
+    // UPDATE_MESSAGE edits the message whose component was used.
+    if let (Some(7), Some(target)) = (body["type"].as_u64(), interaction.message) {
+        if let (Some(message), Some(changes)) = (
+            inner
+                .messages
+                .get_mut(&target)
+                .and_then(Value::as_object_mut),
+            body["data"].as_object(),
+        ) {
+            for (k, v) in changes {
+                message.insert(k.clone(), v.clone());
+            }
+        }
+    }
     (StatusCode::NO_CONTENT, Value::Null)
 }
 
@@ -273,22 +317,17 @@ fn follow_up(rest: &Rest, token: &str, body: &Value) -> Answer {
     if let Err((field, message)) = validate::message(body) {
         return invalid_form(field, message);
     }
-    let channel = rest
-        .state
-        .lock()
-        .interactions
-        .values()
-        .find(|i| i.token == token)
-        .map(|i| i.channel);
-    let Some(channel) = channel else {
+    let id = rest.state.next_id();
+    let mut inner = rest.state.lock();
+    let Some(interaction) = inner.interactions.values_mut().find(|i| i.token == token) else {
         return (
             StatusCode::NOT_FOUND,
             payloads::error(10015, "Unknown Webhook", json!({})),
         );
     };
-    let id = rest.state.next_id();
-    let message = payloads::message(id, channel, body);
-    rest.state.lock().messages.insert(id, message.clone());
+    interaction.follow_ups.push(id);
+    let message = payloads::message(id, interaction.channel, body);
+    inner.messages.insert(id, message.clone());
     (StatusCode::OK, message)
 }
 

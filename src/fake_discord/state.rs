@@ -37,8 +37,12 @@ pub struct Interaction {
     /// Where it was used: follow-ups and the original response are messages in this channel.
     pub channel: u64,
     pub dispatched: Instant,
+    /// The message a clicked component is on: an UPDATE_MESSAGE response (type 7) edits it.
+    pub message: Option<u64>,
     /// The callback body (`type`, `data`), once answered.
     pub response: Option<Value>,
+    /// Follow-up messages sent with the interaction's token, in order.
+    pub follow_ups: Vec<u64>,
 }
 
 /// What the gateway sends to the connected bot.
@@ -123,13 +127,14 @@ impl State {
     }
 
     /// The first queued fault for a request, if a test queued one.
+    /// A method of `*` matches every method, and a prefix of `/` every route.
     pub fn take_fault(&self, method: &str, path: &str) -> Option<Fault> {
         let mut inner = self.lock();
         inner
             .faults
             .iter_mut()
             .find(|(m, prefix, queue)| {
-                m == method && path.starts_with(prefix.as_str()) && !queue.is_empty()
+                (m == method || m == "*") && path.starts_with(prefix.as_str()) && !queue.is_empty()
             })
             .and_then(|(_, _, queue)| queue.pop_front())
     }
