@@ -9,7 +9,7 @@ use super::bot::{Data, Error, user_message};
 use super::render::{self, no_mentions};
 use super::retry::Backoff;
 use super::scheduler;
-use crate::corpus::Difficulty;
+use crate::corpus::{Difficulty, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
 use crate::domain::schedule::{RevealRule, Zone};
@@ -193,6 +193,15 @@ async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAuto
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
+/// Track ids from a comma-separated option, as admins type them ("python, django").
+fn parse_tracks(list: &str) -> Result<Vec<TrackId>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().map_err(|why| format!("track `{t}` {why}")))
+        .collect()
+}
+
 fn describe(s: &ScheduleView) -> String {
     let tracks: Vec<&str> = s.tracks.iter().map(|t| t.as_str()).collect();
     format!(
@@ -250,14 +259,7 @@ async fn schedule_add(
 ) -> Result<(), Error> {
     let (guild, _) = ids(ctx);
     let parsed = (|| -> Result<ScheduleSpec, String> {
-        let tracks = tracks
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| t.parse().map_err(|why| format!("track `{t}` {why}")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let tracks = parse_tracks(tracks.as_deref().unwrap_or(""))?;
         Ok(ScheduleSpec {
             channel: ChannelId(channel.id.get()),
             time: time.parse()?,
@@ -569,16 +571,7 @@ async fn schedule_edit(
             channel: channel.map(|c| ChannelId(c.id.get())),
             time: time.as_deref().map(str::parse).transpose()?,
             zone: timezone.as_deref().map(str::parse).transpose()?,
-            tracks: tracks
-                .as_deref()
-                .map(|list| {
-                    list.split(',')
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(|t| t.parse().map_err(|why| format!("track `{t}` {why}")))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .transpose()?,
+            tracks: tracks.as_deref().map(parse_tracks).transpose()?,
             reveal: reveal.as_deref().map(str::parse).transpose()?,
             mention_role: role.map(|r| Some(RoleId(r.id.get()))),
         })
