@@ -227,22 +227,7 @@ impl Service {
         } else {
             schedule::next_fire_after(now, current.time, &current.zone)
         };
-        rows::update(
-            &mut tx,
-            id,
-            &ScheduleUpdate {
-                channel: row.channel,
-                post_time: &row.post_time,
-                time_zone: &row.time_zone,
-                reveal_rule: &row.reveal_rule,
-                mention_role: row.mention_role,
-                paused,
-                next_fire_at,
-                next_local_date,
-                tracks: &row.tracks,
-            },
-        )
-        .await?;
+        rows::set_paused(&mut tx, id, paused, next_fire_at, next_local_date).await?;
         let row = rows::get(&mut tx, guild, id)
             .await?
             .ok_or(Error::ScheduleNotFound(id))?;

@@ -291,6 +291,26 @@ pub async fn update(
     Ok(())
 }
 
+/// Pauses or resumes a schedule, with the post it fires next.
+pub async fn set_paused(
+    conn: &mut SqliteConnection,
+    id: ScheduleId,
+    paused: bool,
+    next_fire_at: DateTime<Utc>,
+    next_local_date: NaiveDate,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE schedules SET paused = ?, next_fire_at = ?, next_local_date = ? WHERE id = ?",
+    )
+    .bind(paused)
+    .bind(next_fire_at)
+    .bind(next_local_date)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Deletes a schedule with its posts, answers and streaks; standings already earned stay.
 pub async fn delete(
     conn: &mut SqliteConnection,
