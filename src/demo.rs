@@ -69,27 +69,13 @@ impl Demo {
         let id = self
             .fake
             .slash_command(&member(user, permissions), name, options);
-        let first = self.reply(id).await?;
-        if first["type"] == 4 {
-            return Ok(first["data"]["content"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned());
-        }
-        let token = self.fake.interaction_token(id).unwrap_or_default();
-        let followup = self
+        // Every command answers ephemerally: its response, or a follow-up after a defer.
+        let reply = self
             .fake
-            .wait_for(WAIT, |f| {
-                f.calls()
-                    .into_iter()
-                    .find(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
-            })
+            .wait_for(WAIT, |f| f.ephemeral_reply(id))
             .await
-            .ok_or_else(|| anyhow::anyhow!("no follow-up"))?;
-        Ok(followup.body["content"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned())
+            .ok_or_else(|| anyhow::anyhow!("the bot did not answer /{name}"))?;
+        Ok(reply["content"].as_str().unwrap_or_default().to_owned())
     }
 
     async fn tick(&self) -> scheduler::TickReport {

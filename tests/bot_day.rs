@@ -436,21 +436,13 @@ impl Harness {
                 .to_owned();
         }
         assert_eq!(first["type"], 5, "deferred");
-        let token = self.fake.interaction_token(id).unwrap();
         let followup = self
             .fake
-            .wait_for(WAIT, |f| {
-                f.calls()
-                    .into_iter()
-                    .find(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
-            })
+            .wait_for(WAIT, |f| f.follow_ups(id).into_iter().next())
             .await
             .expect("a follow-up after the defer");
-        assert_eq!(followup.body["flags"], 64);
-        followup.body["content"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        assert_eq!(followup["flags"], 64);
+        followup["content"].as_str().unwrap_or_default().to_owned()
     }
 }
 
