@@ -8,6 +8,9 @@ use tokio::sync::watch;
 use crate::clock::SystemClock;
 use crate::config::{ApiUrl, DatabaseUrl, DiscordToken};
 use crate::corpus::Corpus;
+use crate::discord::outbox::Outbox;
+use crate::discord::pace::Pacer;
+use crate::discord::retry::Backoff;
 use crate::discord::{bot, client, scheduler};
 use crate::service::Service;
 use crate::store::Store;
@@ -56,12 +59,14 @@ pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
         rand::random(),
     );
     let http = client::http(&config.token, config.api.as_ref());
-    let mut client = bot::client(http, service.clone(), config.dev_guild).await?;
+    let outbox = Outbox::new(Pacer::discord(), Backoff::default());
+    let mut client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
 
     let (stop, stopped) = watch::channel(false);
     let scheduler = tokio::spawn(scheduler::run(
         client.http.clone(),
         service.clone(),
+        outbox,
         stopped,
     ));
     let shards = client.shard_manager.clone();

@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use crate::clock::ManualClock;
 use crate::config::{ApiUrl, DatabaseUrl, DiscordToken};
 use crate::corpus::Corpus;
+use crate::discord::outbox::Outbox;
+use crate::discord::pace::Pacer;
 use crate::discord::retry::Backoff;
 use crate::discord::{bot, client, scheduler};
 use crate::fake_discord::{FakeDiscord, FakeOptions, Invoker, MANAGE_GUILD};
@@ -30,6 +32,7 @@ struct Demo {
     service: Service,
     clock: ManualClock,
     http: Arc<serenity::all::Http>,
+    outbox: Outbox,
     out: String,
 }
 
@@ -79,12 +82,7 @@ impl Demo {
     }
 
     async fn tick(&self) -> scheduler::TickReport {
-        let backoff = Backoff {
-            first: Duration::from_millis(50),
-            max: Duration::from_millis(400),
-            attempts: 5,
-        };
-        scheduler::tick(&self.http, &self.service, backoff).await
+        scheduler::tick(&self.http, &self.service, &self.outbox).await
     }
 
     fn newest_post(&self) -> Option<(u64, i64, String)> {
@@ -137,7 +135,17 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
     fake.add_guild(GUILD);
     let token = DiscordToken::parse(TOKEN)?;
     let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url())?));
-    let mut bot_client = bot::client(http, service.clone(), Some(GUILD)).await?;
+    // The demo's clock jumps hours between ticks; requests are still paced as in production.
+    let outbox = Outbox::new(
+        Pacer::discord(),
+        Backoff {
+            first: Duration::from_millis(50),
+            max: Duration::from_millis(400),
+            attempts: 5,
+        },
+    )
+    .with_count_refresh(Duration::from_millis(100));
+    let mut bot_client = bot::client(http, service.clone(), outbox.clone(), Some(GUILD)).await?;
     let (http, shards) = (bot_client.http.clone(), bot_client.shard_manager.clone());
     let task = tokio::spawn(async move {
         let _ = bot_client.start().await;
@@ -155,6 +163,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         service,
         clock,
         http,
+        outbox,
         out: String::new(),
     };
     demo.say("dailydrill demo: the real bot on a fake Discord (127.0.0.1), a temporary database, a fast clock.");

@@ -3,10 +3,11 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ActionRowComponent, ComponentInteraction, CreateInteractionResponse, EditMessage, Interaction,
+    ActionRowComponent, ComponentInteraction, CreateInteractionResponse, Interaction,
     ModalInteraction,
 };
 
+use super::outbox::Outbox;
 use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
     parse_custom_id,
@@ -17,6 +18,8 @@ use crate::service::{Error as ServiceError, Service};
 /// The state every handler shares.
 pub struct Data {
     pub service: Service,
+    /// Shared with the scheduler, so handlers and fan-out stay under one global rate.
+    pub outbox: Outbox,
 }
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -154,21 +157,11 @@ async fn on_modal(
     submit
         .create_response(ctx, CreateInteractionResponse::Message(ephemeral(text)))
         .await?;
-    // The post shows how many have answered: edited, not re-posted.
-    if let Ok(saved) = saved {
-        if let Ok(view) = data.service.post(guild, post).await {
-            if let Some(message_id) = view.message_id {
-                let edit =
-                    EditMessage::new().embed(render::question_embed(&view, saved.answer_count));
-                let channel = serenity::ChannelId::new(view.channel.0);
-                if let Err(e) = channel
-                    .edit_message(ctx, serenity::MessageId::new(message_id), edit)
-                    .await
-                {
-                    tracing::warn!(post = %post, "could not update the answer count: {e}");
-                }
-            }
-        }
+    // The post shows how many have answered: edited, not re-posted, and at most once per
+    // refresh interval however fast members answer.
+    if saved.is_ok() {
+        data.outbox
+            .refresh_count(ctx.http.clone(), data.service.clone(), guild, post);
     }
     Ok(())
 }
@@ -232,7 +225,11 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 
 /// The poise framework with the bot's commands and handlers. Commands are registered at start:
 /// in one guild when `dev_guild` is set (they update at once there), else globally.
-pub fn framework(service: Service, dev_guild: Option<u64>) -> poise::Framework<Data, Error> {
+pub fn framework(
+    service: Service,
+    outbox: Outbox,
+    dev_guild: Option<u64>,
+) -> poise::Framework<Data, Error> {
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: super::commands::all(),
@@ -260,7 +257,7 @@ pub fn framework(service: Service, dev_guild: Option<u64>) -> poise::Framework<D
                     }
                     None => poise::builtins::register_globally(ctx, commands).await?,
                 }
-                Ok(Data { service })
+                Ok(Data { service, outbox })
             })
         })
         .build()
@@ -276,9 +273,10 @@ pub fn intents() -> serenity::GatewayIntents {
 pub async fn client(
     http: serenity::Http,
     service: Service,
+    outbox: Outbox,
     dev_guild: Option<u64>,
 ) -> Result<serenity::Client, serenity::Error> {
     serenity::ClientBuilder::new_with_http(http, intents())
-        .framework(framework(service, dev_guild))
+        .framework(framework(service, outbox, dev_guild))
         .await
 }

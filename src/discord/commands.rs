@@ -7,8 +7,6 @@ use poise::serenity_prelude as serenity;
 
 use super::bot::{Data, Error, user_message};
 use super::render::{self, no_mentions};
-use super::retry::Backoff;
-use super::scheduler;
 use crate::corpus::{Difficulty, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
@@ -385,13 +383,16 @@ pub async fn post_now(
         .await
     {
         Ok(post) => {
-            match scheduler::send_post(ctx.http(), &ctx.data().service, Backoff::default(), &post)
+            let data = ctx.data();
+            match data
+                .outbox
+                .deliver_post(ctx.http(), &data.service, &post)
                 .await
             {
                 Ok(()) => format!("Posted in <#{}>.", post.channel),
                 Err(e) => {
                     tracing::error!("post-now failed to send: {e}");
-                    "The question is saved but Discord refused it for now; it is sent again at the next start.".to_owned()
+                    "The question is saved but Discord refused it for now; the bot keeps trying unless Discord refused it for good (then check the bot's access to the channel).".to_owned()
                 }
             }
         }
@@ -410,14 +411,19 @@ async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error>
         service.reveal_now(guild, ScheduleId(schedule)).await
     };
     let text = match result {
-        Ok(reveal) => match scheduler::send_reveal(ctx.http(), Backoff::default(), &reveal).await {
+        Ok(reveal) => match ctx
+            .data()
+            .outbox
+            .deliver_reveal(ctx.http(), service, &reveal)
+            .await
+        {
             Ok(()) if skip => {
                 "Skipped: the answer is revealed and nobody's streak changes.".to_owned()
             }
             Ok(()) => format!("Revealed; {} answer(s) scored.", reveal.answer_count),
             Err(e) => {
                 tracing::error!("reveal failed to send: {e}");
-                "Revealed and scored, but Discord refused the message for now.".to_owned()
+                "Revealed and scored, but Discord refused the message for now; the bot keeps trying.".to_owned()
             }
         },
         Err(e) => user_message(&e),

@@ -3,6 +3,8 @@
 pub mod bot;
 pub mod client;
 pub mod commands;
+pub mod outbox;
+pub mod pace;
 pub mod render;
 pub mod retry;
 pub mod scheduler;

@@ -146,9 +146,12 @@ pub fn reveal_messages(
         .into_iter()
         .enumerate()
         .map(|(i, part)| {
+            // A resend after a crash or an outage returns the part Discord already accepted.
             let mut message = CreateMessage::new()
                 .content(part)
-                .allowed_mentions(no_mentions());
+                .allowed_mentions(no_mentions())
+                .nonce(Nonce::String(format!("r{post_id:x}-{i}")))
+                .enforce_nonce(true);
             if let (0, Some((channel, message_id))) = (i, question_message) {
                 message = message.reference_message(MessageReference::from((
                     serenity::all::ChannelId::new(channel),

@@ -161,14 +161,26 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
             }
         }
         ("PATCH", ["channels", _, "messages", _]) => edit_message(rest, id(3).unwrap_or(0), body),
-        ("POST", ["channels", channel, "messages", _, "threads"]) => ok(json!({
+        ("POST", ["channels", channel, "messages", _, "threads"]) => {
+            if !rest.state.lock().threads.insert(id(3).unwrap_or(0)) {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    payloads::error(
+                        160004,
+                        "A thread has already been created for this message",
+                        json!({}),
+                    ),
+                );
+            }
+            ok(json!({
             "id": rest.state.next_id().to_string(), "type": 11, "parent_id": channel,
             "guild_id": rest.state.lock().guilds.first().copied().unwrap_or(0).to_string(),
             "name": body.get("name").cloned().unwrap_or(json!("thread")),
             "owner_id": super::BOT_USER_ID.to_string(), "thread_metadata": {
                 "archived": false, "auto_archive_duration": body.get("auto_archive_duration").cloned().unwrap_or(json!(1440)),
                 "archive_timestamp": "2026-01-01T00:00:00.000000+00:00", "locked": false },
-        })),
+            }))
+        }
         ("POST", ["interactions", _, token, "callback"]) => {
             callback(rest, id(1).unwrap_or(0), token, body)
         }

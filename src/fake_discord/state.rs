@@ -76,6 +76,8 @@ pub(crate) struct Inner {
     /// Opcodes the bot sent on the gateway (2 IDENTIFY, 6 RESUME, 1 HEARTBEAT, ...).
     pub gateway_ops: Vec<u64>,
     pub guilds: Vec<u64>,
+    /// Messages a thread was started from: Discord allows one thread per message.
+    pub threads: std::collections::HashSet<u64>,
 }
 
 /// The fake's shared state.

@@ -122,6 +122,47 @@ impl Service {
 }
 
 impl Service {
+    /// Reveals committed but not yet accepted by Discord (a crash, an outage, a refusal that may
+    /// pass), oldest first, for the front end to send again.
+    pub async fn unsent_reveals(&self) -> Result<Vec<RevealView>> {
+        let mut conn = self.store.read().await?;
+        let mut views = Vec::new();
+        for row in posts::unsent_reveals(&mut conn).await? {
+            let answer_count = answers::count(&mut conn, row.id).await?;
+            views.push(RevealView {
+                post: row.id,
+                guild: row.guild,
+                channel: row.channel,
+                message_id: row.message_id,
+                question: self.question(&row.question_id).cloned(),
+                answer_count: usize::try_from(answer_count).unwrap_or(0),
+                skipped: row.skipped,
+                streak_events: Vec::new(),
+            });
+        }
+        Ok(views)
+    }
+
+    /// Records that Discord accepted every part of a post's reveal.
+    pub async fn record_reveal_sent(&self, post: PostId) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        posts::set_reveal_sent(&mut tx, post, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that Discord refused a post or its reveal for good (the channel is gone, the bot
+    /// lost access), so it is not retried; the reason stays in the database for the operator.
+    pub async fn record_delivery_error(&self, post: PostId, error: &str) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        posts::set_delivery_error(&mut tx, post, error).await?;
+        tx.commit().await?;
+        tracing::error!(post = %post, "Discord refused delivery for good: {error}");
+        Ok(())
+    }
+}
+
+impl Service {
     /// An admin reveals the schedule's open question now, scoring it as at its reveal time.
     #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %schedule))]
     pub async fn reveal_now(&self, guild: GuildId, schedule: ScheduleId) -> Result<RevealView> {

@@ -201,15 +201,55 @@ pub async fn set_message(
     Ok(())
 }
 
-/// Posts committed but not (known to be) sent: a crash came between the commit and Discord's
-/// answer. They are sent again with the same nonce, which Discord deduplicates.
+/// Posts committed but not (known to be) sent: a crash or an outage came between the commit and
+/// Discord's answer. They are sent again with the same nonce, which Discord deduplicates.
 pub async fn unsent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE message_id IS NULL AND revealed_at IS NULL ORDER BY id",
+        "SELECT id FROM posts WHERE message_id IS NULL AND revealed_at IS NULL \
+         AND delivery_error IS NULL ORDER BY id",
     )
     .fetch_all(conn)
     .await?;
     Ok(ids.into_iter().map(PostId).collect())
+}
+
+/// Reveals committed (and scored) whose model answer Discord has not yet accepted, oldest first.
+pub async fn unsent_reveals(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostRow>> {
+    let raws: Vec<RawRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM posts WHERE revealed_at IS NOT NULL AND reveal_sent_at IS NULL \
+         AND delivery_error IS NULL ORDER BY id"
+    ))
+    .fetch_all(conn)
+    .await?;
+    Ok(raws.into_iter().map(from_raw).collect())
+}
+
+/// Records that every part of a post's reveal was accepted by Discord.
+pub async fn set_reveal_sent(
+    conn: &mut SqliteConnection,
+    id: PostId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE posts SET reveal_sent_at = ? WHERE id = ? AND reveal_sent_at IS NULL")
+        .bind(now)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records that Discord refused a post or its reveal for good, so it is no longer retried.
+pub async fn set_delivery_error(
+    conn: &mut SqliteConnection,
+    id: PostId,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE posts SET delivery_error = ? WHERE id = ?")
+        .bind(error)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Questions currently open for answers in a guild: a quiz must not reveal their model answers.

@@ -1,0 +1,352 @@
+//! Delivery of what the service committed: daily posts and reveals go to Discord from the
+//! database, never from memory. A post or reveal is committed first; the outbox then sends it,
+//! records that Discord accepted it, and on the next pass sends again whatever is still
+//! unrecorded (a crash, an outage, a 5xx). Every message carries a nonce with `enforce_nonce`, so
+//! a resend of a message Discord did accept returns the first message instead of a second one.
+//!
+//! Each request waits for a slot of the shared [`Pacer`] and is retried with backoff when the
+//! failure may pass (429, 5xx, transport). A refusal that cannot pass (a deleted channel, lost
+//! access) is recorded on the post and not retried, so errors never loop against Discord's
+//! invalid-request limit.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serenity::all::{AutoArchiveDuration, ChannelId, CreateThread, EditMessage, Http, MessageId};
+use serenity::http::HttpError;
+
+use super::pace::Pacer;
+use super::render;
+use super::retry::{Backoff, is_transient, with_retry};
+use crate::domain::ids::{GuildId, PostId};
+use crate::service::{PostView, RevealView, Service};
+
+/// How many deliveries may wait on Discord at once. Enough to keep the pacer's slots filled when
+/// each request takes a few hundred milliseconds; the pacer, not this, bounds the rate.
+pub const IN_FLIGHT: usize = 16;
+
+/// Discord's code for a second thread started from the same message.
+const THREAD_ALREADY_CREATED: isize = 160004;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Parcel {
+    Post(PostId),
+    Reveal(PostId),
+}
+
+/// What one delivery pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivered {
+    pub posts: usize,
+    pub reveals: usize,
+    /// Deliveries that failed; transient ones are retried on the next pass.
+    pub failed: usize,
+}
+
+/// How often, at most, a post's answer count is edited. Discord allows about five edits of a
+/// channel's messages per five seconds, and a busy study group answers faster than that.
+pub const COUNT_REFRESH: Duration = Duration::from_secs(2);
+
+/// Paced, retried and deduplicated delivery; clones share the pacer and the in-flight sets.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    pacer: Pacer,
+    backoff: Backoff,
+    in_flight: Arc<Mutex<HashSet<Parcel>>>,
+    count_refresh: Duration,
+    counts_pending: Arc<Mutex<HashSet<PostId>>>,
+}
+
+impl Outbox {
+    pub fn new(pacer: Pacer, backoff: Backoff) -> Outbox {
+        Outbox {
+            pacer,
+            backoff,
+            in_flight: Arc::default(),
+            count_refresh: COUNT_REFRESH,
+            counts_pending: Arc::default(),
+        }
+    }
+
+    /// The same outbox with another answer-count refresh interval (tests shorten it).
+    pub fn with_count_refresh(mut self, every: Duration) -> Outbox {
+        self.count_refresh = every;
+        self
+    }
+
+    /// Edits a post's answer count once the refresh interval has passed, with the count at that
+    /// moment: every answer within the interval joins the one pending edit.
+    pub fn refresh_count(&self, http: Arc<Http>, service: Service, guild: GuildId, post: PostId) {
+        {
+            let mut pending = self
+                .counts_pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if !pending.insert(post) {
+                return;
+            }
+        }
+        let outbox = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(outbox.count_refresh).await;
+            outbox
+                .counts_pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&post);
+            let view = match service.post(guild, post).await {
+                Ok(view) => view,
+                Err(e) => {
+                    tracing::warn!(post = %post, "could not read the answer count: {e}");
+                    return;
+                }
+            };
+            let (Some(message_id), Ok(count)) = (view.message_id, service.answer_count(post).await)
+            else {
+                return;
+            };
+            let channel = ChannelId::new(view.channel.0);
+            outbox.pacer.wait().await;
+            let edit = EditMessage::new().embed(render::question_embed(&view, count));
+            if let Err(e) = channel
+                .edit_message(&http, MessageId::new(message_id), edit)
+                .await
+            {
+                tracing::warn!(post = %post, "could not update the answer count: {e}");
+            }
+        });
+    }
+
+    /// The pacer, for other requests that count towards the global limit.
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
+    }
+
+    /// Runs a request in pacer slots, retrying what may pass.
+    pub async fn call<T, F, Fut>(&self, mut op: F) -> Result<T, serenity::Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, serenity::Error>>,
+    {
+        with_retry(self.backoff, || {
+            let request = op();
+            async {
+                self.pacer.wait().await;
+                request.await
+            }
+        })
+        .await
+    }
+
+    /// Claims a parcel for this task; false when another task is already delivering it.
+    fn claim(&self, parcel: Parcel) -> Option<Claim<'_>> {
+        let mut set = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        set.insert(parcel).then_some(Claim {
+            outbox: self,
+            parcel,
+        })
+    }
+
+    /// Sends a post and records its message. A post another task is sending is left to it.
+    pub async fn deliver_post(
+        &self,
+        http: &Http,
+        service: &Service,
+        post: &PostView,
+    ) -> Result<(), serenity::Error> {
+        let Some(_claim) = self.claim(Parcel::Post(post.id)) else {
+            return Ok(());
+        };
+        let channel = ChannelId::new(post.channel.0);
+        let sent = self
+            .call(|| channel.send_message(http, render::post_message(post)))
+            .await;
+        match sent {
+            Ok(message) => {
+                if let Err(e) = service.record_message(post.id, message.id.get()).await {
+                    // The next pass resends it; the nonce makes Discord return this message.
+                    tracing::error!(post = %post.id, "posted but could not record the message: {e}");
+                }
+                Ok(())
+            }
+            Err(e) => Err(self.refused(service, post.id, e).await),
+        }
+    }
+
+    /// Posts the model answer in reply to the question (in parts, each with its own nonce), opens
+    /// a discussion thread on the question, and records the reveal as sent.
+    pub async fn deliver_reveal(
+        &self,
+        http: &Http,
+        service: &Service,
+        reveal: &RevealView,
+    ) -> Result<(), serenity::Error> {
+        let Some(_claim) = self.claim(Parcel::Reveal(reveal.post)) else {
+            return Ok(());
+        };
+        let channel = ChannelId::new(reveal.channel.0);
+        if let Some(question) = &reveal.question {
+            let reply_to = reveal.message_id.map(|m| (reveal.channel.0, m));
+            for message in render::reveal_messages(&question.answer, reply_to, reveal.post.0) {
+                if let Err(e) = self
+                    .call(|| channel.send_message(http, message.clone()))
+                    .await
+                {
+                    return Err(self.refused(service, reveal.post, e).await);
+                }
+            }
+            if let Some(message_id) = reveal.message_id {
+                let name: String = format!("Discuss: {}", question.question)
+                    .chars()
+                    .take(100)
+                    .collect();
+                let thread =
+                    CreateThread::new(name).auto_archive_duration(AutoArchiveDuration::OneDay);
+                let opened = self
+                    .call(|| {
+                        channel.create_thread_from_message(
+                            http,
+                            MessageId::new(message_id),
+                            thread.clone(),
+                        )
+                    })
+                    .await;
+                match opened {
+                    Ok(_) => {}
+                    Err(e) if discord_code(&e) == Some(THREAD_ALREADY_CREATED) => {}
+                    // The thread is a convenience; the answer itself is out.
+                    Err(e) => {
+                        tracing::warn!(post = %reveal.post, "could not open the discussion thread: {e}")
+                    }
+                }
+            }
+        } else {
+            tracing::warn!(post = %reveal.post, "revealed a question no longer in the corpus");
+        }
+        if let Err(e) = service.record_reveal_sent(reveal.post).await {
+            tracing::error!(post = %reveal.post, "revealed but could not record it: {e}");
+        }
+        Ok(())
+    }
+
+    /// Records a refusal that cannot pass, so the parcel is not retried; returns the error.
+    async fn refused(
+        &self,
+        service: &Service,
+        post: PostId,
+        error: serenity::Error,
+    ) -> serenity::Error {
+        if !is_transient(&error)
+            && let Err(e) = service
+                .record_delivery_error(post, &error.to_string())
+                .await
+        {
+            tracing::error!(post = %post, "could not record a refused delivery: {e}");
+        }
+        error
+    }
+
+    /// Sends every committed post and reveal Discord has not accepted yet: posts first, so a
+    /// reveal can reply to its question, each kind with up to [`IN_FLIGHT`] at once.
+    pub async fn deliver_pending(&self, http: &Arc<Http>, service: &Service) -> Delivered {
+        let mut delivered = Delivered::default();
+        match service.unsent_posts().await {
+            Ok(posts) => {
+                let (ok, failed) = self
+                    .fan_out(posts, |outbox, post| {
+                        let (http, service) = (http.clone(), service.clone());
+                        async move {
+                            let sent = outbox.deliver_post(&http, &service, &post).await;
+                            if let Err(e) = &sent {
+                                tracing::error!(post = %post.id, "could not post (retried at the next pass unless refused for good): {e}");
+                            }
+                            sent.is_ok()
+                        }
+                    })
+                    .await;
+                delivered.posts += ok;
+                delivered.failed += failed;
+            }
+            Err(e) => tracing::error!("could not list unsent posts: {e}"),
+        }
+        match service.unsent_reveals().await {
+            Ok(reveals) => {
+                let (ok, failed) = self
+                    .fan_out(reveals, |outbox, reveal| {
+                        let (http, service) = (http.clone(), service.clone());
+                        async move {
+                            let sent = outbox.deliver_reveal(&http, &service, &reveal).await;
+                            if let Err(e) = &sent {
+                                tracing::error!(post = %reveal.post, "could not post the model answer (retried at the next pass unless refused for good): {e}");
+                            }
+                            sent.is_ok()
+                        }
+                    })
+                    .await;
+                delivered.reveals += ok;
+                delivered.failed += failed;
+            }
+            Err(e) => tracing::error!("could not list unsent reveals: {e}"),
+        }
+        delivered
+    }
+
+    /// Runs `send` over `items` with at most [`IN_FLIGHT`] at once; counts successes and failures.
+    async fn fan_out<I, F, Fut>(&self, items: Vec<I>, send: F) -> (usize, usize)
+    where
+        F: Fn(Outbox, I) -> Fut,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        let mut tasks = tokio::task::JoinSet::new();
+        let (mut ok, mut failed) = (0, 0);
+        let mut tally = |result: Result<bool, tokio::task::JoinError>| match result {
+            Ok(true) => ok += 1,
+            Ok(false) => failed += 1,
+            Err(e) => {
+                failed += 1;
+                tracing::error!("a delivery task failed: {e}");
+            }
+        };
+        for item in items {
+            if tasks.len() >= IN_FLIGHT
+                && let Some(result) = tasks.join_next().await
+            {
+                tally(result);
+            }
+            tasks.spawn(send(self.clone(), item));
+        }
+        while let Some(result) = tasks.join_next().await {
+            tally(result);
+        }
+        (ok, failed)
+    }
+}
+
+/// Releases a claim when the delivery ends, however it ends.
+struct Claim<'a> {
+    outbox: &'a Outbox,
+    parcel: Parcel,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut set = self
+            .outbox
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        set.remove(&self.parcel);
+    }
+}
+
+/// Discord's JSON error code of a refused request, if any.
+fn discord_code(error: &serenity::Error) -> Option<isize> {
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.error.code)
+        }
+        _ => None,
+    }
+}
