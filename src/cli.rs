@@ -19,7 +19,7 @@ use crate::telemetry;
 const ENVIRONMENT: &str = "\
 Environment (also read from a .env file in the working directory):
   DISCORD_TOKEN   the bot token (required by `run`; never logged)
-  DATABASE_URL    where state is kept [default: sqlite:dailydrill.db]
+  DATABASE_URL    where state is kept (`run`, `backup`) [default: sqlite:dailydrill.db]
   DISCORD_API_URL send REST calls here instead of Discord (a fake Discord or a rate-limit proxy)
   DEV_GUILD_ID    register slash commands in this guild only (development)
   QUESTIONS_DIR   a custom question corpus folder [default: ./questions if present, else the bundled corpus]
@@ -48,6 +48,19 @@ pub enum Command {
     /// Check schedule times before configuring them.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Write a consistent copy of the database to PATH, safely while the bot runs.
+    ///
+    /// The copy is one snapshot (SQLite's VACUUM INTO), checked for integrity before it is put in
+    /// place; an existing PATH is never overwritten. Reads DATABASE_URL. To restore, stop the bot
+    /// and copy the backup over the database file (see the README).
+    Backup {
+        /// The new backup file.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// The database to copy.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Watch the real bot run a compressed week of a study group against a built-in fake
     /// Discord, with a temporary database; needs no token or network.
     ///
@@ -144,6 +157,7 @@ pub fn main() -> ExitCode {
         Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
         Command::Demo { days, corpus } => demo(days, corpus),
+        Command::Backup { path, database_url } => backup(&path, &database_url),
         Command::Schedule(ScheduleCommand::Preview {
             time,
             tz,
@@ -254,6 +268,37 @@ fn demo(days: u32, dir: CorpusDir) -> ExitCode {
         Err(e) => {
             eprintln!("error: the demo failed: {e:#}");
             ExitCode::from(1)
+        }
+    }
+}
+
+fn backup(path: &std::path::Path, database_url: &str) -> ExitCode {
+    let database = match DatabaseUrl::parse(database_url) {
+        Ok(database) => database,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(crate::store::backup::backup(&database, path)) {
+        Ok(copy) => emit(&format!(
+            "backed up {database} to {} ({} KiB, integrity ok): {} schedule(s), {} post(s), {} answer(s)\n",
+            copy.path.display(),
+            copy.bytes.div_ceil(1024),
+            copy.schedules,
+            copy.posts,
+            copy.answers
+        )),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }

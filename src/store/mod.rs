@@ -4,6 +4,7 @@
 //! compose several of them inside one transaction. Integers become typed ids only here.
 
 pub mod answers;
+pub mod backup;
 pub mod posts;
 pub mod quizzes;
 pub mod schedules;
