@@ -1139,3 +1139,127 @@ async fn a_delivery_refused_for_good_is_recorded_and_not_retried() {
     assert!(h.app.service.unsent_posts().await.unwrap().is_empty());
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .add_schedule(GuildId(GUILD), spec_at("21:00"))
+        .await
+        .unwrap();
+    let (me, other) = (41, 42);
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let first = h.latest_post_id();
+    assert!(
+        h.answer(me, first, "mine: the GIL")
+            .await
+            .starts_with("Saved.")
+    );
+    assert!(
+        h.answer(other, first, "theirs: asyncio")
+            .await
+            .starts_with("Saved.")
+    );
+    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    assert_eq!(h.tick().await.revealed, 1);
+    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let open = h.latest_post_id();
+    assert!(
+        h.answer(me, open, "mine, still open")
+            .await
+            .starts_with("Saved.")
+    );
+
+    // /my-data: a JSON file only the member sees, with their answers and nothing of others.
+    let id = h
+        .fake
+        .slash_command(&member(me), "my-data", serde_json::json!([]));
+    let reply = h.answer_to(id).await;
+    assert_eq!(reply["data"]["flags"], 64, "ephemeral");
+    assert!(
+        reply["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("2 answer(s)")
+    );
+    let file = &reply["data"]["attachments"][0];
+    assert!(file["filename"].as_str().unwrap().ends_with(".json"));
+    let export: Value = serde_json::from_str(file["_content"].as_str().unwrap()).unwrap();
+    assert_eq!(export["user_id"], me.to_string());
+    let bodies: Vec<&str> = export["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["answer"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["mine: the GIL", "mine, still open"]);
+    assert!(
+        export["answers"][0]["points"].as_i64().unwrap() >= 10,
+        "scored"
+    );
+    assert!(export["answers"][1]["points"].is_null(), "not revealed yet");
+    assert!(!export["leaderboard"].as_array().unwrap().is_empty());
+    assert!(!export.to_string().contains("theirs"), "no one else's data");
+
+    // /forget-me asks first; the button only works for the member it was made for.
+    let id = h
+        .fake
+        .slash_command(&member(me), "forget-me", serde_json::json!([]));
+    let ask = h.answer_to(id).await;
+    assert_eq!(ask["data"]["flags"], 64);
+    let button = ask["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(button, format!("forget:{me}"));
+    let stolen = h.fake.click_button(&member(other), 1, &button);
+    let refused = h.answer_to(stolen).await;
+    assert!(
+        refused["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("belongs to someone else")
+    );
+    let guild = GuildId(GUILD);
+    let kept = h
+        .app
+        .service
+        .my_data(guild, dailydrill::domain::ids::UserId(me))
+        .await
+        .unwrap();
+    assert_eq!(kept.answers.len(), 2, "a forwarded button deleted nothing");
+
+    let confirm = h.fake.click_button(&member(me), 1, &button);
+    let done = h.answer_to(confirm).await;
+    assert_eq!(
+        done["type"], 7,
+        "the confirmation message is updated in place"
+    );
+    let text = done["data"]["content"].as_str().unwrap();
+    assert!(
+        text.starts_with("Deleted: 2 answer(s), 0 quiz(zes), 1 streak(s)"),
+        "{text}"
+    );
+    let gone = h
+        .app
+        .service
+        .my_data(guild, dailydrill::domain::ids::UserId(me))
+        .await
+        .unwrap();
+    assert!(gone.answers.is_empty() && gone.streaks.is_empty() && gone.leaderboard.is_empty());
+    let theirs = h
+        .app
+        .service
+        .my_data(guild, dailydrill::domain::ids::UserId(other))
+        .await
+        .unwrap();
+    assert_eq!(theirs.answers.len(), 1, "the other member keeps everything");
+    let board = h
+        .command_text(&member(other), "leaderboard", serde_json::json!([]))
+        .await;
+    assert!(!board.contains(&format!("<@{me}>")), "{board}");
+    h.stop().await;
+}

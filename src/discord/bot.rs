@@ -7,6 +7,7 @@ use serenity::{
     ModalInteraction,
 };
 
+use super::member_data;
 use super::outbox::Outbox;
 use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
@@ -63,6 +64,9 @@ async fn on_component(
                 Err(e) => user_message(&e),
             };
             CreateInteractionResponse::Message(ephemeral(text))
+        }
+        Some((member_data::FORGET_BUTTON, id)) => {
+            member_data::confirm_forget(data, click, guild, user, id).await
         }
         _ => {
             tracing::warn!(custom_id = %click.data.custom_id, %guild, %user, "unknown button");

@@ -28,6 +28,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         post_now(),
         reveal_now(),
         skip(),
+        super::member_data::my_data(),
+        super::member_data::forget_me(),
     ]
 }
 
@@ -57,6 +59,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          answer is posted and **My feedback** shows which key points you covered.\n\n\
          `/question` today's question again · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
+         `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
          Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove`, `/post-now`, \
          `/reveal-now`, `/skip`.",
     )

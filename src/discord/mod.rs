@@ -3,6 +3,7 @@
 pub mod bot;
 pub mod client;
 pub mod commands;
+pub mod member_data;
 pub mod outbox;
 pub mod pace;
 pub mod render;

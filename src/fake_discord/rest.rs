@@ -78,6 +78,50 @@ fn authorized(headers: &HeaderMap, path: &str) -> bool {
         .is_some_and(|token| !token.trim().is_empty())
 }
 
+/// The boundary of a `multipart/form-data` request: how serenity sends files.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    multer::parse_boundary(content_type).ok()
+}
+
+/// A multipart request as Discord reads it: the JSON of `payload_json`, with each file part's
+/// name and text added to its entry in `attachments` (as `filename` and `_content`) for tests.
+async fn multipart_body(body: Bytes, boundary: String) -> Value {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
+    while let Ok(Some(field)) = parts.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let Ok(data) = field.bytes().await else {
+            return Value::Null;
+        };
+        match (name.as_str(), filename) {
+            ("payload_json", _) => payload = serde_json::from_slice(&data).unwrap_or(Value::Null),
+            (_, Some(filename)) => {
+                files.push((filename, String::from_utf8_lossy(&data).into_owned()))
+            }
+            _ => {}
+        }
+    }
+    let target = if payload.get("data").is_some() {
+        &mut payload["data"]
+    } else {
+        &mut payload
+    };
+    if let Some(attachments) = target.get_mut("attachments").and_then(Value::as_array_mut) {
+        for (entry, (filename, content)) in attachments.iter_mut().zip(files) {
+            entry["filename"] = json!(filename);
+            entry["_content"] = json!(content);
+        }
+    }
+    payload
+}
+
 pub(crate) async fn handle(
     Extract(rest): Extract<Rest>,
     method: Method,
@@ -91,7 +135,10 @@ pub(crate) async fn handle(
         .strip_prefix("/api/v10")
         .unwrap_or(uri.path())
         .to_owned();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let body: Value = match multipart_boundary(&request_headers) {
+        Some(boundary) => multipart_body(body, boundary).await,
+        None => serde_json::from_slice(&body).unwrap_or(Value::Null),
+    };
     let state = &rest.state;
     let callback = path.starts_with("/interactions/");
 

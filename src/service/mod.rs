@@ -5,6 +5,7 @@ mod answers;
 mod error;
 mod leaderboard;
 mod posting;
+mod privacy;
 mod quiz;
 mod reveal;
 mod schedules;
@@ -12,6 +13,7 @@ mod stats;
 mod views;
 
 pub use error::{Error, Result};
+pub use privacy::{ExportedAnswer, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport};
 pub use views::*;
 
 use std::sync::{Arc, Mutex, PoisonError};

@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod backup;
+pub mod members;
 pub mod posts;
 pub mod quizzes;
 pub mod schedules;

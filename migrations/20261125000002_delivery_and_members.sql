@@ -12,3 +12,8 @@ UPDATE posts SET reveal_sent_at = revealed_at WHERE revealed_at IS NOT NULL;
 
 CREATE INDEX posts_reveal_unsent ON posts (id)
     WHERE revealed_at IS NOT NULL AND reveal_sent_at IS NULL AND delivery_error IS NULL;
+
+-- A member's own rows, for /my-data and /forget-me (answers and streaks are keyed by post and
+-- schedule first).
+CREATE INDEX answers_by_user ON answers (user_id);
+CREATE INDEX streaks_by_user ON streaks (user_id);

@@ -1,0 +1,105 @@
+//! `/my-data` and `/forget-me`: a member sees everything dailydrill keeps about them in a server,
+//! as a JSON file, and can delete it after a confirmation only they can press.
+
+use poise::CreateReply;
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton,
+    CreateInteractionResponse, CreateInteractionResponseMessage,
+};
+
+use super::bot::{Data, Error, user_message};
+use super::render::{custom_id, ephemeral, no_mentions};
+use crate::domain::ids::{GuildId, UserId};
+
+type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// The confirmation button of `/forget-me`; its id is the member's, checked at the click.
+pub const FORGET_BUTTON: &str = "forget";
+
+fn ids(ctx: Context<'_>) -> (GuildId, UserId) {
+    (
+        GuildId(ctx.guild_id().map_or(0, |g| g.get())),
+        UserId(ctx.author().id.get()),
+    )
+}
+
+/// Everything dailydrill keeps about you in this server, as a JSON file only you see.
+#[poise::command(slash_command, guild_only, rename = "my-data")]
+pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
+    let (guild, user) = ids(ctx);
+    let reply = match ctx.data().service.my_data(guild, user).await {
+        Ok(export) => match serde_json::to_vec_pretty(&export) {
+            Ok(json) => CreateReply::default()
+                .content(format!(
+                    "Everything dailydrill keeps about you in this server: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s). `/forget-me` deletes it.",
+                    export.answers.len(),
+                    export.quizzes.len(),
+                    export.streaks.len(),
+                    export.leaderboard.len()
+                ))
+                .attachment(CreateAttachment::bytes(
+                    json,
+                    format!("dailydrill-my-data-{}.json", guild.0),
+                )),
+            Err(e) => {
+                tracing::error!("could not encode a member's data: {e}");
+                CreateReply::default().content("Something went wrong on our side. Please try again in a moment.")
+            }
+        },
+        Err(e) => CreateReply::default().content(user_message(&e)),
+    };
+    ctx.send(reply.ephemeral(true).allowed_mentions(no_mentions()))
+        .await?;
+    Ok(())
+}
+
+/// Delete everything dailydrill keeps about you in this server (asks you to confirm).
+#[poise::command(slash_command, guild_only, rename = "forget-me")]
+pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
+    let (_, user) = ids(ctx);
+    let confirm = CreateButton::new(custom_id(FORGET_BUTTON, user.0 as i64))
+        .label("Delete my data")
+        .style(ButtonStyle::Danger);
+    let reply = CreateReply::default()
+        .content(
+            "This deletes your answers (also to today's open question), quiz history, streaks and \
+             leaderboard points in this server. It cannot be undone; `/my-data` exports them first. \
+             Press **Delete my data** to confirm, or dismiss this message.",
+        )
+        .components(vec![CreateActionRow::Buttons(vec![confirm])])
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// The confirmation click. Only the member the button was made for can press it: an id that was
+/// tampered with, or a button forwarded to someone else, deletes nothing.
+pub async fn confirm_forget(
+    data: &Data,
+    click: &ComponentInteraction,
+    guild: GuildId,
+    user: UserId,
+    id: i64,
+) -> CreateInteractionResponse {
+    if id != user.0 as i64 {
+        tracing::warn!(%guild, %user, custom_id = %click.data.custom_id, "forget-me confirmation for someone else refused");
+        return CreateInteractionResponse::Message(ephemeral(
+            "This button belongs to someone else; use /forget-me yourself.",
+        ));
+    }
+    let text = match data.service.forget_member(guild, user).await {
+        Ok(d) => format!(
+            "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s). dailydrill keeps nothing else about you in this server.",
+            d.answers, d.quizzes, d.streaks, d.standings
+        ),
+        Err(e) => user_message(&e),
+    };
+    CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(Vec::new())
+            .allowed_mentions(no_mentions()),
+    )
+}

@@ -1,0 +1,149 @@
+//! A member's own data: what `/my-data` exports and `/forget-me` deletes, limited to the server
+//! the command came from (the bot only knows the member is in that one).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::ids::{GuildId, UserId};
+use crate::store::members::{self, Deleted};
+
+use super::{Result, Service};
+
+/// Everything dailydrill keeps about a member in a server, as they would read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberExport {
+    pub guild_id: String,
+    pub user_id: String,
+    pub exported_at: DateTime<Utc>,
+    pub answers: Vec<ExportedAnswer>,
+    pub quizzes: Vec<ExportedQuiz>,
+    pub streaks: Vec<ExportedStreak>,
+    pub leaderboard: Vec<ExportedStanding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedAnswer {
+    pub post: i64,
+    pub schedule: i64,
+    pub date: String,
+    pub question_id: String,
+    pub question: Option<String>,
+    pub answer: String,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Set once the model answer was revealed and the answer scored.
+    pub coverage_percent: Option<i64>,
+    pub points: Option<i64>,
+    pub key_points_covered: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedQuiz {
+    pub question_id: String,
+    pub question: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answer: Option<String>,
+    pub coverage_percent: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedStreak {
+    pub schedule: i64,
+    pub current: i64,
+    pub longest: i64,
+    pub freezes: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedStanding {
+    /// `all`, `week:YYYY-MM-DD` (the Monday) or `month:YYYY-MM`.
+    pub period: String,
+    pub points: i64,
+    pub answers: i64,
+    pub streak: i64,
+}
+
+impl Service {
+    /// Everything stored about the member in this server.
+    pub async fn my_data(&self, guild: GuildId, user: UserId) -> Result<MemberExport> {
+        let rows = {
+            let mut conn = self.store.read().await?;
+            members::rows(&mut conn, guild, user).await?
+        };
+        let labels = |question_id: &str, covered: Option<&str>| -> Vec<String> {
+            let Some(question) = self.question(question_id) else {
+                return Vec::new();
+            };
+            crate::store::answers::decode_indices(covered.unwrap_or_default())
+                .into_iter()
+                .filter_map(|i| question.key_points.get(i).map(|k| k.label.clone()))
+                .collect()
+        };
+        Ok(MemberExport {
+            guild_id: guild.0.to_string(),
+            user_id: user.0.to_string(),
+            exported_at: self.now(),
+            answers: rows
+                .answers
+                .into_iter()
+                .map(|a| ExportedAnswer {
+                    key_points_covered: labels(&a.question_id, a.covered.as_deref()),
+                    question: self.question(&a.question_id).map(|q| q.question.clone()),
+                    post: a.post_id,
+                    schedule: a.schedule_id,
+                    date: a.local_date.to_string(),
+                    question_id: a.question_id,
+                    answer: a.body,
+                    submitted_at: a.submitted_at,
+                    updated_at: a.updated_at,
+                    coverage_percent: a.coverage_percent,
+                    points: a.points,
+                })
+                .collect(),
+            quizzes: rows
+                .quizzes
+                .into_iter()
+                .map(|q| ExportedQuiz {
+                    question: self.question(&q.question_id).map(|x| x.question.clone()),
+                    question_id: q.question_id,
+                    started_at: q.started_at,
+                    answered_at: q.answered_at,
+                    answer: q.body,
+                    coverage_percent: q.coverage_percent,
+                })
+                .collect(),
+            streaks: rows
+                .streaks
+                .into_iter()
+                .map(|s| ExportedStreak {
+                    schedule: s.schedule_id,
+                    current: s.current,
+                    longest: s.longest,
+                    freezes: s.freezes,
+                })
+                .collect(),
+            leaderboard: rows
+                .standings
+                .into_iter()
+                .map(|s| ExportedStanding {
+                    period: s.period,
+                    points: s.points,
+                    answers: s.answers,
+                    streak: s.streak,
+                })
+                .collect(),
+        })
+    }
+
+    /// Deletes everything stored about the member in this server, in one transaction: answers
+    /// (also to open questions), quizzes, streaks and leaderboard rows. Posts stay: they belong
+    /// to the server.
+    pub async fn forget_member(&self, guild: GuildId, user: UserId) -> Result<Deleted> {
+        let mut tx = self.store.write().await?;
+        let deleted = members::delete(&mut tx, guild, user).await?;
+        tx.commit().await?;
+        tracing::info!(guild = %guild, ?deleted, "a member's data was deleted at their request");
+        Ok(deleted)
+    }
+}
