@@ -58,8 +58,25 @@ pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
         Arc::new(SystemClock),
         rand::random(),
     );
+    let timing = Timing {
+        tick: scheduler::TICK,
+        backoff: Backoff::default(),
+    };
+    serve(config, service, timing).await
+}
+
+/// How often the scheduler ticks and how requests are retried; production uses the defaults,
+/// crash tests a faster tick on a clock they move.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub tick: std::time::Duration,
+    pub backoff: Backoff,
+}
+
+/// The bot on an opened service: the serenity client, the scheduler and graceful shutdown.
+pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyhow::Result<()> {
     let http = client::http(&config.token, config.api.as_ref());
-    let outbox = Outbox::new(Pacer::discord(), Backoff::default());
+    let outbox = Outbox::new(Pacer::discord(), timing.backoff);
     let mut client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
 
     let (stop, stopped) = watch::channel(false);
@@ -67,6 +84,7 @@ pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
         client.http.clone(),
         service.clone(),
         outbox,
+        timing.tick,
         stopped,
     ));
     let shards = client.shard_manager.clone();

@@ -49,16 +49,17 @@ pub async fn resend_unsent(http: &Arc<Http>, service: &Service, outbox: &Outbox)
     }
 }
 
-/// Ticks until `stop` resolves; the first tick catches up at once (unsent, then due).
+/// Ticks every `every` (production: [`TICK`]) until `stop` resolves; the first tick catches up at once (unsent, then due).
 pub async fn run(
     http: Arc<Http>,
     service: Service,
     outbox: Outbox,
+    every: Duration,
     stop: tokio::sync::watch::Receiver<bool>,
 ) {
     resend_unsent(&http, &service, &outbox).await;
     let mut stop = stop;
-    let mut interval = tokio::time::interval(TICK);
+    let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
