@@ -39,7 +39,7 @@ async fn the_database_is_created_with_wal_full_sync_and_foreign_keys() {
     assert_eq!(journal, "wal");
     assert_eq!(synchronous, 2, "FULL");
     assert_eq!(foreign_keys, 1);
-    assert_eq!(busy, 5000);
+    assert_eq!(busy, 2000);
 }
 
 #[tokio::test]

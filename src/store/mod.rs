@@ -22,8 +22,13 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
-/// How long a writer waits for another writer before giving up with "database is locked".
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for another writer before giving up with "database is locked". Short
+/// enough that a member whose answer cannot be saved (the file locked by another process, say) is
+/// told to try again within Discord's 3 s interaction deadline, instead of seeing the interaction
+/// fail; the bot's own transactions last milliseconds, so they never wait this long for each other.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a use case waits for a free connection, for the same reason.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(2500);
 
 /// The database, shared by every task (cheap to clone).
 #[derive(Debug, Clone)]
@@ -44,6 +49,8 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(async move { Ok(still_usable(conn).await) }))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
@@ -67,6 +74,24 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Whether a connection returned to the pool can serve another transaction.
+///
+/// When a statement fails with SQLITE_FULL or an I/O error, SQLite rolls the transaction back on
+/// its own; sqlx's rollback on drop then fails ("no transaction is active") and the connection
+/// keeps believing it is inside a transaction, so every later `BEGIN` on it fails with
+/// `InvalidSavePointStatement`: the bot would never recover from a full disk. Probing with a
+/// `BEGIN`/`ROLLBACK` (microseconds) finds such a connection, and the pool closes it.
+async fn still_usable(conn: &mut sqlx::SqliteConnection) -> bool {
+    use sqlx::Connection;
+    match conn.begin_with("BEGIN").await {
+        Ok(tx) => tx.rollback().await.is_ok(),
+        Err(e) => {
+            tracing::warn!("closing a database connection left in a failed transaction: {e}");
+            false
+        }
     }
 }
 

@@ -1,0 +1,181 @@
+//! The database file locked by another process past the busy timeout, and a full disk: the
+//! member is told to try again (by the same message the bot sends), nothing half-written
+//! remains, and the service works again as soon as the fault clears.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dailydrill::discord::bot::user_message;
+use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
+use dailydrill::service::{ScheduleSpec, Service};
+use dailydrill::store::BUSY_TIMEOUT;
+
+const GUILD: GuildId = GuildId(4242);
+
+async fn open_post(app: &common::TestApp) -> PostId {
+    app.service
+        .add_schedule(
+            GUILD,
+            ScheduleSpec {
+                channel: ChannelId(77),
+                time: "09:00".parse().unwrap(),
+                zone: "UTC".parse().unwrap(),
+                tracks: Vec::new(),
+                reveal: "21:00".parse().unwrap(),
+                mention_role: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    app.service.post_due().await.unwrap().posted.remove(0).id
+}
+
+/// Another process (python's sqlite3) holding the write lock until it is killed.
+fn lock_from_another_process(db: &std::path::Path) -> Child {
+    let script = "import sqlite3, sys, time\n\
+                  c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
+                  c.execute('BEGIN EXCLUSIVE')\n\
+                  print('locked', flush=True)\n\
+                  time.sleep(600)\n";
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .arg(db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (CI installs it)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "locked");
+    child
+}
+
+async fn answers(service: &Service, post: PostId) -> i64 {
+    service.answer_count(post).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_database_locked_by_another_process_asks_members_to_retry_then_recovers() {
+    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let post = open_post(&app).await;
+    let mut locker = lock_from_another_process(&app.dir.path().join("test.db"));
+
+    let started = Instant::now();
+    let refused = app
+        .service
+        .submit_answer(GUILD, post, UserId(1), "the GIL")
+        .await
+        .expect_err("no write while another process holds the lock");
+    let waited = started.elapsed();
+    assert!(
+        waited >= BUSY_TIMEOUT,
+        "it waited the busy timeout: {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_millis(2900),
+        "and answered within Discord's 3 s interaction deadline: {waited:?}"
+    );
+    assert!(refused.is_internal());
+    assert!(user_message(&refused).contains("try again"));
+    // Reads go on (WAL): members still see the question, and no answer was half-written.
+    assert_eq!(answers(&app.service, post).await, 0);
+    assert!(
+        app.service
+            .my_answer(GUILD, post, UserId(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    locker.kill().unwrap();
+    locker.wait().unwrap();
+    app.service
+        .submit_answer(GUILD, post, UserId(1), "the GIL")
+        .await
+        .expect("saved once the lock is gone");
+    assert_eq!(answers(&app.service, post).await, 1);
+}
+
+#[tokio::test]
+async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recovers() {
+    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let post = open_post(&app).await;
+    let short = "a short answer that fits";
+    app.service
+        .submit_answer(GUILD, post, UserId(1), short)
+        .await
+        .unwrap();
+
+    // The disk is full: the database may not grow by a single page, on every pooled connection.
+    let pool = app.service.store().pool();
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        held.push(pool.acquire().await.unwrap());
+    }
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&mut *held[0])
+        .await
+        .unwrap();
+    for conn in &mut held {
+        sqlx::query(&format!("PRAGMA max_page_count = {pages}"))
+            .execute(&mut **conn)
+            .await
+            .unwrap();
+    }
+    drop(held);
+
+    let long = "x".repeat(4000);
+    for user in 2..6 {
+        let refused = app
+            .service
+            .submit_answer(GUILD, post, UserId(user), &long)
+            .await
+            .expect_err("no room for a new answer");
+        assert!(refused.to_string().contains("full"), "{refused}");
+        assert!(user_message(&refused).contains("try again"));
+    }
+    // Nothing half-written: the refused answers are absent, the earlier one is whole.
+    for user in 2..6 {
+        assert!(
+            app.service
+                .my_answer(GUILD, post, UserId(user))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    assert_eq!(
+        app.service
+            .my_answer(GUILD, post, UserId(1))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(short)
+    );
+    assert_eq!(answers(&app.service, post).await, 1);
+
+    // Space is freed: the same pool saves again.
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        sqlx::query("PRAGMA max_page_count = 1073741823")
+            .execute(&mut **conn)
+            .await
+            .unwrap();
+    }
+    drop(held);
+    for user in 2..6 {
+        app.service
+            .submit_answer(GUILD, post, UserId(user), &long)
+            .await
+            .expect("saved once there is room");
+    }
+    assert_eq!(answers(&app.service, post).await, 5);
+}
