@@ -4,185 +4,14 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use dailydrill::config::{ApiUrl, DiscordToken};
-use dailydrill::discord::outbox::Outbox;
-use dailydrill::discord::pace::Pacer;
-use dailydrill::discord::retry::Backoff;
-use dailydrill::discord::{bot, client, scheduler};
-use dailydrill::domain::ids::{ChannelId, GuildId};
-use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Fault, Invoker};
-use dailydrill::service::ScheduleSpec;
+use common::harness::{
+    CHANNEL, FAST, GUILD, Harness, WAIT, admin, member, opt, spec, spec_at, sub,
+};
+use dailydrill::discord::scheduler;
+use dailydrill::domain::ids::GuildId;
+use dailydrill::fake_discord::Fault;
 use poise::serenity_prelude as serenity;
 use serde_json::Value;
-
-const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.fake-token-for-the-fake-discord-only";
-const GUILD: u64 = 4242;
-const CHANNEL: u64 = 77;
-const WAIT: Duration = Duration::from_secs(10);
-const FAST: Backoff = Backoff {
-    first: Duration::from_millis(50),
-    max: Duration::from_millis(200),
-    attempts: 4,
-};
-
-/// Delivery as in production (paced under the global limit) with short retries and count refresh.
-fn outbox() -> Outbox {
-    Outbox::new(Pacer::discord(), FAST).with_count_refresh(Duration::from_millis(100))
-}
-
-/// The fake, a fresh database, a manual clock and the real bot wired to the fake's URLs.
-struct Harness {
-    fake: FakeDiscord,
-    app: common::TestApp,
-    http: Arc<serenity::Http>,
-    shards: Arc<serenity::ShardManager>,
-    task: tokio::task::JoinHandle<()>,
-    /// Shared by the bot's handlers and the test's scheduler ticks, as in production.
-    outbox: Outbox,
-}
-
-/// The real bot on the harness's database, wired to the fake; returns once it has registered.
-async fn start_bot(
-    fake: &FakeDiscord,
-    app: &common::TestApp,
-    outbox: &Outbox,
-) -> (
-    Arc<serenity::Http>,
-    Arc<serenity::ShardManager>,
-    tokio::task::JoinHandle<()>,
-) {
-    let before = fake
-        .calls()
-        .iter()
-        .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-        .count();
-    let token = DiscordToken::parse(TOKEN).unwrap();
-    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
-    let mut client = bot::client(http, app.service.clone(), outbox.clone(), Some(GUILD))
-        .await
-        .unwrap();
-    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
-    let task = tokio::spawn(async move {
-        let _ = client.start().await;
-    });
-    let registered = fake
-        .wait_for(WAIT, |f| {
-            let now = f
-                .calls()
-                .iter()
-                .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-                .count();
-            (now > before).then_some(())
-        })
-        .await;
-    assert!(
-        registered.is_some(),
-        "the bot started and registered its commands"
-    );
-    (http, shards, task)
-}
-
-impl Harness {
-    async fn spawn(start: &str) -> Harness {
-        Harness::spawn_with(start, FakeOptions::default()).await
-    }
-
-    async fn spawn_with(start: &str, options: FakeOptions) -> Harness {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_test_writer()
-            .try_init();
-        let fake = FakeDiscord::start(options).await.unwrap();
-        fake.add_guild(GUILD);
-        let app = common::app(common::utc(start), 11).await;
-        let outbox = outbox();
-        let (http, shards, task) = start_bot(&fake, &app, &outbox).await;
-        Harness {
-            fake,
-            app,
-            http,
-            shards,
-            task,
-            outbox,
-        }
-    }
-
-    /// Stops the bot and starts it again on the same database, as a restart of the process.
-    async fn restart(&mut self) {
-        self.shards.shutdown_all().await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
-        self.app.restart(12).await;
-        let registrations = self.registrations();
-        let (http, shards, task) = start_bot(&self.fake, &self.app, &self.outbox).await;
-        assert!(
-            self.registrations() > registrations,
-            "the restarted bot registered again"
-        );
-        (self.http, self.shards, self.task) = (http, shards, task);
-        scheduler::resend_unsent(&self.http, &self.app.service, &self.outbox).await;
-    }
-
-    fn registrations(&self) -> usize {
-        self.fake
-            .calls()
-            .iter()
-            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-            .count()
-    }
-
-    async fn tick(&self) -> scheduler::TickReport {
-        scheduler::tick(&self.http, &self.app.service, &self.outbox).await
-    }
-
-    async fn answer_to(&self, interaction: u64) -> Value {
-        match self
-            .fake
-            .wait_for(WAIT, |f| f.interaction_response(interaction))
-            .await
-        {
-            Some(answer) => answer,
-            None => {
-                let calls = self.fake.calls();
-                let last: Vec<String> = calls
-                    .iter()
-                    .rev()
-                    .take(6)
-                    .map(|c| format!("{} {} -> {}", c.method, c.path, c.status))
-                    .collect();
-                panic!("interaction {interaction} was not answered; last calls: {last:#?}");
-            }
-        }
-    }
-
-    async fn stop(self) {
-        self.shards.shutdown_all().await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
-        self.fake.shutdown().await;
-    }
-}
-
-fn member(user: u64) -> Invoker {
-    Invoker {
-        guild: GUILD,
-        channel: CHANNEL,
-        user,
-        permissions: 0,
-    }
-}
-
-fn spec() -> ScheduleSpec {
-    ScheduleSpec {
-        channel: ChannelId(CHANNEL),
-        time: "09:00".parse().unwrap(),
-        zone: "UTC".parse().unwrap(),
-        tracks: Vec::new(),
-        reveal: "24h".parse().unwrap(),
-        mention_role: None,
-    }
-}
 
 #[tokio::test]
 async fn a_day_post_answer_edit_reveal_and_feedback() {
@@ -363,25 +192,6 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
 }
 
 #[tokio::test]
-async fn a_tampered_or_foreign_custom_id_is_refused() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    let other = Invoker {
-        guild: 9999,
-        ..member(5)
-    };
-    for (who, id) in [
-        (member(5), "ans:notanumber"),
-        (member(5), "delete:1"),
-        (other, "ans:1"),
-    ] {
-        let reply = h.answer_to(h.fake.click_button(&who, 1, id)).await;
-        assert_eq!(reply["type"], 4, "a message, not a modal, for {id}");
-        assert_eq!(reply["data"]["flags"], 64);
-    }
-    h.stop().await;
-}
-
-#[tokio::test]
 async fn a_post_resent_after_a_crash_is_not_doubled() {
     let h = Harness::spawn("2026-06-01T08:00:00Z").await;
     h.app
@@ -411,51 +221,6 @@ async fn a_post_resent_after_a_crash_is_not_doubled() {
         "and its id is now recorded"
     );
     h.stop().await;
-}
-
-const MANAGE_GUILD: u64 = dailydrill::fake_discord::MANAGE_GUILD;
-
-fn admin(user: u64) -> Invoker {
-    Invoker {
-        permissions: MANAGE_GUILD,
-        ..member(user)
-    }
-}
-
-/// A command option as Discord sends it: integers (type 4) as JSON numbers, others as strings.
-fn opt(name: &str, kind: u8, value: &str) -> Value {
-    let value = match (kind, value.parse::<i64>()) {
-        (4, Ok(n)) => serde_json::json!(n),
-        _ => serde_json::json!(value),
-    };
-    serde_json::json!({ "name": name, "type": kind, "value": value })
-}
-
-fn sub(name: &str, options: Vec<Value>) -> Value {
-    serde_json::json!([{ "name": name, "type": 1, "options": options }])
-}
-
-impl Harness {
-    /// The text a command answered with: its message response, or the follow-up after a defer.
-    async fn command_text(&self, invoker: &Invoker, name: &str, options: Value) -> String {
-        let id = self.fake.slash_command(invoker, name, options);
-        let first = self.answer_to(id).await;
-        assert_eq!(first["data"]["flags"], 64, "/{name} answers ephemerally");
-        if first["type"] == 4 {
-            return first["data"]["content"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-        }
-        assert_eq!(first["type"], 5, "deferred");
-        let followup = self
-            .fake
-            .wait_for(WAIT, |f| f.follow_ups(id).into_iter().next())
-            .await
-            .expect("a follow-up after the defer");
-        assert_eq!(followup["flags"], 64);
-        followup["content"].as_str().unwrap_or_default().to_owned()
-    }
 }
 
 #[tokio::test]
@@ -789,41 +554,6 @@ async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
         "10:30"
     );
     h.stop().await;
-}
-
-fn spec_at(reveal: &str) -> ScheduleSpec {
-    ScheduleSpec {
-        reveal: reveal.parse().unwrap(),
-        ..spec()
-    }
-}
-
-impl Harness {
-    /// The id of the newest question posted in the channel, from its Answer button.
-    fn latest_post_id(&self) -> i64 {
-        let posts = self.fake.messages_in(CHANNEL);
-        let button = posts
-            .iter()
-            .rev()
-            .find_map(|m| {
-                m["components"][0]["components"][0]["custom_id"]
-                    .as_str()
-                    .filter(|id| id.starts_with("ans:"))
-            })
-            .expect("a posted question");
-        button["ans:".len()..].parse().unwrap()
-    }
-
-    /// A member submits the answer form of a post.
-    async fn answer(&self, user: u64, post: i64, text: &str) -> String {
-        let id =
-            self.fake
-                .submit_modal(&member(user), &format!("answer:{post}"), &[("text", text)]);
-        self.answer_to(id).await["data"]["content"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
 }
 
 #[tokio::test]

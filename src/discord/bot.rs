@@ -36,6 +36,21 @@ pub fn user_message(error: &ServiceError) -> String {
     }
 }
 
+/// The member's message for a refused button or form, and its log line: a warning when the
+/// custom_id named something that is not in the member's server or not theirs (tampered, or from
+/// another server), info for an ordinary refusal (answers closed, an empty answer). The custom_id
+/// is logged quoted and escaped, so a crafted one cannot forge log lines.
+fn refused(error: &ServiceError, custom_id: &str, guild: GuildId, user: UserId) -> String {
+    match error {
+        ServiceError::PostNotFound | ServiceError::QuizNotFound => {
+            tracing::warn!(?custom_id, %guild, %user, "refused: {error}");
+        }
+        e if !e.is_internal() => tracing::info!(?custom_id, %guild, %user, "refused: {error}"),
+        _ => {}
+    }
+    user_message(error)
+}
+
 fn ids(guild: Option<serenity::GuildId>, user: serenity::UserId) -> Option<(GuildId, UserId)> {
     Some((GuildId(guild?.get()), UserId(user.get())))
 }
@@ -52,24 +67,30 @@ async fn on_component(
             .await?;
         return Ok(());
     };
-    let response = match parse_custom_id(&click.data.custom_id) {
+    let custom_id = click.data.custom_id.as_str();
+    let refuse = |e: ServiceError| {
+        CreateInteractionResponse::Message(ephemeral(refused(&e, custom_id, guild, user)))
+    };
+    let response = match parse_custom_id(custom_id) {
         Some((ANSWER_BUTTON, id)) => match data.service.my_answer(guild, PostId(id), user).await {
             Ok(earlier) => CreateInteractionResponse::Modal(render::answer_modal(id, earlier)),
-            Err(e) => CreateInteractionResponse::Message(ephemeral(user_message(&e))),
+            Err(e) => refuse(e),
         },
-        Some((QUIZ_BUTTON, id)) => CreateInteractionResponse::Modal(render::quiz_modal(id)),
-        Some((FEEDBACK_BUTTON, id)) => {
-            let text = match data.service.feedback(guild, PostId(id), user).await {
-                Ok(feedback) => render::feedback_text(&feedback),
-                Err(e) => user_message(&e),
-            };
-            CreateInteractionResponse::Message(ephemeral(text))
-        }
+        Some((QUIZ_BUTTON, id)) => match data.service.check_quiz(guild, user, QuizId(id)).await {
+            Ok(()) => CreateInteractionResponse::Modal(render::quiz_modal(id)),
+            Err(e) => refuse(e),
+        },
+        Some((FEEDBACK_BUTTON, id)) => match data.service.feedback(guild, PostId(id), user).await {
+            Ok(feedback) => {
+                CreateInteractionResponse::Message(ephemeral(render::feedback_text(&feedback)))
+            }
+            Err(e) => refuse(e),
+        },
         Some((member_data::FORGET_BUTTON, id)) => {
             member_data::confirm_forget(data, click, guild, user, id).await
         }
         _ => {
-            tracing::warn!(custom_id = %click.data.custom_id, %guild, %user, "unknown button");
+            tracing::warn!(?custom_id, %guild, %user, "refused: unknown button");
             CreateInteractionResponse::Message(ephemeral("This button is no longer valid."))
         }
     };
@@ -107,7 +128,7 @@ async fn on_quiz_answer(
         .await
     {
         Ok(result) => render::quiz_result(&result),
-        Err(e) => vec![user_message(&e)],
+        Err(e) => vec![refused(&e, &submit.data.custom_id, guild, user)],
     };
     let mut parts = parts.into_iter();
     let first = parts.next().unwrap_or_default();
@@ -139,7 +160,7 @@ async fn on_modal(
         ids(submit.guild_id, submit.user.id),
         parse_custom_id(&submit.data.custom_id),
     ) else {
-        tracing::warn!(custom_id = %submit.data.custom_id, "unknown modal");
+        tracing::warn!(custom_id = ?submit.data.custom_id, guild = ?submit.guild_id, user = %submit.user.id, "refused: unknown form");
         let msg = ephemeral("This form is no longer valid.");
         submit
             .create_response(ctx, CreateInteractionResponse::Message(msg))
@@ -156,7 +177,7 @@ async fn on_modal(
             "Saved. You can edit your answer until the reveal <t:{}:f>; nobody else sees it before then.",
             saved.reveal_at.timestamp()
         ),
-        Err(e) => user_message(e),
+        Err(e) => refused(e, &submit.data.custom_id, guild, user),
     };
     submit
         .create_response(ctx, CreateInteractionResponse::Message(ephemeral(text)))
@@ -196,7 +217,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     };
     match error {
         poise::FrameworkError::MissingUserPermissions { ctx, .. } => {
-            tracing::warn!(user = %ctx.author().id, command = %ctx.command().qualified_name, "refused: missing Manage Server");
+            tracing::warn!(guild = ?ctx.guild_id(), user = %ctx.author().id, command = %ctx.command().qualified_name, "refused: missing Manage Server");
             let text = format!(
                 "You need the Manage Server permission to use /{}.",
                 ctx.command().qualified_name
@@ -204,9 +225,11 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let _ = ctx.send(reply(text)).await;
         }
         poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
-            tracing::warn!(command = %ctx.command().qualified_name, "bad arguments: {error}");
+            let error = error.to_string();
+            tracing::warn!(command = %ctx.command().qualified_name, user = %ctx.author().id, ?error, "refused: bad arguments");
             let text = format!(
-                "That did not work: {error}. See /help for how to use /{}.",
+                "That did not work: {}. See /help for how to use /{}.",
+                render::quoted(&error),
                 ctx.command().qualified_name
             );
             let _ = ctx.send(reply(text)).await;

@@ -11,6 +11,7 @@ use crate::corpus::{Difficulty, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
 use crate::domain::schedule::{RevealRule, Zone};
+use crate::service::Error as ServiceError;
 use crate::service::{Leaderboard, QuizFilter, ScheduleEdit, ScheduleSpec, ScheduleView};
 
 pub type Context<'a> = poise::Context<'a, Data, Error>;
@@ -33,7 +34,9 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     ]
 }
 
+/// Replies privately, pinging nobody, within Discord's message limit whatever the text echoes.
 async fn say(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    let text = render::clip(&text.into(), super::split::MESSAGE_LIMIT);
     let reply = CreateReply::default()
         .content(text)
         .ephemeral(true)
@@ -47,6 +50,45 @@ fn ids(ctx: Context<'_>) -> (GuildId, UserId) {
         GuildId(ctx.guild_id().map_or(0, |g| g.get())),
         UserId(ctx.author().id.get()),
     )
+}
+
+/// The member's message for a refused command, logged at info with who asked (a schedule number
+/// of another server is refused here like an unknown one: nothing crosses servers).
+fn refusal(ctx: Context<'_>, error: &ServiceError) -> String {
+    if !error.is_internal() {
+        let (guild, user) = ids(ctx);
+        let command = &ctx.command().qualified_name;
+        tracing::info!(%command, %guild, %user, "refused: {error}");
+    }
+    user_message(error)
+}
+
+/// The longest text option read (a time, a time zone, tracks, a reveal rule); Discord would
+/// deliver up to 6,000 characters, and a refusal that quoted them could not be sent.
+pub const MAX_OPTION_CHARS: usize = 100;
+
+/// Options that did not parse: the reason quotes what was typed, so it is length-limited and
+/// escaped before it is shown, and logged at info. Overlong options are refused without being
+/// quoted at all.
+fn invalid_options(ctx: Context<'_>, why: &str) -> String {
+    let (guild, user) = ids(ctx);
+    let command = &ctx.command().qualified_name;
+    tracing::info!(%command, %guild, %user, reason = ?why, "refused: invalid options");
+    render::quoted(why)
+}
+
+/// Refuses text options longer than [`MAX_OPTION_CHARS`], naming the option, not its value.
+/// Discord enforces the same limit (each option declares it), unless a client bypasses it.
+fn bounded(options: &[(&str, Option<&str>)]) -> Result<(), String> {
+    for (name, value) in options {
+        let length = value.map_or(0, |v| v.chars().count());
+        if length > MAX_OPTION_CHARS {
+            return Err(format!(
+                "the {name} option is {length} characters long; at most {MAX_OPTION_CHARS} are read"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// How dailydrill works, and its commands.
@@ -85,7 +127,7 @@ pub async fn streak(ctx: Context<'_>) -> Result<(), Error> {
             })
             .collect::<Vec<_>>()
             .join("\n"),
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -111,7 +153,7 @@ pub async fn stats(
             s.quiz_average_percent
                 .map_or_else(String::new, |p| format!(" averaging {p}%")),
         ),
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -181,12 +223,16 @@ pub async fn leaderboard(
         .await
     {
         Ok(board) => render_board(&board, user),
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
 
 async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    if partial.chars().count() > MAX_OPTION_CHARS {
+        // Longer than the option may hold: no zone matches, so it is not searched.
+        return serenity::CreateAutocompleteResponse::new();
+    }
     let choices = Zone::search(partial, 25)
         .into_iter()
         .map(serenity::AutocompleteChoice::from)
@@ -199,7 +245,7 @@ fn parse_tracks(list: &str) -> Result<Vec<TrackId>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| t.parse().map_err(|why| format!("track `{t}` {why}")))
+        .map(|t| t.parse().map_err(|why| format!("track {t:?} {why}")))
         .collect()
 }
 
@@ -249,17 +295,29 @@ pub async fn schedule(_ctx: Context<'_>) -> Result<(), Error> {
 async fn schedule_add(
     ctx: Context<'_>,
     #[description = "Where to post"] channel: serenity::GuildChannel,
-    #[description = "Local time, 24-hour HH:MM"] time: String,
+    #[description = "Local time, 24-hour HH:MM"]
+    #[max_length = 100]
+    time: String,
     #[description = "IANA time zone, e.g. Europe/Berlin"]
     #[autocomplete = "complete_zone"]
+    #[max_length = 100]
     timezone: String,
-    #[description = "Tracks, comma-separated (default: all)"] tracks: Option<String>,
+    #[description = "Tracks, comma-separated (default: all)"]
+    #[max_length = 100]
+    tracks: Option<String>,
     #[description = "Reveal after a delay (24h, 90m) or at a local time (18:00); default 24h"]
+    #[max_length = 100]
     reveal: Option<String>,
     #[description = "A role to mention in each post"] role: Option<serenity::Role>,
 ) -> Result<(), Error> {
     let (guild, _) = ids(ctx);
     let parsed = (|| -> Result<ScheduleSpec, String> {
+        bounded(&[
+            ("time", Some(&time)),
+            ("timezone", Some(&timezone)),
+            ("tracks", tracks.as_deref()),
+            ("reveal", reveal.as_deref()),
+        ])?;
         let tracks = parse_tracks(tracks.as_deref().unwrap_or(""))?;
         Ok(ScheduleSpec {
             channel: ChannelId(channel.id.get()),
@@ -273,10 +331,10 @@ async fn schedule_add(
         })
     })();
     let text = match parsed {
-        Err(why) => why,
+        Err(why) => invalid_options(ctx, &why),
         Ok(spec) => match ctx.data().service.add_schedule(guild, spec).await {
             Ok(s) => format!("Scheduled: {}", describe(&s)),
-            Err(e) => user_message(&e),
+            Err(e) => refusal(ctx, &e),
         },
     };
     say(ctx, text).await
@@ -294,7 +352,7 @@ async fn schedule_list(ctx: Context<'_>) -> Result<(), Error> {
     let text = match ctx.data().service.list_schedules(guild).await {
         Ok(list) if list.is_empty() => "No schedules yet: `/schedule add` creates one.".to_owned(),
         Ok(list) => list.iter().map(describe).collect::<Vec<_>>().join("\n"),
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -308,7 +366,7 @@ async fn set_paused(ctx: Context<'_>, id: i64, paused: bool) -> Result<(), Error
         .await
     {
         Ok(s) => describe(&s),
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -360,7 +418,7 @@ async fn schedule_remove(
         .await
     {
         Ok(()) => format!("Schedule #{schedule} removed."),
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -399,7 +457,7 @@ pub async fn post_now(
                 }
             }
         }
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -429,7 +487,7 @@ async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error>
                 "Revealed and scored, but Discord refused the message for now; the bot keeps trying.".to_owned()
             }
         },
-        Err(e) => user_message(&e),
+        Err(e) => refusal(ctx, &e),
     };
     say(ctx, text).await
 }
@@ -469,7 +527,7 @@ pub async fn question(ctx: Context<'_>) -> Result<(), Error> {
     let (guild, _) = ids(ctx);
     let open = match ctx.data().service.open_posts(guild).await {
         Ok(open) => open,
-        Err(e) => return say(ctx, user_message(&e)).await,
+        Err(e) => return say(ctx, refusal(ctx, &e)).await,
     };
     if open.is_empty() {
         return say(
@@ -517,13 +575,21 @@ pub async fn quiz(
     ctx: Context<'_>,
     #[description = "Track"]
     #[autocomplete = "complete_track"]
+    #[max_length = 100]
     track: Option<String>,
     #[description = "Difficulty"] difficulty: Option<DifficultyChoice>,
 ) -> Result<(), Error> {
     let (guild, user) = ids(ctx);
-    let track = match track.as_deref().map(str::parse).transpose() {
+    let parsed = bounded(&[("track", track.as_deref())]).and_then(|()| {
+        track
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|why| format!("That track name {why}."))
+    });
+    let track = match parsed {
         Ok(track) => track,
-        Err(why) => return say(ctx, format!("That track name {why}.")).await,
+        Err(why) => return say(ctx, invalid_options(ctx, &why)).await,
     };
     let difficulty = difficulty.map(|d| match d {
         DifficultyChoice::Easy => Difficulty::Easy,
@@ -549,7 +615,7 @@ pub async fn quiz(
             }
             Ok(())
         }
-        Err(e) => say(ctx, user_message(&e)).await,
+        Err(e) => say(ctx, refusal(ctx, &e)).await,
     }
 }
 
@@ -566,16 +632,29 @@ async fn schedule_edit(
     ctx: Context<'_>,
     #[description = "Schedule number"] schedule: i64,
     #[description = "Where to post"] channel: Option<serenity::GuildChannel>,
-    #[description = "Local time, 24-hour HH:MM"] time: Option<String>,
+    #[description = "Local time, 24-hour HH:MM"]
+    #[max_length = 100]
+    time: Option<String>,
     #[description = "IANA time zone"]
     #[autocomplete = "complete_zone"]
+    #[max_length = 100]
     timezone: Option<String>,
-    #[description = "Tracks, comma-separated"] tracks: Option<String>,
-    #[description = "Reveal after a delay (24h) or at a local time (18:00)"] reveal: Option<String>,
+    #[description = "Tracks, comma-separated"]
+    #[max_length = 100]
+    tracks: Option<String>,
+    #[description = "Reveal after a delay (24h) or at a local time (18:00)"]
+    #[max_length = 100]
+    reveal: Option<String>,
     #[description = "A role to mention in each post"] role: Option<serenity::Role>,
 ) -> Result<(), Error> {
     let (guild, _) = ids(ctx);
     let parsed = (|| -> Result<ScheduleEdit, String> {
+        bounded(&[
+            ("time", time.as_deref()),
+            ("timezone", timezone.as_deref()),
+            ("tracks", tracks.as_deref()),
+            ("reveal", reveal.as_deref()),
+        ])?;
         Ok(ScheduleEdit {
             channel: channel.map(|c| ChannelId(c.id.get())),
             time: time.as_deref().map(str::parse).transpose()?,
@@ -586,7 +665,7 @@ async fn schedule_edit(
         })
     })();
     let text = match parsed {
-        Err(why) => why,
+        Err(why) => invalid_options(ctx, &why),
         Ok(edit) => match ctx
             .data()
             .service
@@ -594,7 +673,7 @@ async fn schedule_edit(
             .await
         {
             Ok(s) => format!("Updated: {}", describe(&s)),
-            Err(e) => user_message(&e),
+            Err(e) => refusal(ctx, &e),
         },
     };
     say(ctx, text).await

@@ -109,7 +109,9 @@ impl Outbox {
             };
             let channel = ChannelId::new(view.channel.0);
             outbox.pacer.wait().await;
-            let edit = EditMessage::new().embed(render::question_embed(&view, count));
+            let edit = EditMessage::new()
+                .embed(render::question_embed(&view, count))
+                .allowed_mentions(render::no_mentions());
             if let Err(e) = channel
                 .edit_message(&http, MessageId::new(message_id), edit)
                 .await

@@ -39,6 +39,46 @@ pub fn no_mentions() -> CreateAllowedMentions {
         .everyone(false)
 }
 
+/// Cuts `text` to at most `max` characters (as Discord counts them), ending with "…" when cut, so a
+/// reply that echoes what someone typed can never exceed a limit and be refused by Discord.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
+/// Escapes what Discord's Markdown would act on (emphasis, code spans and fences, spoilers,
+/// quotes, headings, masked links, mentions, timestamps), so text someone typed is shown as they
+/// typed it and cannot restyle or break out of the message it is quoted in. Line breaks become
+/// spaces: a quote is one line.
+pub fn escape_markdown(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '>' | '[' | ']' | '#' | '@' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\n' | '\r' => escaped.push(' '),
+            c if c.is_control() => escaped.push('\u{FFFD}'),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// How much of a refusal that quotes someone's input is shown.
+pub const MAX_QUOTED_CHARS: usize = 300;
+
+/// A message that quotes input (a parse error naming what was typed): length-limited first, then
+/// escaped, so it renders literally in any reply.
+pub fn quoted(message: &str) -> String {
+    escape_markdown(&clip(message, MAX_QUOTED_CHARS))
+}
+
 fn answered_line(count: i64) -> String {
     match count {
         0 => "No answers yet".to_owned(),
@@ -242,5 +282,25 @@ mod tests {
             );
         }
         assert!(custom_id(FEEDBACK_BUTTON, i64::MAX).len() <= 100);
+        assert_eq!(parse_custom_id("ans:99999999999999999999"), None);
+    }
+
+    #[test]
+    fn clipping_counts_characters_and_marks_the_cut() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("éééé", 4), "éééé");
+        assert_eq!(clip("ééééé", 4), "ééé…");
+        assert_eq!(clip(&"x".repeat(6000), 2000).chars().count(), 2000);
+    }
+
+    #[test]
+    fn escaped_text_cannot_restyle_or_break_out() {
+        assert_eq!(
+            escape_markdown("```x``` ||s|| **b** <@&1> @everyone"),
+            r"\`\`\`x\`\`\` \|\|s\|\| \*\*b\*\* \<\@&1\> \@everyone"
+        );
+        assert_eq!(escape_markdown("a\nb\u{1b}"), "a b\u{FFFD}");
+        assert_eq!(escape_markdown("Europe/Berlin 09"), "Europe/Berlin 09");
+        assert!(quoted(&"z".repeat(5000)).chars().count() <= MAX_QUOTED_CHARS);
     }
 }

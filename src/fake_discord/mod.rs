@@ -197,6 +197,25 @@ impl FakeDiscord {
         )
     }
 
+    /// A member types `partial` into option `option` of a subcommand, such as the time zone of
+    /// `/schedule add`.
+    pub fn autocomplete_sub(
+        &self,
+        invoker: &Invoker,
+        command: &str,
+        subcommand: &str,
+        option: &str,
+        partial: &str,
+    ) -> u64 {
+        let focused = json!({ "name": option, "type": 3, "value": partial, "focused": true });
+        let options = json!([{ "name": subcommand, "type": 1, "options": [focused] }]);
+        self.interact(
+            4,
+            invoker,
+            payloads::command_data(command, options, invoker.guild),
+        )
+    }
+
     /// A member clicks a button on a message the bot sent (the interaction carries the whole
     /// message, as serenity requires).
     pub fn click_button(&self, invoker: &Invoker, message_id: u64, custom_id: &str) -> u64 {

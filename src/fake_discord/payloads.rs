@@ -81,7 +81,7 @@ pub fn interaction(id: u64, token: &str, kind: u8, invoker: &Invoker, data: Valu
     })
 }
 
-/// Ids of options of one type (7 channel, 8 role) at any depth of subcommands: Discord sends
+/// Ids of options of one type (6 user, 7 channel, 8 role) at any depth of subcommands: Discord sends
 /// their objects in `resolved`, and serenity only resolves an option it finds there.
 fn option_ids(options: &Value, kind: u8, found: &mut Vec<String>) {
     for option in options.as_array().map(Vec::as_slice).unwrap_or_default() {
@@ -96,9 +96,18 @@ fn option_ids(options: &Value, kind: u8, found: &mut Vec<String>) {
 
 /// `data` of a slash command (type 2) with its options and their resolved objects.
 pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
-    let (mut channels, mut roles) = (Vec::new(), Vec::new());
+    let (mut users, mut channels, mut roles) = (Vec::new(), Vec::new(), Vec::new());
+    option_ids(&options, 6, &mut users);
     option_ids(&options, 7, &mut channels);
     option_ids(&options, 8, &mut roles);
+    let users: serde_json::Map<String, Value> = users
+        .into_iter()
+        .map(|id| {
+            let name = format!("member{id}");
+            let user = user(id.parse().unwrap_or(0), &name, false);
+            (id, user)
+        })
+        .collect();
     let channels: serde_json::Map<String, Value> = channels
         .into_iter()
         .map(|id| {
@@ -120,7 +129,8 @@ pub fn command_data(name: &str, options: Value, guild: u64) -> Value {
         })
         .collect();
     json!({ "id": "1200000000000000001", "name": name, "type": 1, "options": options,
-            "guild_id": guild.to_string(), "resolved": { "channels": channels, "roles": roles } })
+            "guild_id": guild.to_string(),
+            "resolved": { "users": users, "channels": channels, "roles": roles } })
 }
 
 /// Discord's error body for a request it refuses.

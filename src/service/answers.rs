@@ -6,11 +6,47 @@ use crate::store::{answers, posts, streaks};
 
 use super::{AnswerSaved, Error, Feedback, MAX_ANSWER_CHARS, Result, Service};
 
-/// Trims an answer and checks it fits; the limit is counted in characters, as Discord counts it.
+/// Characters that show nothing on their own: zero-width spaces and joiners, direction marks and
+/// overrides, the byte-order mark, the soft hyphen and the blank fillers that pass for text. An
+/// answer made only of these (and whitespace) is empty to whoever reads it.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// Control characters other than tab and line breaks: a terminal escape or a NUL byte pasted into
+/// an answer is never meant, and would travel into every place the answer is shown.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Trims an answer and checks it: not empty or invisible, no control characters, and within the
+/// limit, counted in characters, as Discord counts it.
 pub(super) fn check(text: &str) -> Result<&str> {
     let text = text.trim();
-    if text.is_empty() {
+    if text.chars().all(is_invisible) {
         return Err(Error::EmptyAnswer);
+    }
+    if let Some(c) = text.chars().find(|&c| is_forbidden_control(c)) {
+        return Err(Error::ControlCharacter { code: u32::from(c) });
     }
     let length = text.chars().count();
     if length > MAX_ANSWER_CHARS {
@@ -132,6 +168,32 @@ mod tests {
     fn answers_are_trimmed_and_bounded_in_characters() {
         assert_eq!(check("  yes  ").ok(), Some("yes"));
         assert!(matches!(check(" \n\t "), Err(Error::EmptyAnswer)));
+        for invisible in [
+            "\u{200B}\u{200D}\u{FEFF}",
+            " \u{202E}\u{2067} ",
+            "\u{3164}\u{2800}",
+        ] {
+            assert!(
+                matches!(check(invisible), Err(Error::EmptyAnswer)),
+                "{invisible:?}"
+            );
+        }
+        for (text, code) in [
+            ("a\u{0}b", 0),
+            ("\u{1b}[31mred", 0x1b),
+            ("x\u{7f}", 0x7f),
+            ("x\u{85}y", 0x85),
+        ] {
+            assert!(
+                matches!(check(text), Err(Error::ControlCharacter { code: c }) if c == code),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            check("שלום \u{200F}world\u{200B}\tline\r\nnext").ok(),
+            Some("שלום \u{200F}world\u{200B}\tline\r\nnext"),
+            "direction marks and zero-width characters inside real text are kept"
+        );
         let max = "é".repeat(MAX_ANSWER_CHARS);
         assert!(check(&max).is_ok(), "4,000 two-byte characters fit");
         let over = format!("{max}x");

@@ -14,6 +14,10 @@ pub enum Error {
     #[error("Your answer is empty. Write your answer, then submit again.")]
     EmptyAnswer,
     #[error(
+        "Your answer contains a control character (U+{code:04X}), which cannot be shown; remove it and submit again."
+    )]
+    ControlCharacter { code: u32 },
+    #[error(
         "Your answer is {length} characters long; the limit is {limit}. Shorten it and submit again."
     )]
     AnswerTooLong { length: usize, limit: usize },

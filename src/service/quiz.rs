@@ -79,6 +79,19 @@ impl Service {
         })
     }
 
+    /// Checks that a practice question is the member's own, in this server, and still unanswered,
+    /// before its answer form is shown: a tampered or stale button is refused at the click.
+    pub async fn check_quiz(&self, guild: GuildId, user: UserId, quiz: QuizId) -> Result<()> {
+        let mut conn = self.store.read().await?;
+        let row = quizzes::get(&mut conn, guild, user, quiz)
+            .await?
+            .ok_or(Error::QuizNotFound)?;
+        if row.answered_at.is_some() {
+            return Err(Error::QuizAlreadyAnswered);
+        }
+        Ok(())
+    }
+
     /// Scores a practice answer at once and returns the model answer. A quiz is answered once.
     #[tracing::instrument(skip_all, fields(guild = %guild, user = %user, quiz = %quiz))]
     pub async fn answer_quiz(

@@ -69,3 +69,38 @@ impl TestApp {
         self.service = Service::new(store, corpus, Arc::new(self.clock.clone()), seed);
     }
 }
+pub mod harness;
+
+/// Every row of every table of a database, as text (`table: 'a'|1|NULL`), to show that a refused
+/// request changed nothing: compare a dump from before with one from after.
+pub async fn db_dump(url: &DatabaseUrl) -> Vec<String> {
+    use sqlx::Connection as _;
+    let mut conn = sqlx::SqliteConnection::connect(url.as_str()).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let mut rows = Vec::new();
+    for table in tables {
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+            .bind(&table)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        let row = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let query = format!("SELECT {row} FROM \"{table}\" ORDER BY 1");
+        let lines: Vec<String> = sqlx::query_scalar(&query)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        rows.extend(lines.into_iter().map(|l| format!("{table}: {l}")));
+    }
+    conn.close().await.unwrap();
+    rows
+}

@@ -1,0 +1,361 @@
+//! The real bot on the fake Discord: a fresh database, a manual clock and the serenity client,
+//! with the scheduler's tick driven by the test. Shared by `tests/bot_day.rs` and
+//! `tests/hostile_input.rs`; assertions are on what the fake recorded, that is, on what members
+//! would see.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use dailydrill::config::{ApiUrl, DiscordToken};
+use dailydrill::discord::outbox::Outbox;
+use dailydrill::discord::pace::Pacer;
+use dailydrill::discord::retry::Backoff;
+use dailydrill::discord::{bot, client, scheduler};
+use dailydrill::domain::ids::ChannelId;
+use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
+use dailydrill::service::ScheduleSpec;
+use poise::serenity_prelude as serenity;
+use serde_json::Value;
+use tracing_subscriber::Layer as _;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
+
+use super::TestApp;
+
+pub const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.fake-token-for-the-fake-discord-only";
+pub const GUILD: u64 = 4242;
+pub const CHANNEL: u64 = 77;
+pub const WAIT: Duration = Duration::from_secs(10);
+pub const FAST: Backoff = Backoff {
+    first: Duration::from_millis(50),
+    max: Duration::from_millis(200),
+    attempts: 4,
+};
+pub const MANAGE_GUILD: u64 = dailydrill::fake_discord::MANAGE_GUILD;
+
+/// The fake, a fresh database, a manual clock and the real bot wired to the fake's URLs.
+pub struct Harness {
+    pub fake: FakeDiscord,
+    pub app: TestApp,
+    pub http: Arc<serenity::Http>,
+    pub shards: Arc<serenity::ShardManager>,
+    pub task: tokio::task::JoinHandle<()>,
+    /// Shared by the bot's handlers and the test's scheduler ticks, as in production.
+    pub outbox: Outbox,
+}
+
+/// Delivery as in production (paced under the global limit) with short retries and count refresh.
+pub fn outbox() -> Outbox {
+    Outbox::new(Pacer::discord(), FAST).with_count_refresh(Duration::from_millis(100))
+}
+
+/// Every log line the bot wrote at info or above (`dailydrill` only), whatever `RUST_LOG` says, so
+/// tests can check a refusal was logged. Shared by the tests of one binary, which run in parallel:
+/// assert on lines that name something unique to the test (a custom_id, a user id).
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+#[derive(Clone)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs the tests' global subscriber once: the test writer filtered by `RUST_LOG` (as before),
+/// and the capture of `dailydrill` at info.
+pub fn init_logging() {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = Captured(buffer.clone());
+        let captured = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .with_filter(tracing_subscriber::EnvFilter::new("dailydrill=info"));
+        let shown = tracing_subscriber::fmt::layer()
+            .with_test_writer()
+            .with_filter(tracing_subscriber::EnvFilter::from_default_env());
+        let _ = tracing_subscriber::registry()
+            .with(captured)
+            .with(shown)
+            .try_init();
+        buffer
+    });
+}
+
+/// The captured log lines that contain every one of `needles`.
+pub fn log_lines_with(needles: &[&str]) -> Vec<String> {
+    let Some(buffer) = LOGS.get() else {
+        return Vec::new();
+    };
+    let bytes = buffer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter(|line| needles.iter().all(|n| line.contains(n)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The real bot on the harness's database, wired to the fake; returns once it has registered.
+pub async fn start_bot(
+    fake: &FakeDiscord,
+    app: &TestApp,
+    outbox: &Outbox,
+) -> (
+    Arc<serenity::Http>,
+    Arc<serenity::ShardManager>,
+    tokio::task::JoinHandle<()>,
+) {
+    let before = fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .count();
+    let token = DiscordToken::parse(TOKEN).unwrap();
+    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
+    let mut client = bot::client(http, app.service.clone(), outbox.clone(), Some(GUILD))
+        .await
+        .unwrap();
+    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
+    let task = tokio::spawn(async move {
+        let _ = client.start().await;
+    });
+    let registered = fake
+        .wait_for(WAIT, |f| {
+            let now = f
+                .calls()
+                .iter()
+                .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+                .count();
+            (now > before).then_some(())
+        })
+        .await;
+    assert!(
+        registered.is_some(),
+        "the bot started and registered its commands"
+    );
+    (http, shards, task)
+}
+
+impl Harness {
+    pub async fn spawn(start: &str) -> Harness {
+        Harness::spawn_with(start, FakeOptions::default()).await
+    }
+
+    pub async fn spawn_with(start: &str, options: FakeOptions) -> Harness {
+        init_logging();
+        let fake = FakeDiscord::start(options).await.unwrap();
+        fake.add_guild(GUILD);
+        let app = super::app(super::utc(start), 11).await;
+        let outbox = outbox();
+        let (http, shards, task) = start_bot(&fake, &app, &outbox).await;
+        Harness {
+            fake,
+            app,
+            http,
+            shards,
+            task,
+            outbox,
+        }
+    }
+
+    /// Stops the bot and starts it again on the same database, as a restart of the process.
+    pub async fn restart(&mut self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
+        self.app.restart(12).await;
+        let registrations = self.registrations();
+        let (http, shards, task) = start_bot(&self.fake, &self.app, &self.outbox).await;
+        assert!(
+            self.registrations() > registrations,
+            "the restarted bot registered again"
+        );
+        (self.http, self.shards, self.task) = (http, shards, task);
+        scheduler::resend_unsent(&self.http, &self.app.service, &self.outbox).await;
+    }
+
+    pub fn registrations(&self) -> usize {
+        self.fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .count()
+    }
+
+    pub async fn tick(&self) -> scheduler::TickReport {
+        scheduler::tick(&self.http, &self.app.service, &self.outbox).await
+    }
+
+    /// The bot's first answer to an interaction (`type` and `data`); fails the test after `WAIT`.
+    pub async fn answer_to(&self, interaction: u64) -> Value {
+        match self
+            .fake
+            .wait_for(WAIT, |f| f.interaction_response(interaction))
+            .await
+        {
+            Some(answer) => answer,
+            None => {
+                let calls = self.fake.calls();
+                let last: Vec<String> = calls
+                    .iter()
+                    .rev()
+                    .take(6)
+                    .map(|c| format!("{} {} -> {}", c.method, c.path, c.status))
+                    .collect();
+                panic!("interaction {interaction} was not answered; last calls: {last:#?}");
+            }
+        }
+    }
+
+    /// The text a command answered with: its message response, or the follow-up after a defer.
+    pub async fn command_text(&self, invoker: &Invoker, name: &str, options: Value) -> String {
+        let id = self.fake.slash_command(invoker, name, options);
+        let first = self.answer_to(id).await;
+        assert_eq!(first["data"]["flags"], 64, "/{name} answers ephemerally");
+        if first["type"] == 4 {
+            return first["data"]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+        }
+        assert_eq!(first["type"], 5, "deferred");
+        let followup = self
+            .fake
+            .wait_for(WAIT, |f| f.follow_ups(id).into_iter().next())
+            .await
+            .expect("a follow-up after the defer");
+        assert_eq!(followup["flags"], 64);
+        followup["content"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The id of the newest question posted in the channel, from its Answer button.
+    pub fn latest_post_id(&self) -> i64 {
+        let posts = self.fake.messages_in(CHANNEL);
+        let button = posts
+            .iter()
+            .rev()
+            .find_map(|m| {
+                m["components"][0]["components"][0]["custom_id"]
+                    .as_str()
+                    .filter(|id| id.starts_with("ans:"))
+            })
+            .expect("a posted question");
+        button["ans:".len()..].parse().unwrap()
+    }
+
+    /// A member submits the answer form of a post; returns the bot's reply.
+    pub async fn answer(&self, user: u64, post: i64, text: &str) -> String {
+        let id =
+            self.fake
+                .submit_modal(&member(user), &format!("answer:{post}"), &[("text", text)]);
+        self.answer_to(id).await["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn stop(self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+        self.fake.shutdown().await;
+    }
+}
+
+/// A member of the test guild without any permission.
+pub fn member(user: u64) -> Invoker {
+    Invoker {
+        guild: GUILD,
+        channel: CHANNEL,
+        user,
+        permissions: 0,
+    }
+}
+
+/// A member of the test guild with Manage Server.
+pub fn admin(user: u64) -> Invoker {
+    Invoker {
+        permissions: MANAGE_GUILD,
+        ..member(user)
+    }
+}
+
+/// A command option as Discord sends it: integers (type 4) as JSON numbers, others as strings.
+pub fn opt(name: &str, kind: u8, value: &str) -> Value {
+    let value = match (kind, value.parse::<i64>()) {
+        (4, Ok(n)) => serde_json::json!(n),
+        _ => serde_json::json!(value),
+    };
+    serde_json::json!({ "name": name, "type": kind, "value": value })
+}
+
+/// A subcommand with its options.
+pub fn sub(name: &str, options: Vec<Value>) -> Value {
+    serde_json::json!([{ "name": name, "type": 1, "options": options }])
+}
+
+/// A daily 09:00 UTC schedule in the test channel, revealed after 24 h.
+pub fn spec() -> ScheduleSpec {
+    ScheduleSpec {
+        channel: ChannelId(CHANNEL),
+        time: "09:00".parse().unwrap(),
+        zone: "UTC".parse().unwrap(),
+        tracks: Vec::new(),
+        reveal: "24h".parse().unwrap(),
+        mention_role: None,
+    }
+}
+
+pub fn spec_at(reveal: &str) -> ScheduleSpec {
+    ScheduleSpec {
+        reveal: reveal.parse().unwrap(),
+        ..spec()
+    }
+}
+
+/// Every message and interaction reply the bot sent that can carry text (content or embeds), as
+/// recorded by the fake, lets Discord parse no mention at all (`parse` empty, no user listed); only
+/// the roles in `roles` (a schedule's own role, in its posts) may be listed. Returns how many
+/// bodies were checked.
+pub fn assert_nothing_pings(fake: &FakeDiscord, roles: &[&str]) -> usize {
+    let mut checked = 0;
+    for call in fake.calls() {
+        if call.method != "POST" && call.method != "PATCH" {
+            continue;
+        }
+        let body = if call.path.starts_with("/interactions/") {
+            &call.body["data"]
+        } else {
+            &call.body
+        };
+        if body.get("content").is_none() && body.get("embeds").is_none() {
+            continue;
+        }
+        let mentions = &body["allowed_mentions"];
+        let what = format!("{} {}: {body}", call.method, call.path);
+        assert_eq!(mentions["parse"], serde_json::json!([]), "{what}");
+        assert!(
+            mentions["users"].as_array().is_none_or(Vec::is_empty),
+            "{what}"
+        );
+        let listed: Vec<&str> = mentions["roles"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert!(listed.iter().all(|r| roles.contains(r)), "{what}");
+        checked += 1;
+    }
+    checked
+}
