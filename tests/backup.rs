@@ -7,9 +7,10 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use common::harness::spec_at;
 use dailydrill::config::DatabaseUrl;
-use dailydrill::domain::ids::{ChannelId, GuildId, UserId};
-use dailydrill::service::{ScheduleSpec, Service};
+use dailydrill::domain::ids::{GuildId, UserId};
+use dailydrill::service::Service;
 use dailydrill::store::Store;
 
 const GUILD: GuildId = GuildId(4242);
@@ -30,20 +31,7 @@ async fn backup(url: &DatabaseUrl, path: &std::path::Path) -> std::process::Outp
 async fn a_backup_taken_while_members_answer_is_consistent_and_restores() {
     let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
     let service = &app.service;
-    service
-        .add_schedule(
-            GUILD,
-            ScheduleSpec {
-                channel: ChannelId(77),
-                time: "09:00".parse().unwrap(),
-                zone: "UTC".parse().unwrap(),
-                tracks: Vec::new(),
-                reveal: "21:00".parse().unwrap(),
-                mention_role: None,
-            },
-        )
-        .await
-        .unwrap();
+    service.add_schedule(GUILD, spec_at("21:00")).await.unwrap();
     app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     let post = service.post_due().await.unwrap().posted.remove(0).id;
 

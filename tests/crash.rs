@@ -151,17 +151,9 @@ fn member(user: u64) -> Invoker {
 }
 
 impl World {
-    fn registrations(&self) -> usize {
-        self.fake
-            .calls()
-            .iter()
-            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-            .count()
-    }
-
     /// Starts the bot and waits until it is connected and has registered its commands.
     async fn start(&mut self) {
-        let before = self.registrations();
+        let before = self.fake.registrations();
         let child = Command::new(std::env::current_exe().unwrap())
             .env(CHILD_ENV, self.dir.path())
             .env("RUST_LOG", "error")
@@ -174,14 +166,7 @@ impl World {
         self.child = Some(child);
         let ready = self
             .fake
-            .wait_for(WAIT, |f| {
-                let now = f
-                    .calls()
-                    .iter()
-                    .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-                    .count();
-                (now > before).then_some(())
-            })
+            .wait_for(WAIT, |f| (f.registrations() > before).then_some(()))
             .await;
         assert!(ready.is_some(), "the bot came up");
     }

@@ -8,26 +8,17 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::harness::spec_at;
 use dailydrill::discord::bot::user_message;
-use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
-use dailydrill::service::{ScheduleSpec, Service};
+use dailydrill::domain::ids::{GuildId, PostId, UserId};
+use dailydrill::service::Service;
 use dailydrill::store::BUSY_TIMEOUT;
 
 const GUILD: GuildId = GuildId(4242);
 
 async fn open_post(app: &common::TestApp) -> PostId {
     app.service
-        .add_schedule(
-            GUILD,
-            ScheduleSpec {
-                channel: ChannelId(77),
-                time: "09:00".parse().unwrap(),
-                zone: "UTC".parse().unwrap(),
-                tracks: Vec::new(),
-                reveal: "21:00".parse().unwrap(),
-                mention_role: None,
-            },
-        )
+        .add_schedule(GUILD, spec_at("21:00"))
         .await
         .unwrap();
     app.clock.set(common::utc("2026-06-01T09:00:00Z"));
@@ -53,6 +44,21 @@ fn lock_from_another_process(db: &std::path::Path) -> Child {
         .unwrap();
     assert_eq!(line.trim(), "locked");
     child
+}
+
+/// Sets `max_page_count` on every connection of the pool (the pragma is per connection): the
+/// database may not grow past `pages`, as on a full disk.
+async fn limit_pages(pool: &sqlx::SqlitePool, pages: i64) {
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        sqlx::query(&format!("PRAGMA max_page_count = {pages}"))
+            .execute(&mut **conn)
+            .await
+            .unwrap();
+    }
 }
 
 async fn answers(service: &Service, post: PostId) -> i64 {
@@ -113,21 +119,11 @@ async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recov
 
     // The disk is full: the database may not grow by a single page, on every pooled connection.
     let pool = app.service.store().pool();
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        held.push(pool.acquire().await.unwrap());
-    }
     let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
-        .fetch_one(&mut *held[0])
+        .fetch_one(pool)
         .await
         .unwrap();
-    for conn in &mut held {
-        sqlx::query(&format!("PRAGMA max_page_count = {pages}"))
-            .execute(&mut **conn)
-            .await
-            .unwrap();
-    }
-    drop(held);
+    limit_pages(pool, pages).await;
 
     let long = "x".repeat(4000);
     for user in 2..6 {
@@ -160,17 +156,7 @@ async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recov
     assert_eq!(answers(&app.service, post).await, 1);
 
     // Space is freed: the same pool saves again.
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        held.push(pool.acquire().await.unwrap());
-    }
-    for conn in &mut held {
-        sqlx::query("PRAGMA max_page_count = 1073741823")
-            .execute(&mut **conn)
-            .await
-            .unwrap();
-    }
-    drop(held);
+    limit_pages(pool, 1_073_741_823).await;
     for user in 2..6 {
         app.service
             .submit_answer(GUILD, post, UserId(user), &long)

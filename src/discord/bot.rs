@@ -25,12 +25,16 @@ pub struct Data {
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// What a member reads when something failed on the bot's side (the detail goes to the log).
+pub const INTERNAL_FAILURE: &str =
+    "Something went wrong on our side. Please try again in a moment.";
+
 /// What a member reads when a use case refuses: its own message when they caused it, a generic
 /// one (with the detail logged) when it is an internal failure.
 pub fn user_message(error: &ServiceError) -> String {
     if error.is_internal() {
         tracing::error!("request failed: {error}");
-        "Something went wrong on our side. Please try again in a moment.".to_owned()
+        INTERNAL_FAILURE.to_owned()
     } else {
         error.to_string()
     }
@@ -236,11 +240,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         }
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().qualified_name, "command failed: {error}");
-            let _ = ctx
-                .send(reply(
-                    "Something went wrong on our side. Please try again in a moment.".to_owned(),
-                ))
-                .await;
+            let _ = ctx.send(reply(INTERNAL_FAILURE.to_owned())).await;
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {

@@ -45,7 +45,7 @@ async fn say(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
     Ok(())
 }
 
-fn ids(ctx: Context<'_>) -> (GuildId, UserId) {
+pub(super) fn ids(ctx: Context<'_>) -> (GuildId, UserId) {
     (
         GuildId(ctx.guild_id().map_or(0, |g| g.get())),
         UserId(ctx.author().id.get()),

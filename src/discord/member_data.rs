@@ -8,21 +8,13 @@ use serenity::{
     CreateInteractionResponse, CreateInteractionResponseMessage,
 };
 
-use super::bot::{Data, Error, user_message};
+use super::bot::{Data, Error, INTERNAL_FAILURE, user_message};
+use super::commands::{Context, ids};
 use super::render::{custom_id, ephemeral, no_mentions};
 use crate::domain::ids::{GuildId, UserId};
 
-type Context<'a> = poise::Context<'a, Data, Error>;
-
 /// The confirmation button of `/forget-me`; its id is the member's, checked at the click.
 pub const FORGET_BUTTON: &str = "forget";
-
-fn ids(ctx: Context<'_>) -> (GuildId, UserId) {
-    (
-        GuildId(ctx.guild_id().map_or(0, |g| g.get())),
-        UserId(ctx.author().id.get()),
-    )
-}
 
 /// Everything dailydrill keeps about you in this server, as a JSON file only you see.
 #[poise::command(slash_command, guild_only, rename = "my-data")]
@@ -44,7 +36,7 @@ pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
                 )),
             Err(e) => {
                 tracing::error!("could not encode a member's data: {e}");
-                CreateReply::default().content("Something went wrong on our side. Please try again in a moment.")
+                CreateReply::default().content(INTERNAL_FAILURE)
             }
         },
         Err(e) => CreateReply::default().content(user_message(&e)),

@@ -243,6 +243,17 @@ impl FakeDiscord {
         )
     }
 
+    /// How many times the bot registered its slash commands (globally or in a guild): each
+    /// start of a bot registers once, so a test waits for this count to grow.
+    pub fn registrations(&self) -> usize {
+        self.state
+            .lock()
+            .calls
+            .iter()
+            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .count()
+    }
+
     /// Every REST call so far, in order.
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.state.lock().calls.clone()

@@ -119,11 +119,7 @@ pub async fn start_bot(
     Arc<serenity::ShardManager>,
     tokio::task::JoinHandle<()>,
 ) {
-    let before = fake
-        .calls()
-        .iter()
-        .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-        .count();
+    let before = fake.registrations();
     let token = DiscordToken::parse(TOKEN).unwrap();
     let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
     let mut client = bot::client(http, app.service.clone(), outbox.clone(), Some(GUILD))
@@ -134,14 +130,7 @@ pub async fn start_bot(
         let _ = client.start().await;
     });
     let registered = fake
-        .wait_for(WAIT, |f| {
-            let now = f
-                .calls()
-                .iter()
-                .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-                .count();
-            (now > before).then_some(())
-        })
+        .wait_for(WAIT, |f| (f.registrations() > before).then_some(()))
         .await;
     assert!(
         registered.is_some(),
@@ -188,11 +177,7 @@ impl Harness {
     }
 
     pub fn registrations(&self) -> usize {
-        self.fake
-            .calls()
-            .iter()
-            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-            .count()
+        self.fake.registrations()
     }
 
     pub async fn tick(&self) -> scheduler::TickReport {
