@@ -76,6 +76,8 @@ pub(crate) struct Inner {
     /// Opcodes the bot sent on the gateway (2 IDENTIFY, 6 RESUME, 1 HEARTBEAT, ...).
     pub gateway_ops: Vec<u64>,
     pub guilds: Vec<u64>,
+    /// Answer every authenticated request with 401, as Discord does for a reset or wrong token.
+    pub reject_tokens: bool,
 }
 
 /// The fake's shared state.
