@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use tokio::sync::watch;
 
 use crate::clock::SystemClock;
-use crate::config::{ApiUrl, DatabaseUrl, DiscordToken};
+use crate::config::{ApiUrl, DatabaseUrl, DiscordToken, TOKEN_REFUSED_HELP};
 use crate::corpus::Corpus;
 use crate::discord::outbox::Outbox;
 use crate::discord::pace::Pacer;
@@ -51,7 +52,9 @@ async fn shutdown_signal() {
 /// Runs until a shutdown signal. Answers acknowledged to members are committed before they are
 /// acknowledged, so stopping loses none; the scheduler finishes its tick, then the shards close.
 pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
-    let store = Store::open(&config.database).await?;
+    let store = Store::open(&config.database)
+        .await
+        .with_context(|| format!("DATABASE_URL is {}", config.database))?;
     let service = Service::new(
         store,
         Arc::new(corpus),
@@ -95,9 +98,49 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
         shards.shutdown_all().await;
     });
     tracing::info!("connecting to Discord");
-    client.start().await?;
+    if let Err(e) = client.start().await {
+        if matches!(
+            e,
+            serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication)
+        ) {
+            anyhow::bail!(TOKEN_REFUSED_HELP);
+        }
+        return Err(e.into());
+    }
     let _ = scheduler.await;
     service.store().close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// An error and its causes as one line, each cause once: libraries often repeat their source in
+/// their own message, and printing the whole chain would then say the same thing three times.
+pub fn error_chain(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_chain_names_each_cause_once() {
+        let inner = anyhow::anyhow!("unable to open database file");
+        let middle = inner.context("cannot open the database: unable to open database file");
+        let outer = middle.context("DATABASE_URL is sqlite:///x/y.db");
+        assert_eq!(
+            error_chain(&outer),
+            "DATABASE_URL is sqlite:///x/y.db: cannot open the database: unable to open database file"
+        );
+    }
 }

@@ -325,6 +325,7 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::redact_panics(&config.token);
     let source = CorpusSource::resolve(args.corpus.dir);
     let corpus = match load_corpus(&source) {
         Ok(corpus) => corpus,
@@ -346,7 +347,7 @@ fn run(args: RunArgs) -> ExitCode {
     match runtime.block_on(app::run(config, corpus)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", app::error_chain(&e));
             ExitCode::from(1)
         }
     }

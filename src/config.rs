@@ -19,6 +19,14 @@ page and press Reset Token, then copy the token. Put it in a file named .env in 
 run dailydrill from, as the line DISCORD_TOKEN=<your token> (see .env.example), or export \
 DISCORD_TOKEN in your shell. README.md explains how to invite the bot to your server.";
 
+/// What an operator is told when Discord refuses the token (gateway close code 4004), as one
+/// paragraph that never repeats the token.
+pub const TOKEN_REFUSED_HELP: &str = "\
+Discord refused DISCORD_TOKEN (authentication failed): the token was reset, mistyped, or belongs \
+to another application. Open https://discord.com/developers/applications, open the bot's \
+application, press Reset Token on its Bot page, and put the new token in .env as \
+DISCORD_TOKEN=<your token>.";
+
 /// A configuration value that is missing or malformed; messages never include secret values.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -66,6 +74,14 @@ impl DiscordToken {
                 "a bot token has three parts separated by dots",
             ));
         }
+        // Base64url: anything else (a control character, a quote, a non-ASCII letter from a
+        // copy-paste) could never authenticate, and cannot even go into an HTTP header.
+        let alphabet = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
+        if !raw.chars().all(alphabet) {
+            return Err(ConfigError::MalformedToken(
+                "it contains characters other than letters, digits, '-', '_' and dots",
+            ));
+        }
         Ok(DiscordToken(SecretString::from(raw.to_owned())))
     }
 
@@ -97,6 +113,9 @@ impl DatabaseUrl {
         let raw = raw.trim();
         let scheme = raw.split(':').next().unwrap_or_default();
         match scheme {
+            "" if raw.is_empty() => Err(ConfigError::UnsupportedDatabase(format!(
+                "it is empty (unset it to use {DEFAULT_DATABASE_URL})"
+            ))),
             "sqlite" if raw.len() > "sqlite:".len() => Ok(DatabaseUrl(raw.to_owned())),
             "sqlite" => Err(ConfigError::UnsupportedDatabase(
                 "it names no file".to_owned(),
@@ -196,7 +215,17 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_refused_without_echoing_them() {
-        for raw in ["abc", "a.b", "a..c", "a.b c.d", "a.b.c.d"] {
+        for raw in [
+            "abc",
+            "a.b",
+            "a..c",
+            "a.b c.d",
+            "a.b.c.d",
+            "a.b.c\u{7}",
+            "a.b.cé",
+            "a.\"b\".c",
+            "a.b.c\u{0}",
+        ] {
             let err = DiscordToken::parse(raw).unwrap_err();
             assert!(matches!(err, ConfigError::MalformedToken(_)), "{raw}");
             assert!(!err.to_string().contains(raw), "{err}");
@@ -217,6 +246,7 @@ mod tests {
             ("postgres://u:secret@h/db", "not supported yet"),
             ("mysql://u:secret@h/db", "\"mysql\""),
             ("dailydrill.db", "no scheme"),
+            (" ", "it is empty"),
         ] {
             let err = DatabaseUrl::parse(raw).unwrap_err().to_string();
             assert!(err.contains(why), "{raw}: {err}");

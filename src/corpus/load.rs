@@ -49,11 +49,18 @@ impl CorpusSource {
     }
 
     pub fn load(&self) -> Result<Corpus, LoadError> {
-        let files = match self {
-            CorpusSource::Dir(dir) => load_dir(dir)?,
-            CorpusSource::Bundled => super::bundled_files(),
-        };
-        Corpus::from_files(&files).map_err(LoadError::Invalid)
+        match self {
+            CorpusSource::Dir(dir) => {
+                let files = load_dir(dir)?;
+                // A folder with no corpus file at all still names where tracks.toml belongs.
+                let root = dir.join(TRACKS_FILE).display().to_string();
+                let root = root.strip_suffix(TRACKS_FILE).unwrap_or_default();
+                parse_files_at(&files, root).map_err(LoadError::Invalid)
+            }
+            CorpusSource::Bundled => {
+                Corpus::from_files(&super::bundled_files()).map_err(LoadError::Invalid)
+            }
+        }
     }
 }
 
@@ -293,6 +300,12 @@ fn parse_all(files: &[&SourceFile], tracks: &[Track]) -> Vec<Parsed> {
 }
 
 pub(crate) fn parse_files(files: &[SourceFile]) -> Result<Corpus, Problems> {
+    parse_files_at(files, "")
+}
+
+/// Parses a corpus whose root folder is displayed as `default_root` (with its trailing
+/// separator) when no file says where the root is.
+fn parse_files_at(files: &[SourceFile], default_root: &str) -> Result<Corpus, Problems> {
     let mut problems = Vec::new();
     let tracks_file = files.iter().find(|f| f.rel == TRACKS_FILE);
     let tracks = match tracks_file {
@@ -302,7 +315,7 @@ pub(crate) fn parse_files(files: &[SourceFile]) -> Result<Corpus, Problems> {
             let root = files
                 .iter()
                 .find_map(|f| f.display.strip_suffix(f.rel.as_str()))
-                .unwrap_or_default();
+                .unwrap_or(default_root);
             problems.push(Problem::new(
                 format!("{root}{TRACKS_FILE}"),
                 1,

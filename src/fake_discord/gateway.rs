@@ -1,6 +1,7 @@
 //! The gateway: a WebSocket speaking v10 JSON as serenity needs it. HELLO, IDENTIFY → READY,
-//! heartbeats and their ACKs, RESUME → replay of missed events and RESUMED, and the commands a
-//! test sends (dispatch, drop, RECONNECT, INVALID_SESSION).
+//! heartbeats and their ACKs, RESUME → replay of missed events and RESUMED, close code 4004 for a
+//! token the test made it reject, and the commands a test sends (dispatch, drop, RECONNECT,
+//! INVALID_SESSION).
 
 use axum::extract::State as Extract;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -57,6 +58,15 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                 state.lock().gateway_ops.push(op);
                 let reply = match op {
                     1 => vec![json!({ "op": 11 })],
+                    2 | 6 if state.lock().reject_tokens => {
+                        // Discord closes with 4004 when IDENTIFY or RESUME carries a bad token.
+                        let close = axum::extract::ws::CloseFrame {
+                            code: 4004,
+                            reason: "Authentication failed.".into(),
+                        };
+                        let _ = socket.send(Message::Close(Some(close))).await;
+                        return;
+                    }
                     2 => {
                         live = true;
                         // A new session: only events dispatched from now on reach it.

@@ -4,17 +4,17 @@
 //! and application, command registration, channel messages with `nonce` + `enforce_nonce`, message
 //! edits and threads, interaction callbacks answered once and within 3 s, UPDATE_MESSAGE editing
 //! the clicked message, webhook follow-ups and `@original` edits); a 401 for a request without a
-//! bot token; Discord's length and count limits on what a bot sends (content, embeds and their
-//! fields, components, modals, autocomplete choices), answered with its error shape; a global
-//! rate limit (50 requests/s by default; interaction callbacks exempt) and queued faults per route
-//! or for any request (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
+//! bot token, or for every token once a test calls `reject_tokens`; Discord's length and count
+//! limits on what a bot sends (content, embeds and their fields, components, modals, autocomplete
+//! choices), answered with its error shape; a global rate limit (50 requests/s by default;
+//! interaction callbacks exempt) and queued faults per route or for any request (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
 //! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME
 //! with replay of missed events, each delivered once, RECONNECT, INVALID_SESSION, dropped
 //! connections) and dispatched interactions. Every REST call is recorded for assertions, and the
 //! 401/403/429 answers Discord counts towards its ban are counted.
 //!
 //! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), the token's
-//! value (any `Bot …` header passes), zlib compression, sharding, presences and member chunks,
+//! value (any `Bot …` header passes until `reject_tokens`), zlib compression, sharding, presences and member chunks,
 //! guild contents beyond a minimal GUILD_CREATE (any channel id is a text channel of the first
 //! guild), permissions and channel visibility, attachments, the 15-minute life of an interaction
 //! token, and the content of registered commands beyond echoing them.
@@ -363,6 +363,12 @@ impl FakeDiscord {
                 .faults
                 .push((method.to_owned(), path_prefix.to_owned(), [fault].into()));
         }
+    }
+
+    /// From now on, answers every request that needs the bot token with 401 Unauthorized, as
+    /// Discord does once a token was reset or when it is wrong.
+    pub fn reject_tokens(&self) {
+        self.state.lock().reject_tokens = true;
     }
 
     pub fn set_global_limit(&self, per_second: u32) {

@@ -65,17 +65,19 @@ fn rate_limited(retry_after: Duration, global: bool) -> (Answer, HeaderMap) {
 
 /// Whether a request carries a bot token. Discord answers 401 without one (and counts it towards
 /// the invalid-request ban); interaction callbacks, webhooks and gateway discovery need none. Only
-/// the header's shape is checked, and the token itself is never recorded.
-fn authorized(headers: &HeaderMap, path: &str) -> bool {
+/// the header's shape is checked, and the token itself is never recorded; with `reject_tokens`
+/// every token is refused, as Discord refuses a reset one.
+fn authorized(headers: &HeaderMap, path: &str, reject_tokens: bool) -> bool {
     let open = ["/interactions/", "/webhooks/"]
         .iter()
         .any(|p| path.starts_with(p))
         || path == "/gateway";
-    open || headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bot "))
-        .is_some_and(|token| !token.trim().is_empty())
+    open || (!reject_tokens
+        && headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bot "))
+            .is_some_and(|token| !token.trim().is_empty()))
 }
 
 /// The boundary of a `multipart/form-data` request: how serenity sends files.
@@ -142,7 +144,8 @@ pub(crate) async fn handle(
     let state = &rest.state;
     let callback = path.starts_with("/interactions/");
 
-    let (answer, headers) = if !authorized(&request_headers, &path) {
+    let reject_tokens = state.lock().reject_tokens;
+    let (answer, headers) = if !authorized(&request_headers, &path, reject_tokens) {
         (
             (
                 StatusCode::UNAUTHORIZED,

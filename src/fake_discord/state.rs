@@ -78,6 +78,8 @@ pub(crate) struct Inner {
     pub guilds: Vec<u64>,
     /// Messages a thread was started from: Discord allows one thread per message.
     pub threads: std::collections::HashSet<u64>,
+    /// Answer every authenticated request with 401, as Discord does for a reset or wrong token.
+    pub reject_tokens: bool,
 }
 
 /// The fake's shared state.
