@@ -38,6 +38,7 @@ pub struct Service {
     corpus: Arc<Corpus>,
     clock: Arc<dyn Clock>,
     rng: Arc<Mutex<ChaCha8Rng>>,
+    answer_writer: Arc<answers::AnswerWriter>,
 }
 
 impl Service {
@@ -48,6 +49,7 @@ impl Service {
             corpus,
             clock,
             rng: Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed))),
+            answer_writer: Arc::default(),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Members' answers to posts: saved and edited until the reveal, scored at the reveal.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
@@ -78,6 +80,76 @@ pub async fn upsert(
     .execute(conn)
     .await?;
     Ok(!existed)
+}
+
+/// An answer to save in a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAnswer<'a> {
+    pub post: PostId,
+    pub user: UserId,
+    pub body: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Rows per multi-row INSERT: powers of two up to this, so a batch of any size runs a handful of
+/// statements drawn from seven cached ones.
+const ROWS_PER_INSERT: usize = 256;
+
+/// [`upsert`] for many answers at once, in order: a later answer of the same member to the same
+/// post replaces the earlier one. Returns, for each answer, whether it was the member's first to
+/// the post. A few statements whatever the batch size (one lookup, one INSERT per 64 rows), since
+/// each statement is a round trip to the connection's thread. Callers hold a write transaction.
+pub async fn upsert_many(
+    conn: &mut SqliteConnection,
+    batch: &[NewAnswer<'_>],
+) -> sqlx::Result<Vec<bool>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The keys as a JSON array of [post, user] pairs: integers only, so nothing to escape.
+    let keys = format!(
+        "[{}]",
+        batch
+            .iter()
+            .map(|a| format!("[{},{}]", a.post.0, int(a.user.0)))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let existing: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.post_id, a.user_id FROM json_each(?) AS k \
+         JOIN answers AS a ON a.post_id = k.value ->> 0 AND a.user_id = k.value ->> 1",
+    )
+    .bind(keys)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut seen: HashSet<(i64, i64)> = existing.into_iter().collect();
+    let first = batch
+        .iter()
+        .map(|a| seen.insert((a.post.0, int(a.user.0))))
+        .collect();
+
+    let mut rest = batch;
+    while !rest.is_empty() {
+        let rows = 1 << rest.len().min(ROWS_PER_INSERT).ilog2();
+        let (chunk, tail) = rest.split_at(rows);
+        let sql = format!(
+            "INSERT INTO answers (post_id, user_id, body, submitted_at, updated_at) VALUES {} \
+             ON CONFLICT (post_id, user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            vec!["(?, ?, ?, ?, ?)"; rows].join(", ")
+        );
+        let mut insert = sqlx::query(&sql);
+        for a in chunk {
+            insert = insert
+                .bind(a.post.0)
+                .bind(int(a.user.0))
+                .bind(a.body)
+                .bind(a.now)
+                .bind(a.now);
+        }
+        insert.execute(&mut *conn).await?;
+        rest = tail;
+    }
+    Ok(first)
 }
 
 pub async fn get(
