@@ -2,12 +2,13 @@
 //! single-row INSERTs through sqlx with the same concurrency, on the same kind of database file.
 //!
 //! `cargo bench --bench answers [-- --submitters N --posts P --answers A --runs R]`
-//! (defaults: 1,000 submitters, 5 open posts, 5 submissions each, 3 runs).
+//! (defaults: 1,000 submitters, 5 open posts, 10 submissions each, 5 runs).
 //!
 //! Every submitter is a tokio task; all start together and each submits its answers one after the
 //! other (a closed loop), so N submissions are outstanding at any time. A submitter answers the open
 //! posts in turn, so with A = P every submission is a member's first answer to a post and with
-//! A > P the rest are edits. Both sides open their file through `Store::open` (WAL,
+//! A > P the rest are edits (by default half are). Figures are per run, then each one's median
+//! over the runs. Both sides open their file through `Store::open` (WAL,
 //! `synchronous = FULL`, the bot's pool), and each run uses members not seen before.
 
 use std::future::Future;
@@ -135,18 +136,30 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Median rate of the runs, and latency percentiles over every submission of every run.
-fn summary(runs: &[Run]) -> (f64, Duration, Duration, Duration) {
-    let mut rates: Vec<f64> = runs.iter().map(Run::rate).collect();
-    rates.sort_by(f64::total_cmp);
-    let mut all: Vec<Duration> = runs.iter().flat_map(|r| r.latencies.clone()).collect();
-    all.sort();
-    (
-        rates[rates.len() / 2],
-        percentile(&all, 0.50),
-        percentile(&all, 0.99),
-        *all.last().unwrap(),
-    )
+/// One run's rate (submissions per second) and latency percentiles.
+fn figures(run: &Run) -> [f64; 4] {
+    let mut sorted = run.latencies.clone();
+    sorted.sort();
+    [
+        run.rate(),
+        ms(percentile(&sorted, 0.50)),
+        ms(percentile(&sorted, 0.99)),
+        ms(*sorted.last().unwrap()),
+    ]
+}
+
+/// Each figure's median over the runs: a run disturbed by another process on the machine moves
+/// it less than pooling every run's latencies would.
+fn medians(runs: &[[f64; 4]]) -> [f64; 4] {
+    std::array::from_fn(|i| {
+        let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    })
+}
+
+fn line(what: &str, [rate, p50, p99, max]: [f64; 4]) {
+    println!("  {what:<34} {rate:>9.0} {p50:>9.2} {p99:>9.2} {max:>9.2}");
 }
 
 async fn open(dir: &std::path::Path, name: &str) -> Store {
@@ -253,34 +266,24 @@ async fn bench(submitters: usize, posts: usize, answers: usize, runs: usize) {
     let saved = service.answer_count(open_posts[0]).await.unwrap();
     assert!(saved as usize >= submitters * runs / posts.max(1));
 
-    let (base_rate, b50, b99, bmax) = summary(&base_runs);
-    let (rate, s50, s99, smax) = summary(&service_runs);
     println!(
-        "answer submissions, {submitters} concurrent submitters, {posts} open posts, \
-         {answers} submissions each, {runs} runs (rate: median run; latency: every submission)"
+        "answer submissions: {submitters} concurrent submitters, {posts} open posts, {answers} \
+         submissions each, {runs} runs"
     );
-    println!("                                       rate/s     p50 ms    p99 ms    max ms");
+    println!("                                        rate/s    p50 ms    p99 ms    max ms");
+    let base: Vec<[f64; 4]> = base_runs.iter().map(figures).collect();
+    let measured: Vec<[f64; 4]> = service_runs.iter().map(figures).collect();
+    for (run, (b, s)) in base.iter().zip(&measured).enumerate() {
+        line(&format!("run {}: baseline INSERT", run + 1), *b);
+        line(&format!("run {}: Service::submit_answer", run + 1), *s);
+    }
+    let (base, measured) = (medians(&base), medians(&measured));
+    line("median: baseline INSERT", base);
+    line("median: Service::submit_answer", measured);
     println!(
-        "  baseline: single-row INSERT     {:>11.0} {:>10.2} {:>9.2} {:>9.2}",
-        base_rate,
-        ms(b50),
-        ms(b99),
-        ms(bmax)
-    );
-    println!(
-        "  Service::submit_answer          {:>11.0} {:>10.2} {:>9.2} {:>9.2}",
-        rate,
-        ms(s50),
-        ms(s99),
-        ms(smax)
-    );
-    println!(
-        "  ratio to baseline rate          {:>11.2} x   (target >= 0.50)",
-        rate / base_rate
-    );
-    println!(
-        "  service p99                     {:>11.2} ms  (target < 20 ms)",
-        ms(s99)
+        "  ratio to baseline rate: {:.2} x (target >= 0.50); service p99 {:.2} ms (target < 20 ms)",
+        measured[0] / base[0],
+        measured[2]
     );
     service.store().close().await;
     baseline.close().await;
@@ -289,8 +292,8 @@ async fn bench(submitters: usize, posts: usize, answers: usize, runs: usize) {
 fn main() {
     let submitters = arg("--submitters", 1000);
     let posts = arg("--posts", 5);
-    let answers = arg("--answers", posts);
-    let runs = arg("--runs", 3);
+    let answers = arg("--answers", 2 * posts);
+    let runs = arg("--runs", 5);
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -86,18 +86,15 @@ async fn a_batch_is_saved_in_order_and_tells_each_first_answer() {
     let s = svc.add_schedule(GUILD, spec(1)).await.unwrap();
     let post = svc.post_now(GUILD, s.id).await.unwrap().id;
     let now = svc.now();
-    let mut tx = svc.store().write().await.unwrap();
-    assert!(
-        answers::upsert(&mut tx, post, UserId(1), "old", now)
-            .await
-            .unwrap()
-    );
     let answer = |user: u64, body: &'static str| NewAnswer {
         post,
         user: UserId(user),
         body,
         now,
     };
+    let mut tx = svc.store().write().await.unwrap();
+    let saved = answers::upsert_many(&mut tx, &[answer(1, "old")]).await;
+    assert_eq!(saved.unwrap(), [true]);
     // Enough answers for several multi-row INSERTs, with repeats inside and across them.
     let mut batch = vec![
         answer(1, "a"),

@@ -1,16 +1,13 @@
 //! Members' answers: saved privately and editable until the reveal, then feedback on what they
 //! covered.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::ids::{GuildId, PostId, UserId};
-use crate::store::answers::NewAnswer;
-use crate::store::posts::PostRow;
+use crate::store::answers::{NewAnswer, PostTally};
 use crate::store::{Store, answers, posts, streaks};
 
 use super::{AnswerSaved, Error, Feedback, MAX_ANSWER_CHARS, Result, Service};
@@ -35,22 +32,24 @@ pub(super) fn check(text: &str) -> Result<&str> {
 /// in a few commits, small enough that a reveal waiting for the write lock waits only milliseconds.
 const MAX_BATCH: usize = 1024;
 
-/// One submission waiting for the answer writer.
-struct Submission {
+/// A member's answer to save.
+struct Answer {
     guild: GuildId,
     post: PostId,
     user: UserId,
     text: String,
     now: DateTime<Utc>,
-    /// `None` asks the submitter to write the answer alone: its batch failed as a whole.
-    reply: oneshot::Sender<Option<Result<AnswerSaved>>>,
 }
+
+/// An answer waiting for the answer writer, and where its outcome goes: `None` asks the submitter
+/// to save the answer alone, because its batch failed as a whole.
+type Submission = (Answer, oneshot::Sender<Option<Result<AnswerSaved>>>);
 
 /// Group commit for answers. With `synchronous = FULL` every commit waits for the disk, and SQLite
 /// has one writer at a time; a transaction per answer makes a burst of members queue for the write
 /// lock (in the busy handler's sleeps) and pay one disk flush each. Instead one writer task takes
-/// every submission waiting, in arrival order, and saves them in one transaction: one flush for the
-/// lot, and no member is told "saved" before the commit. A submission whose caller stopped waiting
+/// every answer waiting, in arrival order, and saves them in one transaction: one flush for the
+/// lot, and no member is told "saved" before the commit. An answer whose submitter stopped waiting
 /// is still saved, as one whose commit was under way would have been.
 #[derive(Default)]
 pub(super) struct AnswerWriter {
@@ -58,7 +57,7 @@ pub(super) struct AnswerWriter {
 }
 
 impl AnswerWriter {
-    /// Queues a submission, starting the writer task on first use (inside the caller's runtime).
+    /// Queues an answer, starting the writer task on first use (inside the caller's runtime).
     fn send(&self, store: &Store, submission: Submission) -> bool {
         let queue = self.queue.get_or_init(|| {
             let (queue, submissions) = mpsc::unbounded_channel();
@@ -73,93 +72,95 @@ impl AnswerWriter {
 async fn write_loop(store: Store, mut submissions: mpsc::UnboundedReceiver<Submission>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while submissions.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match write_batch(&store, &batch).await {
-            Ok(results) => {
-                for (submission, result) in batch.drain(..).zip(results) {
-                    let _ = submission.reply.send(Some(result));
+        let (answers, replies): (Vec<Answer>, Vec<_>) = batch.drain(..).unzip();
+        match save(&store, &answers).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(Some(outcome));
                 }
             }
             Err(error) => {
-                tracing::warn!(%error, answers = batch.len(), "an answer batch failed; writing each alone");
-                for submission in batch.drain(..) {
-                    let _ = submission.reply.send(None);
+                tracing::warn!(%error, answers = answers.len(), "an answer batch failed; saving each alone");
+                for reply in replies {
+                    let _ = reply.send(None);
                 }
             }
         }
     }
 }
 
-/// Saves a batch in one transaction, in arrival order, with each submission's own outcome; `Err`
-/// only when the transaction itself failed, and then nothing was saved.
-async fn write_batch(store: &Store, batch: &[Submission]) -> Result<Vec<Result<AnswerSaved>>> {
+/// Saves answers in one transaction, in order, and returns each one's outcome as if each had had
+/// a transaction of its own: refused (post not found, answers closed) or saved, with whether it
+/// was the member's first answer and the post's answer count just after it. `Err` only when the
+/// transaction failed, and then nothing was saved. A handful of statements whatever the count.
+async fn save(store: &Store, batch: &[Answer]) -> Result<Vec<Result<AnswerSaved>>> {
     let mut tx = store.write().await?;
-    let mut posts_read: HashMap<PostId, Option<PostRow>> = HashMap::new();
-    let mut outcomes = Vec::with_capacity(batch.len());
-    let mut saving = Vec::with_capacity(batch.len());
-    for s in batch {
-        let row = match posts_read.entry(s.post) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(posts::get(&mut tx, s.post).await?),
-        };
-        outcomes.push(open_post(row.as_ref(), s.guild, s.now).map(|row| row.reveal_at));
-        if outcomes.last().is_some_and(Result::is_ok) {
-            saving.push(NewAnswer {
-                post: s.post,
-                user: s.user,
-                body: &s.text,
-                now: s.now,
-            });
-        }
-    }
-    // Answers to each post before this batch, plus its first answers so far: the count each member
-    // would have seen had the answers been saved one transaction at a time.
-    let mut counts: HashMap<PostId, i64> = HashMap::new();
-    for a in &saving {
-        if let Entry::Vacant(e) = counts.entry(a.post) {
-            e.insert(answers::count(&mut tx, a.post).await?);
-        }
-    }
+    let mut posts: Vec<PostId> = batch.iter().map(|a| a.post).collect();
+    posts.sort();
+    posts.dedup();
+    let mut tallies = answers::tallies(&mut tx, &posts).await?;
+    let outcomes: Vec<Result<DateTime<Utc>>> = batch
+        .iter()
+        .map(|a| open_until(tallies.get(&a.post), a.guild, a.now))
+        .collect();
+    let saving: Vec<NewAnswer> = batch
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, open)| open.is_ok())
+        .map(|(a, _)| NewAnswer {
+            post: a.post,
+            user: a.user,
+            body: &a.text,
+            now: a.now,
+        })
+        .collect();
     let mut first = answers::upsert_many(&mut tx, &saving).await?.into_iter();
     tx.commit().await?;
     Ok(batch
         .iter()
         .zip(outcomes)
-        .map(|(s, outcome)| {
-            let reveal_at = outcome?;
-            // `upsert_many` answered once per accepted submission, in order.
+        .map(|(a, open)| {
+            let reveal_at = open?;
+            // `upsert_many` answered once per accepted answer, in order; accepted posts were read.
             let first = first.next().unwrap_or_default();
-            let count = counts.entry(s.post).or_default();
-            *count += i64::from(first);
+            let answer_count = tallies.get_mut(&a.post).map_or(0, |t| {
+                t.answers += i64::from(first);
+                t.answers
+            });
             Ok(AnswerSaved {
                 first,
                 reveal_at,
-                answer_count: *count,
+                answer_count,
             })
         })
         .collect())
 }
 
-/// The post if `guild` may answer it at `now`. Refused after the reveal time even if the reveal
-/// step has not run yet, so everyone gets the same deadline.
-fn open_post(row: Option<&PostRow>, guild: GuildId, now: DateTime<Utc>) -> Result<&PostRow> {
-    let row = row
+/// When a post closes, if `guild` may still answer it at `now`. Refused after the reveal time even
+/// if the reveal step has not run yet, so everyone gets the same deadline.
+fn open_until(
+    post: Option<&PostTally>,
+    guild: GuildId,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    let post = post
         .filter(|p| p.guild == guild)
         .ok_or(Error::PostNotFound)?;
-    if row.revealed_at.is_some() || now >= row.reveal_at {
+    if post.revealed_at.is_some() || now >= post.reveal_at {
         // An admin may have revealed early; answers closed at whichever came first.
-        let closed_at = row
+        let closed_at = post
             .revealed_at
-            .map_or(row.reveal_at, |r| r.min(row.reveal_at));
+            .map_or(post.reveal_at, |r| r.min(post.reveal_at));
         return Err(Error::AnswersClosed { closed_at });
     }
-    Ok(row)
+    Ok(post.reveal_at)
 }
 
 impl Service {
     /// Saves (or replaces) a member's answer. The answer is committed before this returns, so a
     /// member told "saved" never loses it. Refused after the reveal time even if the reveal step
-    /// has not run yet, so everyone gets the same deadline. Concurrent submissions are committed
-    /// together (see [`AnswerWriter`]).
+    /// has not run yet, so everyone gets the same deadline. Answers submitted at the same time are
+    /// committed together (see [`AnswerWriter`]).
     #[tracing::instrument(skip_all, fields(guild = %guild, post = %post, user = %user))]
     pub async fn submit_answer(
         &self,
@@ -170,44 +171,25 @@ impl Service {
     ) -> Result<AnswerSaved> {
         let text = check(text)?;
         let now = self.now();
-        let (reply, outcome) = oneshot::channel();
-        let submission = Submission {
+        let answer = || Answer {
             guild,
             post,
             user,
             text: text.to_owned(),
             now,
-            reply,
         };
-        if self.answer_writer.send(&self.store, submission) {
-            if let Ok(Some(result)) = outcome.await {
-                return result;
+        let (reply, outcome) = oneshot::channel();
+        if self.answer_writer.send(&self.store, (answer(), reply)) {
+            if let Ok(Some(saved)) = outcome.await {
+                return saved;
             }
         }
-        // The batch failed, or the writer is gone with its runtime: this answer's own transaction
-        // reports its own error.
-        self.submit_alone(guild, post, user, text, now).await
-    }
-
-    async fn submit_alone(
-        &self,
-        guild: GuildId,
-        post: PostId,
-        user: UserId,
-        text: &str,
-        now: DateTime<Utc>,
-    ) -> Result<AnswerSaved> {
-        let mut tx = self.store.write().await?;
-        let row = posts::get(&mut tx, post).await?;
-        let reveal_at = open_post(row.as_ref(), guild, now)?.reveal_at;
-        let first = answers::upsert(&mut tx, post, user, text, now).await?;
-        let answer_count = answers::count(&mut tx, post).await?;
-        tx.commit().await?;
-        Ok(AnswerSaved {
-            first,
-            reveal_at,
-            answer_count,
-        })
+        // Its batch failed, or the writer is gone with its runtime: saved alone, the answer meets
+        // its own error, if any.
+        let mut outcomes = save(&self.store, &[answer()]).await?;
+        outcomes
+            .pop()
+            .unwrap_or_else(|| Err(Error::Corrupt("an answer saved without an outcome".into())))
     }
 
     /// The member's own saved answer to an open post, to prefill the answer form. Only the
