@@ -1,5 +1,7 @@
 //! Leaderboard totals per guild, period and member, maintained at each reveal so that reading a
-//! leaderboard page is an index range scan however long the history.
+//! leaderboard page is an index range scan however long the history. A board's size and a member's
+//! rank come from `standings_points` (members per points total, kept by triggers), so they cost the
+//! same for the last-ranked member of a large guild as for the first.
 
 use sqlx::SqliteConnection;
 
