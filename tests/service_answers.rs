@@ -111,6 +111,7 @@ async fn a_batch_is_saved_in_order_and_tells_each_first_answer() {
     assert_eq!(first, expected);
     assert!(answers::upsert_many(&mut tx, &[]).await.unwrap().is_empty());
     tx.commit().await.unwrap();
+    svc.store().checkpoint().await.unwrap();
 
     for (user, body) in [
         (1, "e"),

@@ -1,7 +1,8 @@
 //! Members' answers: saved privately and editable until the reveal, then feedback on what they
 //! covered.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
@@ -50,7 +51,8 @@ type Submission = (Answer, oneshot::Sender<Option<Result<AnswerSaved>>>);
 /// lock (in the busy handler's sleeps) and pay one disk flush each. Instead one writer task takes
 /// every answer waiting, in arrival order, and saves them in one transaction: one flush for the
 /// lot, and no member is told "saved" before the commit. An answer whose submitter stopped waiting
-/// is still saved, as one whose commit was under way would have been.
+/// is still saved, as one whose commit was under way would have been. The writer also checkpoints
+/// the write-ahead log in the background as it grows (see [`Store::checkpoint`]).
 #[derive(Default)]
 pub(super) struct AnswerWriter {
     queue: OnceLock<mpsc::UnboundedSender<Submission>>,
@@ -68,12 +70,32 @@ impl AnswerWriter {
     }
 }
 
+/// Answer text saved between two background checkpoints: a sixteenth of what sets off the
+/// write-ahead log's automatic checkpoint (1,000 pages of 4 KiB), so that it finds little to copy.
+const CHECKPOINT_EVERY_BYTES: usize = 256 << 10;
+
 /// Runs until every `Service` clone is dropped.
 async fn write_loop(store: Store, mut submissions: mpsc::UnboundedReceiver<Submission>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let checkpointing = Arc::new(AtomicBool::new(false));
+    let mut unchecked = 0;
     while submissions.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (answers, replies): (Vec<Answer>, Vec<_>) = batch.drain(..).unzip();
-        match save(&store, &answers).await {
+        let saved = save(&store, &answers).await;
+        // SQLite's own checkpoint runs inside a commit, which then waits for it: a burst's answers
+        // would, every few batches. The log is copied beside the next batch instead.
+        unchecked += answers.iter().map(|a| a.text.len()).sum::<usize>();
+        if unchecked >= CHECKPOINT_EVERY_BYTES && !checkpointing.swap(true, Ordering::AcqRel) {
+            unchecked = 0;
+            let (store, checkpointing) = (store.clone(), checkpointing.clone());
+            tokio::spawn(async move {
+                if let Err(error) = store.checkpoint().await {
+                    tracing::debug!(%error, "a background checkpoint failed");
+                }
+                checkpointing.store(false, Ordering::Release);
+            });
+        }
+        match saved {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     let _ = reply.send(Some(outcome));
