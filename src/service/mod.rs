@@ -40,6 +40,7 @@ pub struct Service {
     corpus: Arc<Corpus>,
     clock: Arc<dyn Clock>,
     rng: Arc<Mutex<ChaCha8Rng>>,
+    answer_writer: Arc<answers::AnswerWriter>,
 }
 
 impl Service {
@@ -50,6 +51,7 @@ impl Service {
             corpus,
             clock,
             rng: Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed))),
+            answer_writer: Arc::default(),
         }
     }
 

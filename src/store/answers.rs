@@ -1,10 +1,12 @@
 //! Members' answers to posts: saved and edited until the reveal, scored at the reveal.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use super::{int, snowflake};
-use crate::domain::ids::{PostId, UserId};
+use crate::domain::ids::{GuildId, PostId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerRow {
@@ -49,35 +51,114 @@ pub(crate) fn decode_indices(s: &str) -> Vec<usize> {
     s.split(',').filter_map(|n| n.parse().ok()).collect()
 }
 
-/// Saves or replaces a member's answer; returns true when it is their first answer to the post.
-/// Callers hold a write transaction, so the existence check and the write cannot interleave.
-pub async fn upsert(
+/// What deciding whether a post still takes answers needs, and its answer count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostTally {
+    pub guild: GuildId,
+    pub reveal_at: DateTime<Utc>,
+    pub revealed_at: Option<DateTime<Utc>>,
+    pub answers: i64,
+}
+
+/// [`PostTally`] of each of `posts` that exists, in one statement: a batch of answers to a few
+/// posts reads each post once, in the transaction that saves the answers.
+pub async fn tallies(
     conn: &mut SqliteConnection,
-    post: PostId,
-    user: UserId,
-    body: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let existed: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM answers WHERE post_id = ? AND user_id = ?)",
+    posts: &[PostId],
+) -> sqlx::Result<HashMap<PostId, PostTally>> {
+    let ids = posts
+        .iter()
+        .map(|p| p.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    type Raw = (i64, i64, DateTime<Utc>, Option<DateTime<Utc>>, i64);
+    let rows: Vec<Raw> = sqlx::query_as(
+        "SELECT p.id, p.guild_id, p.reveal_at, p.revealed_at, \
+           (SELECT COUNT(*) FROM answers AS a WHERE a.post_id = p.id) \
+         FROM posts AS p WHERE p.id IN (SELECT value FROM json_each(?))",
     )
-    .bind(post.0)
-    .bind(int(user.0))
-    .fetch_one(&mut *conn)
+    .bind(format!("[{ids}]"))
+    .fetch_all(conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO answers (post_id, user_id, body, submitted_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?) \
-         ON CONFLICT (post_id, user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    Ok(rows
+        .into_iter()
+        .map(|(id, guild, reveal_at, revealed_at, answers)| {
+            let tally = PostTally {
+                guild: GuildId(snowflake(guild)),
+                reveal_at,
+                revealed_at,
+                answers,
+            };
+            (PostId(id), tally)
+        })
+        .collect())
+}
+
+/// An answer to save in a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAnswer<'a> {
+    pub post: PostId,
+    pub user: UserId,
+    pub body: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Rows per multi-row INSERT. Full chunks reuse one cached statement; the rest of a batch goes in
+/// one statement of its own size, prepared for the occasion and not cached, so that odd sizes do
+/// not push other statements out of the connection's cache.
+const ROWS_PER_INSERT: usize = 256;
+
+/// Saves or replaces answers, in order: a later answer of the same member to the same post
+/// replaces the earlier one. Returns, for each answer, whether it was the member's first to the
+/// post. A few statements whatever the batch size (one lookup, one INSERT per 256 rows), since each
+/// statement is a round trip to the connection's thread. Callers hold a write transaction.
+pub async fn upsert_many(
+    conn: &mut SqliteConnection,
+    batch: &[NewAnswer<'_>],
+) -> sqlx::Result<Vec<bool>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The keys as a JSON array of [post, user] pairs: integers only, so nothing to escape.
+    let keys = format!(
+        "[{}]",
+        batch
+            .iter()
+            .map(|a| format!("[{},{}]", a.post.0, int(a.user.0)))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let existing: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.post_id, a.user_id FROM json_each(?) AS k \
+         JOIN answers AS a ON a.post_id = k.value ->> 0 AND a.user_id = k.value ->> 1",
     )
-    .bind(post.0)
-    .bind(int(user.0))
-    .bind(body)
-    .bind(now)
-    .bind(now)
-    .execute(conn)
+    .bind(keys)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(!existed)
+    let mut seen: HashSet<(i64, i64)> = existing.into_iter().collect();
+    let first = batch
+        .iter()
+        .map(|a| seen.insert((a.post.0, int(a.user.0))))
+        .collect();
+
+    for chunk in batch.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO answers (post_id, user_id, body, submitted_at, updated_at) VALUES {} \
+             ON CONFLICT (post_id, user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut insert = sqlx::query(&sql).persistent(chunk.len() == ROWS_PER_INSERT);
+        for a in chunk {
+            insert = insert
+                .bind(a.post.0)
+                .bind(int(a.user.0))
+                .bind(a.body)
+                .bind(a.now)
+                .bind(a.now);
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(first)
 }
 
 pub async fn get(

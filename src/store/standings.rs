@@ -1,5 +1,7 @@
 //! Leaderboard totals per guild, period and member, maintained at each reveal so that reading a
-//! leaderboard page is an index range scan however long the history.
+//! leaderboard page is an index range scan however long the history. A board's size and a member's
+//! rank come from `standings_points` (members per points total, kept by triggers), so they cost the
+//! same for the last-ranked member of a large guild as for the first.
 
 use sqlx::SqliteConnection;
 
@@ -72,7 +74,37 @@ pub async fn set_streak(
     Ok(())
 }
 
-const ORDER: &str = "ORDER BY points DESC, answers DESC, streak DESC, user_id ASC";
+/// A page of a period's board, in leaderboard order.
+pub const PAGE_SQL: &str = "SELECT user_id, points, answers, streak FROM standings \
+     WHERE guild_id = ? AND period = ? \
+     ORDER BY points DESC, answers DESC, streak DESC, user_id ASC LIMIT ? OFFSET ?";
+
+/// How many members a period's board holds: a sum over its distinct points totals.
+pub const COUNT_SQL: &str = "SELECT COALESCE(SUM(members), 0) FROM standings_points \
+     WHERE guild_id = ? AND period = ?";
+
+/// One member's line.
+pub const LINE_SQL: &str = "SELECT user_id, points, answers, streak FROM standings \
+     WHERE guild_id = ? AND period = ? AND user_id = ?";
+
+/// Members ahead of a line, in the page order: those with more points, summed per points total,
+/// then those of the same points ahead on the tie-breakers, counted in the index (the caller's tie
+/// group only). Either way the work does not grow with the caller's rank.
+pub const AHEAD_SQL: &str = "SELECT \
+       (SELECT COALESCE(SUM(members), 0) FROM standings_points \
+        WHERE guild_id = ?1 AND period = ?2 AND points > ?3) \
+     + (SELECT COUNT(*) FROM standings \
+        WHERE guild_id = ?1 AND period = ?2 AND points = ?3 AND ( \
+          answers > ?4 OR (answers = ?4 AND (streak > ?5 OR (streak = ?5 AND user_id < ?6)))))";
+
+/// Every query a leaderboard (a page and the caller's rank) runs here, named, for the benchmark's
+/// query plans.
+pub const LEADERBOARD_SQL: &[(&str, &str)] = &[
+    ("members", COUNT_SQL),
+    ("page", PAGE_SQL),
+    ("caller's line", LINE_SQL),
+    ("caller's rank", AHEAD_SQL),
+];
 
 /// One page of a period's leaderboard, in leaderboard order.
 pub async fn page(
@@ -82,21 +114,18 @@ pub async fn page(
     offset: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StandingRow>> {
-    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT user_id, points, answers, streak FROM standings \
-         WHERE guild_id = ? AND period = ? {ORDER} LIMIT ? OFFSET ?"
-    ))
-    .bind(int(guild.0))
-    .bind(period)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(PAGE_SQL)
+        .bind(int(guild.0))
+        .bind(period)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().map(from_raw).collect())
 }
 
 pub async fn count(conn: &mut SqliteConnection, guild: GuildId, period: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM standings WHERE guild_id = ? AND period = ?")
+    sqlx::query_scalar(COUNT_SQL)
         .bind(int(guild.0))
         .bind(period)
         .fetch_one(conn)
@@ -110,30 +139,22 @@ pub async fn rank_of(
     period: &str,
     user: UserId,
 ) -> sqlx::Result<Option<(i64, StandingRow)>> {
-    let raw: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT user_id, points, answers, streak FROM standings \
-         WHERE guild_id = ? AND period = ? AND user_id = ?",
-    )
-    .bind(int(guild.0))
-    .bind(period)
-    .bind(int(user.0))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let raw: Option<(i64, i64, i64, i64)> = sqlx::query_as(LINE_SQL)
+        .bind(int(guild.0))
+        .bind(period)
+        .bind(int(user.0))
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(raw) = raw else { return Ok(None) };
     let row = from_raw(raw);
-    // Members ahead: the same comparison as ORDER, written as a range the index can walk.
-    let ahead: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM standings WHERE guild_id = ?1 AND period = ?2 AND ( \
-           points > ?3 OR (points = ?3 AND (answers > ?4 OR (answers = ?4 AND ( \
-           streak > ?5 OR (streak = ?5 AND user_id < ?6))))))",
-    )
-    .bind(int(guild.0))
-    .bind(period)
-    .bind(row.points)
-    .bind(row.answers)
-    .bind(i64::from(row.streak))
-    .bind(raw.0)
-    .fetch_one(conn)
-    .await?;
+    let ahead: i64 = sqlx::query_scalar(AHEAD_SQL)
+        .bind(int(guild.0))
+        .bind(period)
+        .bind(row.points)
+        .bind(row.answers)
+        .bind(i64::from(row.streak))
+        .bind(raw.0)
+        .fetch_one(conn)
+        .await?;
     Ok(Some((ahead + 1, row)))
 }
