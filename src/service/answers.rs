@@ -137,6 +137,20 @@ async fn write_loop(store: Store, mut submissions: mpsc::UnboundedReceiver<Submi
                     let _ = reply.send(Some(outcome));
                 }
             }
+            // Alone already, or refused by the database as a whole: saving each alone would only
+            // make every member wait for the same refusal again (a lock's busy timeout twice
+            // over would miss Discord's 3 s interaction deadline).
+            Err(error) if replies.len() == 1 || error.is_database_unavailable() => {
+                tracing::warn!(%error, answers = answers.len(), "an answer batch failed");
+                let shared = error.to_string();
+                let mut first = Some(error);
+                for reply in replies {
+                    let error = first
+                        .take()
+                        .unwrap_or_else(|| Error::Unavailable(shared.clone()));
+                    let _ = reply.send(Some(Err(error)));
+                }
+            }
             Err(error) => {
                 tracing::warn!(%error, answers = answers.len(), "an answer batch failed; saving each alone");
                 for reply in replies {

@@ -45,12 +45,36 @@ pub enum Error {
     Store(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The database refused a write that several members' answers shared (locked by another
+    /// process, full, failing): each of them gets this copy of the one error.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl Error {
     /// Internal failures are logged with their detail; members see only "something went wrong".
     pub fn is_internal(&self) -> bool {
-        matches!(self, Error::Store(_) | Error::Corrupt(_))
+        matches!(
+            self,
+            Error::Store(_) | Error::Corrupt(_) | Error::Unavailable(_)
+        )
+    }
+
+    /// Whether the database as a whole refused the work (busy or locked past the timeout, full,
+    /// read-only, failing I/O, no free connection), rather than anything about the data: the same
+    /// statements would fail for anyone, and at once again.
+    pub fn is_database_unavailable(&self) -> bool {
+        // SQLite's primary result codes: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+        const UNAVAILABLE: [i64; 6] = [5, 6, 8, 10, 13, 14];
+        match self {
+            Error::Unavailable(_) => true,
+            Error::Store(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => true,
+            Error::Store(sqlx::Error::Database(e)) => e
+                .code()
+                .and_then(|code| code.parse::<i64>().ok())
+                .is_some_and(|code| UNAVAILABLE.contains(&(code & 0xff))),
+            _ => false,
+        }
     }
 }
 
