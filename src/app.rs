@@ -83,6 +83,7 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
     let mut client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
 
     let (stop, stopped) = watch::channel(false);
+    let stop = std::sync::Arc::new(stop);
     let scheduler = tokio::spawn(scheduler::run(
         client.http.clone(),
         service.clone(),
@@ -91,10 +92,11 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
         stopped,
     ));
     let shards = client.shard_manager.clone();
+    let asked = stop.clone();
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
-        let _ = stop.send(true);
+        let _ = asked.send(true);
         shards.shutdown_all().await;
     });
     tracing::info!("connecting to Discord");
@@ -107,7 +109,17 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
         }
         return Err(e.into());
     }
+    // The client also ends when the bot stopped itself (its commands could not be registered):
+    // then stop the scheduler too, and fail.
+    let unasked = !*stop.borrow();
+    let _ = stop.send(true);
     let _ = scheduler.await;
+    if unasked {
+        service.store().close().await;
+        anyhow::bail!(
+            "the bot stopped because it could not register its slash commands (the error above says why)"
+        );
+    }
     service.store().close().await;
     tracing::info!("stopped");
     Ok(())

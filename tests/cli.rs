@@ -514,6 +514,46 @@ async fn run_with_a_token_discord_refuses_stops_and_never_shows_it() {
     fake.shutdown().await;
 }
 
+#[tokio::test]
+async fn run_whose_commands_discord_refuses_to_register_stops_instead_of_staying_mute() {
+    use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Fault};
+
+    let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
+    fake.add_guild(4242);
+    // 403 Missing Access (the bot was invited without the applications.commands scope) cannot
+    // succeed later: one attempt, then the bot stops.
+    fake.fail_next("PUT", "/applications/", Fault::Status(403));
+    let tmp = tempfile::tempdir().unwrap();
+    let api = fake.api_url();
+    let bot = Running::start(
+        tmp.path(),
+        &[
+            ("DISCORD_TOKEN", TOKEN),
+            ("DISCORD_API_URL", &api),
+            ("DEV_GUILD_ID", "4242"),
+        ],
+    );
+    let (code, _stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(30)).await;
+    assert_eq!(code, Some(1), "a failure, not a mute bot: {stderr}");
+    assert!(
+        stderr.contains("could not register the slash commands"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: the bot stopped because it could not register its slash commands"),
+        "{stderr}"
+    );
+    let attempts = fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .count();
+    assert_eq!(attempts, 1, "a 403 is not repeated");
+    assert_eq!(fake.invalid_requests(), 1);
+    assert!(!stderr.contains("panicked"));
+    fake.shutdown().await;
+}
+
 /// Asserts an output is a clean refusal: the exit code, an `error:` or `path:line:` message
 /// containing `words`, and no panic.
 fn assert_refused(out: &Output, code: i32, words: &str, context: &str) {

@@ -13,6 +13,7 @@ use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
     parse_custom_id,
 };
+use super::retry::with_retry;
 use crate::domain::ids::{GuildId, PostId, QuizId, UserId};
 use crate::service::{Error as ServiceError, Service};
 
@@ -272,18 +273,31 @@ pub fn framework(
         })
         .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                match dev_guild {
-                    Some(guild) => {
-                        poise::builtins::register_in_guild(
-                            ctx,
-                            commands,
-                            serenity::GuildId::new(guild),
-                        )
-                        .await?
+                let commands =
+                    poise::builtins::create_application_commands(&framework.options().commands);
+                // Retried through 429s and server errors like a post: a bot whose commands were
+                // never registered would be connected but mute.
+                let registered = with_retry(outbox.backoff(), || async {
+                    match dev_guild {
+                        Some(guild) => serenity::GuildId::new(guild)
+                            .set_commands(ctx, commands.clone())
+                            .await
+                            .map(drop),
+                        None => serenity::Command::set_global_commands(ctx, commands.clone())
+                            .await
+                            .map(drop),
                     }
-                    None => poise::builtins::register_globally(ctx, commands).await?,
+                })
+                .await;
+                if let Err(e) = registered {
+                    // Stop rather than stay connected and ignore every command: `app::serve`
+                    // then exits with an error, and a supervisor can start the bot again.
+                    tracing::error!("could not register the slash commands, stopping: {e}");
+                    let shards = framework.shard_manager().clone();
+                    tokio::spawn(async move { shards.shutdown_all().await });
+                    return Err(e.into());
                 }
+                tracing::info!(commands = commands.len(), "slash commands registered");
                 Ok(Data { service, outbox })
             })
         })

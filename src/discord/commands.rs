@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 
 use super::bot::{Data, Error, user_message};
 use super::render::{self, no_mentions};
+use super::retry::with_retry;
 use crate::corpus::{Difficulty, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
@@ -35,13 +36,26 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
 }
 
 /// Replies privately, pinging nobody, within Discord's message limit whatever the text echoes.
+/// After a defer the reply is a follow-up, which the interaction's token allows for 15 minutes:
+/// it is retried through server errors, so an admin is not left with "thinking…" after the work
+/// was done. A first response is not: its 3 s would be gone.
 async fn say(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
     let text = render::clip(&text.into(), super::split::MESSAGE_LIMIT);
     let reply = CreateReply::default()
         .content(text)
         .ephemeral(true)
         .allowed_mentions(no_mentions());
-    ctx.send(reply).await?;
+    let deferred = match ctx {
+        poise::Context::Application(app) => app
+            .has_sent_initial_response
+            .load(std::sync::atomic::Ordering::SeqCst),
+        poise::Context::Prefix(_) => false,
+    };
+    if deferred {
+        with_retry(ctx.data().outbox.backoff(), || ctx.send(reply.clone())).await?;
+    } else {
+        ctx.send(reply).await?;
+    }
     Ok(())
 }
 

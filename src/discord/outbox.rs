@@ -107,18 +107,24 @@ impl Outbox {
             else {
                 return;
             };
-            let channel = ChannelId::new(view.channel.0);
-            outbox.pacer.wait().await;
+            let (channel, message) = (ChannelId::new(view.channel.0), MessageId::new(message_id));
             let edit = EditMessage::new()
                 .embed(render::question_embed(&view, count))
                 .allowed_mentions(render::no_mentions());
-            if let Err(e) = channel
-                .edit_message(&http, MessageId::new(message_id), edit)
+            // Retried like a post: after a burst of server errors the count would otherwise stay
+            // stale until the next answer, or for good after the last one.
+            if let Err(e) = outbox
+                .call(|| channel.edit_message(&http, message, edit.clone()))
                 .await
             {
                 tracing::warn!(post = %post, "could not update the answer count: {e}");
             }
         });
+    }
+
+    /// How requests that must not be lost are retried, for the handlers' own such requests.
+    pub fn backoff(&self) -> Backoff {
+        self.backoff
     }
 
     /// The pacer, for other requests that count towards the global limit.
@@ -218,7 +224,11 @@ impl Outbox {
                 match opened {
                     Ok(_) => {}
                     Err(e) if discord_code(&e) == Some(THREAD_ALREADY_CREATED) => {}
-                    // The thread is a convenience; the answer itself is out.
+                    // Not recorded as sent: the next pass sends the parts again, which their
+                    // nonces turn into the messages already there, and then opens the thread.
+                    Err(e) if is_transient(&e) => return Err(e),
+                    // Refused for good (no permission to open threads, say): the thread is a
+                    // convenience, and the answer itself is out.
                     Err(e) => {
                         tracing::warn!(post = %reveal.post, "could not open the discussion thread: {e}")
                     }

@@ -23,10 +23,12 @@ mod gateway;
 mod payloads;
 mod rest;
 mod state;
+mod tls;
 mod validate;
 
 pub use payloads::Invoker;
 pub use state::{Fault, RecordedCall};
+pub use tls::DISCORD_HOST;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -76,8 +78,13 @@ impl Default for FakeOptions {
 pub struct FakeDiscord {
     state: Arc<State>,
     addr: SocketAddr,
+    /// Where the same routes are served over TLS as `discord.com`.
+    tls_addr: SocketAddr,
+    /// The certificate authority that signed the fake's `discord.com` certificate.
+    authority_pem: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
+    tls_server: Option<JoinHandle<()>>,
 }
 
 impl FakeDiscord {
@@ -97,6 +104,16 @@ impl FakeDiscord {
             .route("/gateway", get(gateway::upgrade))
             .fallback(any(rest::handle))
             .with_state(rest);
+        let identity = tls::Identity::generate().map_err(std::io::Error::other)?;
+        let tls_listener =
+            tls::TlsListener::new(TcpListener::bind("127.0.0.1:0").await?, identity.server)?;
+        let tls_addr = axum::serve::Listener::local_addr(&tls_listener)?;
+        let tls_app = app.clone();
+        let tls_server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(tls_listener, tls_app).await {
+                tracing::error!("fake Discord (TLS) stopped: {e}");
+            }
+        });
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -109,8 +126,11 @@ impl FakeDiscord {
         Ok(FakeDiscord {
             state,
             addr,
+            tls_addr,
+            authority_pem: identity.authority_pem,
             stop: Some(stop),
             server: Some(server),
+            tls_server: Some(tls_server),
         })
     }
 
@@ -121,6 +141,24 @@ impl FakeDiscord {
 
     pub fn gateway_url(&self) -> String {
         format!("ws://{}/gateway", self.addr)
+    }
+
+    /// The bot's HTTP client as in production — serenity's own rate limiter on, requests to
+    /// `https://discord.com` — except that `discord.com` resolves to the fake and the fake's
+    /// certificate authority is trusted. Prefer this to a proxy URL (`api_url`), which turns the
+    /// limiter off.
+    pub fn http(&self, token: &str) -> Result<serenity::http::Http, String> {
+        let authority = reqwest::Certificate::from_pem(self.authority_pem.as_bytes())
+            .map_err(|e| format!("the fake's certificate: {e}"))?;
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .add_root_certificate(authority)
+            .resolve(DISCORD_HOST, self.tls_addr)
+            .build()
+            .map_err(|e| format!("an HTTP client for the fake: {e}"))?;
+        Ok(serenity::http::HttpBuilder::new(token)
+            .client(client)
+            .build())
     }
 
     /// A guild the bot is in: listed in READY.
@@ -243,14 +281,15 @@ impl FakeDiscord {
         )
     }
 
-    /// How many times the bot registered its slash commands (globally or in a guild): each
-    /// start of a bot registers once, so a test waits for this count to grow.
+    /// How many times the bot registered its slash commands (globally or in a guild), counting
+    /// only registrations the fake accepted: each start of a bot registers once, so a test waits
+    /// for this count to grow.
     pub fn registrations(&self) -> usize {
         self.state
             .lock()
             .calls
             .iter()
-            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands") && c.status == 200)
             .count()
     }
 
@@ -365,6 +404,16 @@ impl FakeDiscord {
         }
     }
 
+    /// Faults queued by `fail_next` that no request has met yet, in queue order per route.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.state
+            .lock()
+            .faults
+            .iter()
+            .flat_map(|(_, _, queue)| queue.iter().cloned())
+            .collect()
+    }
+
     /// From now on, answers every request that needs the bot token with 401 Unauthorized, as
     /// Discord does once a token was reset or when it is wrong.
     pub fn reject_tokens(&self) {
@@ -409,6 +458,9 @@ impl FakeDiscord {
             let _ = stop.send(());
         }
         self.drop_gateway();
+        if let Some(tls) = self.tls_server.take() {
+            tls.abort();
+        }
         if let Some(server) = self.server.take() {
             let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
         }
@@ -417,7 +469,10 @@ impl FakeDiscord {
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
+        for server in [self.server.take(), self.tls_server.take()]
+            .into_iter()
+            .flatten()
+        {
             server.abort();
         }
     }

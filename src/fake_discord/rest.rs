@@ -158,6 +158,7 @@ pub(crate) async fn handle(
     } else {
         match state.take_fault(method.as_str(), &path) {
             Some(Fault::RateLimited { retry_after }) => rate_limited(retry_after, false),
+            Some(Fault::GlobalRateLimited { retry_after }) => rate_limited(retry_after, true),
             Some(Fault::Status(code)) => {
                 let status =
                     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

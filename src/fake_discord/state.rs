@@ -24,6 +24,9 @@ pub struct RecordedCall {
 pub enum Fault {
     /// 429 with this `retry_after`, as a per-route bucket would answer.
     RateLimited { retry_after: Duration },
+    /// 429 from the global limit (`global: true`, `X-RateLimit-Global`), whatever the route: what
+    /// Discord answers every request of the bot's for `retry_after` once it sent too many.
+    GlobalRateLimited { retry_after: Duration },
     /// A server error such as 500 or 502.
     Status(u16),
     /// Answer normally, but only after this delay.

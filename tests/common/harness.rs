@@ -7,11 +7,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use dailydrill::config::{ApiUrl, DiscordToken};
+use dailydrill::config::DiscordToken;
 use dailydrill::discord::outbox::Outbox;
 use dailydrill::discord::pace::Pacer;
 use dailydrill::discord::retry::Backoff;
-use dailydrill::discord::{bot, client, scheduler};
+use dailydrill::discord::{bot, scheduler};
 use dailydrill::domain::ids::ChannelId;
 use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use dailydrill::service::ScheduleSpec;
@@ -120,8 +120,10 @@ pub async fn start_bot(
     tokio::task::JoinHandle<()>,
 ) {
     let before = fake.registrations();
-    let token = DiscordToken::parse(TOKEN).unwrap();
-    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
+    // As in production: serenity's own rate limiter on, requests to https://discord.com (the fake).
+    let http = fake
+        .http(DiscordToken::parse(TOKEN).unwrap().expose())
+        .unwrap();
     let mut client = bot::client(http, app.service.clone(), outbox.clone(), Some(GUILD))
         .await
         .unwrap();
