@@ -79,6 +79,29 @@ pub struct Timing {
 /// The bot on an opened service: the serenity client, the scheduler and graceful shutdown.
 pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyhow::Result<()> {
     let http = client::http(&config.token, config.api.as_ref());
+    if let Some(api) = &config.api {
+        // serenity asks this API for the gateway's address and, if it does not answer, quietly
+        // connects to Discord's real gateway instead: a typo in DISCORD_API_URL would send the
+        // bot past its proxy (or, offline, into a reconnect loop). Ask first, and fail clearly.
+        let asked =
+            tokio::time::timeout(std::time::Duration::from_secs(10), http.get_gateway()).await;
+        match asked {
+            Ok(Ok(_)) => {}
+            Ok(Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))))
+                if r.status_code.as_u16() == 401 =>
+            {
+                anyhow::bail!(TOKEN_REFUSED_HELP)
+            }
+            Ok(Err(e)) => anyhow::bail!(
+                "DISCORD_API_URL {} does not answer as Discord's API: {e}",
+                api.as_str()
+            ),
+            Err(_) => anyhow::bail!(
+                "DISCORD_API_URL {} did not answer within 10 s",
+                api.as_str()
+            ),
+        }
+    }
     let outbox = Outbox::new(Pacer::discord(), timing.backoff);
     let mut client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
 

@@ -554,6 +554,26 @@ async fn run_whose_commands_discord_refuses_to_register_stops_instead_of_staying
     fake.shutdown().await;
 }
 
+#[tokio::test]
+async fn run_with_a_discord_api_url_that_does_not_answer_fails_instead_of_going_elsewhere() {
+    // serenity would fall back to Discord's real gateway, past the configured proxy.
+    let tmp = tempfile::tempdir().unwrap();
+    let bot = Running::start(
+        tmp.path(),
+        &[("DISCORD_TOKEN", TOKEN), ("DISCORD_API_URL", NO_DISCORD)],
+    );
+    let (code, stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(20)).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: DISCORD_API_URL http://127.0.0.1:9")
+            && stderr.contains("does not answer as Discord's API"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+    assert_no_token(&stdout);
+    assert_no_token(&stderr);
+}
+
 /// Asserts an output is a clean refusal: the exit code, an `error:` or `path:line:` message
 /// containing `words`, and no panic.
 fn assert_refused(out: &Output, code: i32, words: &str, context: &str) {

@@ -11,7 +11,9 @@
 //! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME
 //! with replay of missed events, each delivered once, RECONNECT, INVALID_SESSION, dropped
 //! connections) and dispatched interactions. Every REST call is recorded for assertions, and the
-//! 401/403/429 answers Discord counts towards its ban are counted.
+//! 401/403/429 answers Discord counts towards its ban are counted. The REST routes are served twice:
+//! on plain HTTP for a proxy URL (`api_url`), and over TLS as `https://discord.com` for a client
+//! built by [`FakeDiscord::http`], which keeps serenity's own rate limiter on (see `tls`).
 //!
 //! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), the token's
 //! value (any `Bot …` header passes until `reject_tokens`), zlib compression, sharding, presences and member chunks,
