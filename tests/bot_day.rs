@@ -722,25 +722,12 @@ async fn a_schedules_role_is_mentioned_by_its_posts_and_nothing_else_pings() {
     h.stop().await;
 }
 
-/// The model-answer messages in the channel (a long answer is several parts; count the first).
 fn model_answers(h: &Harness) -> usize {
-    h.fake
-        .messages_in(CHANNEL)
-        .iter()
-        .filter(|m| {
-            m["content"]
-                .as_str()
-                .is_some_and(|c| c.starts_with("**Model answer**"))
-        })
-        .count()
+    common::channel::model_answers(&h.fake, CHANNEL)
 }
 
 fn threads_opened(h: &Harness) -> usize {
-    h.fake
-        .calls()
-        .iter()
-        .filter(|c| c.method == "POST" && c.path.ends_with("/threads") && c.status == 200)
-        .count()
+    common::channel::threads_opened(&h.fake)
 }
 
 #[tokio::test]

@@ -9,6 +9,8 @@
 //! it reads from a file the parent moves, with a fast scheduler tick; the parent runs the fake
 //! Discord and plays the members.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -226,40 +228,17 @@ impl World {
         }
     }
 
-    /// Messages with an Answer button: the daily posts, by post id.
+    /// The daily posts in the channel, by post id.
     fn posts(&self) -> Vec<i64> {
-        self.fake
-            .messages_in(CHANNEL)
-            .iter()
-            .filter_map(|m| {
-                m["components"][0]["components"][0]["custom_id"]
-                    .as_str()?
-                    .strip_prefix("ans:")?
-                    .parse()
-                    .ok()
-            })
-            .collect()
+        common::channel::question_posts(&self.fake, CHANNEL)
     }
 
-    /// Discussion threads opened: the last step of a reveal.
     fn threads(&self) -> usize {
-        self.fake
-            .calls()
-            .iter()
-            .filter(|c| c.method == "POST" && c.path.ends_with("/threads") && c.status == 200)
-            .count()
+        common::channel::threads_opened(&self.fake)
     }
 
     fn reveals(&self) -> usize {
-        self.fake
-            .messages_in(CHANNEL)
-            .iter()
-            .filter(|m| {
-                m["content"]
-                    .as_str()
-                    .is_some_and(|c| c.starts_with("**Model answer**"))
-            })
-            .count()
+        common::channel::model_answers(&self.fake, CHANNEL)
     }
 
     /// Waits for `ready`; if it does not come, the bot is restarted (it may have died mid-step).

@@ -53,35 +53,15 @@ fn waited_out(h: &Harness, from: usize, method: &str, prefix: &str) {
 }
 
 fn questions(h: &Harness) -> usize {
-    h.fake
-        .messages_in(CHANNEL)
-        .iter()
-        .filter(|m| {
-            m["components"][0]["components"][0]["custom_id"]
-                .as_str()
-                .is_some_and(|id| id.starts_with("ans:"))
-        })
-        .count()
+    common::channel::question_posts(&h.fake, CHANNEL).len()
 }
 
 fn model_answers(h: &Harness) -> usize {
-    h.fake
-        .messages_in(CHANNEL)
-        .iter()
-        .filter(|m| {
-            m["content"]
-                .as_str()
-                .is_some_and(|c| c.starts_with("**Model answer**"))
-        })
-        .count()
+    common::channel::model_answers(&h.fake, CHANNEL)
 }
 
 fn threads(h: &Harness) -> usize {
-    h.fake
-        .calls()
-        .iter()
-        .filter(|c| c.method == "POST" && c.path.ends_with("/threads") && c.status == 200)
-        .count()
+    common::channel::threads_opened(&h.fake)
 }
 
 /// The Discord message id of the newest question in the channel.

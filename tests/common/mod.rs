@@ -69,6 +69,7 @@ impl TestApp {
         self.service = Service::new(store, corpus, Arc::new(self.clock.clone()), seed);
     }
 }
+pub mod channel;
 pub mod harness;
 
 /// Every row of every table of a database, as text (`table: 'a'|1|NULL`), to show that a refused

@@ -1,0 +1,38 @@
+//! What members see in a channel, read from what the fake Discord recorded: the daily questions,
+//! the model answers and the discussion threads. Shared by the bot, crash and fault tests.
+
+use dailydrill::fake_discord::FakeDiscord;
+
+/// The post ids of the daily questions in `channel` (messages with an Answer button), in order.
+pub fn question_posts(fake: &FakeDiscord, channel: u64) -> Vec<i64> {
+    fake.messages_in(channel)
+        .iter()
+        .filter_map(|m| {
+            m["components"][0]["components"][0]["custom_id"]
+                .as_str()?
+                .strip_prefix("ans:")?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// The model-answer messages in `channel` (a long answer is several parts; the first counts).
+pub fn model_answers(fake: &FakeDiscord, channel: u64) -> usize {
+    fake.messages_in(channel)
+        .iter()
+        .filter(|m| {
+            m["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("**Model answer**"))
+        })
+        .count()
+}
+
+/// Discussion threads opened: the last step of a reveal.
+pub fn threads_opened(fake: &FakeDiscord) -> usize {
+    fake.calls()
+        .iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with("/threads") && c.status == 200)
+        .count()
+}
