@@ -558,12 +558,7 @@ async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
 
 #[tokio::test]
 async fn a_restart_between_post_and_reveal_loses_nothing_and_posts_nothing_twice() {
-    let mut h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let mut h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.latest_post_id();
@@ -616,12 +611,7 @@ async fn a_restart_between_post_and_reveal_loses_nothing_and_posts_nothing_twice
 async fn thirty_days_through_the_bot_keep_streaks_and_freezes() {
     // Thirty days of some 360 REST calls run as fast as the bot's pacing allows, against the
     // fake's real global limit of 50 per second: not one request may be refused.
-    let h = Harness::spawn("2026-03-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-03-01T08:00:00Z", spec_at("21:00")).await;
     let (a, b, c) = (21, 22, 23);
     for day in 0..30 {
         let n = day + 1;
@@ -732,12 +722,7 @@ fn threads_opened(h: &Harness) -> usize {
 
 #[tokio::test]
 async fn a_reveal_discord_refused_for_now_is_sent_at_the_next_tick_once() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.latest_post_id();
@@ -780,12 +765,7 @@ async fn a_reveal_discord_refused_for_now_is_sent_at_the_next_tick_once() {
 
 #[tokio::test]
 async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
 
@@ -828,12 +808,7 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
 
 #[tokio::test]
 async fn a_delivery_refused_for_good_is_recorded_and_not_retried() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     // The bot lost access to the channel: 403 Missing Access.
     let route = format!("/channels/{CHANNEL}/messages");
     h.fake.fail_next("POST", &route, Fault::Status(403));
@@ -859,12 +834,7 @@ async fn a_delivery_refused_for_good_is_recorded_and_not_retried() {
 
 #[tokio::test]
 async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     let (me, other) = (41, 42);
     h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);

@@ -10,7 +10,6 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::harness::*;
-use dailydrill::domain::ids::GuildId;
 use dailydrill::fake_discord::{Fault, RecordedCall};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -77,12 +76,7 @@ fn latest_question_message(h: &Harness) -> String {
 
 #[tokio::test]
 async fn a_429_on_every_route_is_waited_out_and_costs_one_invalid_request() {
-    let mut h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let mut h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     let channel_messages = format!("/channels/{CHANNEL}/messages");
     let mut injected = 0;
 
@@ -289,12 +283,7 @@ async fn tick_until(
 #[tokio::test]
 async fn thirty_days_of_random_discord_faults_lose_nothing_and_double_nothing() {
     let started = Instant::now();
-    let h = Harness::spawn("2026-03-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-03-01T08:00:00Z", spec_at("21:00")).await;
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut seen = Injected::default();
     let channel_messages = format!("/channels/{CHANNEL}/messages");

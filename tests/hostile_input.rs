@@ -555,12 +555,7 @@ async fn admin_commands_from_a_member_without_manage_server_are_refused_and_logg
 
 #[tokio::test]
 async fn another_servers_schedules_posts_and_records_are_out_of_reach() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec_at("21:00"))
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.latest_post_id();

@@ -163,6 +163,17 @@ impl Harness {
         }
     }
 
+    /// The bot with one schedule of the test guild already added (schedule #1).
+    pub async fn with_schedule(start: &str, schedule: ScheduleSpec) -> Harness {
+        let h = Harness::spawn(start).await;
+        h.app
+            .service
+            .add_schedule(dailydrill::domain::ids::GuildId(GUILD), schedule)
+            .await
+            .unwrap();
+        h
+    }
+
     /// Stops the bot and starts it again on the same database, as a restart of the process.
     pub async fn restart(&mut self) {
         self.shards.shutdown_all().await;
