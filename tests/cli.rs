@@ -72,6 +72,20 @@ struct Running {
 }
 
 impl Running {
+    /// `run` against `fake`, with commands registered in its guild 4242, logging at trace.
+    fn against(fake: &dailydrill::fake_discord::FakeDiscord, cwd: &Path) -> Running {
+        let api = fake.api_url();
+        Running::start(
+            cwd,
+            &[
+                ("DISCORD_TOKEN", TOKEN),
+                ("DISCORD_API_URL", &api),
+                ("DEV_GUILD_ID", "4242"),
+                ("RUST_LOG", "trace"),
+            ],
+        )
+    }
+
     fn start(cwd: &Path, env: &[(&str, &str)]) -> Running {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dailydrill"));
         cmd.current_dir(cwd).arg("run");
@@ -136,16 +150,7 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
     fake.add_guild(4242);
     let tmp = tempfile::tempdir().unwrap();
-    let api = fake.api_url();
-    let bot = Running::start(
-        tmp.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN),
-            ("DISCORD_API_URL", &api),
-            ("DEV_GUILD_ID", "4242"),
-            ("RUST_LOG", "trace"),
-        ],
-    );
+    let bot = Running::against(&fake, tmp.path());
     let (mut child, stdout_task, stderr_task) = (bot.child, bot.stdout, bot.stderr);
     let registered = fake
         .wait_for(Duration::from_secs(20), |f| {
@@ -483,16 +488,7 @@ async fn run_with_a_token_discord_refuses_stops_and_never_shows_it() {
     fake.add_guild(4242);
     fake.reject_tokens();
     let tmp = tempfile::tempdir().unwrap();
-    let api = fake.api_url();
-    let bot = Running::start(
-        tmp.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN),
-            ("DISCORD_API_URL", &api),
-            ("DEV_GUILD_ID", "4242"),
-            ("RUST_LOG", "trace"),
-        ],
-    );
+    let bot = Running::against(&fake, tmp.path());
     let (code, stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(30)).await;
     assert!(
         fake.gateway_ops().contains(&2),
@@ -524,15 +520,7 @@ async fn run_whose_commands_discord_refuses_to_register_stops_instead_of_staying
     // succeed later: one attempt, then the bot stops.
     fake.fail_next("PUT", "/applications/", Fault::Status(403));
     let tmp = tempfile::tempdir().unwrap();
-    let api = fake.api_url();
-    let bot = Running::start(
-        tmp.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN),
-            ("DISCORD_API_URL", &api),
-            ("DEV_GUILD_ID", "4242"),
-        ],
-    );
+    let bot = Running::against(&fake, tmp.path());
     let (code, _stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(30)).await;
     assert_eq!(code, Some(1), "a failure, not a mute bot: {stderr}");
     assert!(
