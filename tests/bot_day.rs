@@ -891,6 +891,18 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
     assert!(!export["leaderboard"].as_array().unwrap().is_empty());
     assert!(!export.to_string().contains("theirs"), "no one else's data");
 
+    let footer_of = |fake: &dailydrill::fake_discord::FakeDiscord, text: &str| {
+        let button = format!("ans:{open}");
+        fake.messages_in(CHANNEL)
+            .into_iter()
+            .find(|m| m["components"][0]["components"][0]["custom_id"] == button.as_str())
+            .filter(|m| m["embeds"][0]["footer"]["text"] == text)
+    };
+    let counted = h
+        .fake
+        .wait_for(WAIT, |f| footer_of(f, "1 member has answered"))
+        .await;
+    assert!(counted.is_some(), "the open question counts the answer");
     // /forget-me asks first; the button only works for the member it was made for.
     let id = h
         .fake
@@ -948,5 +960,11 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
         .command_text(&member(other), "leaderboard", serde_json::json!([]))
         .await;
     assert!(!board.contains(&format!("<@{me}>")), "{board}");
+    // The open question's count no longer includes the deleted answer.
+    let counted = h
+        .fake
+        .wait_for(WAIT, |f| footer_of(f, "No answers yet"))
+        .await;
+    assert!(counted.is_some(), "the count was refreshed");
     h.stop().await;
 }

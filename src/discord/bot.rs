@@ -92,7 +92,7 @@ async fn on_component(
             Err(e) => refuse(e),
         },
         Some((member_data::FORGET_BUTTON, id)) => {
-            member_data::confirm_forget(data, click, guild, user, id).await
+            member_data::confirm_forget(&ctx.http, data, click, guild, user, id).await
         }
         _ => {
             tracing::warn!(?custom_id, %guild, %user, "refused: unknown button");

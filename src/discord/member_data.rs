@@ -3,9 +3,11 @@
 
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+
 use serenity::{
     ButtonStyle, ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateInteractionResponse, CreateInteractionResponseMessage, Http,
 };
 
 use super::bot::{Data, Error, INTERNAL_FAILURE, user_message};
@@ -69,6 +71,7 @@ pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
 /// The confirmation click. Only the member the button was made for can press it: an id that was
 /// tampered with, or a button forwarded to someone else, deletes nothing.
 pub async fn confirm_forget(
+    http: &Arc<Http>,
     data: &Data,
     click: &ComponentInteraction,
     guild: GuildId,
@@ -82,10 +85,28 @@ pub async fn confirm_forget(
         ));
     }
     let text = match data.service.forget_member(guild, user).await {
-        Ok(d) => format!(
-            "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s). dailydrill keeps nothing else about you in this server.",
-            d.answers, d.quizzes, d.streaks, d.standings
-        ),
+        Ok(d) => {
+            // Their answers to today's questions are gone: so is their part of the counts.
+            if d.answers > 0 {
+                match data.service.open_posts(guild).await {
+                    Ok(open) => {
+                        for post in open {
+                            data.outbox.refresh_count(
+                                http.clone(),
+                                data.service.clone(),
+                                guild,
+                                post.id,
+                            );
+                        }
+                    }
+                    Err(e) => tracing::warn!(%guild, "could not refresh answer counts: {e}"),
+                }
+            }
+            format!(
+                "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s). dailydrill keeps nothing else about you in this server.",
+                d.answers, d.quizzes, d.streaks, d.standings
+            )
+        }
         Err(e) => user_message(&e),
     };
     CreateInteractionResponse::UpdateMessage(
