@@ -36,11 +36,13 @@ enum Parcel {
     Reveal(PostId),
 }
 
-/// What one delivery pass did.
+/// What one delivery pass did, for logs and tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Delivered {
-    pub posts: usize,
-    pub reveals: usize,
+    /// Posts Discord accepted in this pass (new ones and resends).
+    pub posted: usize,
+    /// Reveals Discord accepted in this pass (new ones and resends).
+    pub revealed: usize,
     /// Deliveries that failed; transient ones are retried on the next pass.
     pub failed: usize,
 }
@@ -278,7 +280,7 @@ impl Outbox {
                         }
                     })
                     .await;
-                delivered.posts += ok;
+                delivered.posted += ok;
                 delivered.failed += failed;
             }
             Err(e) => tracing::error!("could not list unsent posts: {e}"),
@@ -297,7 +299,7 @@ impl Outbox {
                         }
                     })
                     .await;
-                delivered.reveals += ok;
+                delivered.revealed += ok;
                 delivered.failed += failed;
             }
             Err(e) => tracing::error!("could not list unsent reveals: {e}"),

@@ -7,22 +7,14 @@ use std::time::Duration;
 
 use serenity::all::Http;
 
-use super::outbox::Outbox;
+use super::outbox::{Delivered, Outbox};
 use crate::service::Service;
 
 /// How often the scheduler looks for due posts and reveals.
 pub const TICK: Duration = Duration::from_secs(5);
 
-/// What one tick did, for logs and tests.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct TickReport {
-    /// Posts Discord accepted in this tick (new ones and resends).
-    pub posted: usize,
-    /// Reveals Discord accepted in this tick (new ones and resends).
-    pub revealed: usize,
-    /// Deliveries that failed; those that may pass are retried at the next tick.
-    pub failed: usize,
-}
+/// What one tick did: its delivery pass.
+pub type TickReport = Delivered;
 
 /// One pass: commit due posts and due reveals, then deliver whatever is unsent.
 pub async fn tick(http: &Arc<Http>, service: &Service, outbox: &Outbox) -> TickReport {
@@ -32,12 +24,7 @@ pub async fn tick(http: &Arc<Http>, service: &Service, outbox: &Outbox) -> TickR
     if let Err(e) = service.reveal_due().await {
         tracing::error!("could not check for due reveals: {e}");
     }
-    let delivered = outbox.deliver_pending(http, service).await;
-    TickReport {
-        posted: delivered.posts,
-        revealed: delivered.reveals,
-        failed: delivered.failed,
-    }
+    outbox.deliver_pending(http, service).await
 }
 
 /// Sends what was committed but never confirmed (a crash between commit and Discord's answer),
