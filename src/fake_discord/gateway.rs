@@ -68,6 +68,12 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                         return;
                     }
                     2 => {
+                        let gate = state.lock().ready_gate.clone();
+                        if let Some(gate) = gate
+                            && !hold_ready(&mut socket, &state, &gate).await
+                        {
+                            return;
+                        }
                         live = true;
                         // A new session: only events dispatched from now on reach it.
                         sent = state.lock().events.last().map_or(1, |(seq, _, _)| *seq);
@@ -125,6 +131,34 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                     return;
                 }
             }
+        }
+    }
+}
+
+/// Waits until a benchmark releases READY, answering heartbeats meanwhile; false when the
+/// connection closed.
+async fn hold_ready(
+    socket: &mut WebSocket,
+    state: &super::state::State,
+    gate: &tokio::sync::Notify,
+) -> bool {
+    loop {
+        tokio::select! {
+            _ = gate.notified() => return true,
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    let op = serde_json::from_str::<Value>(&text)
+                        .ok()
+                        .and_then(|f| f.get("op").and_then(Value::as_u64))
+                        .unwrap_or(u64::MAX);
+                    state.lock().gateway_ops.push(op);
+                    if op == 1 && !send(socket, json!({ "op": 11 })).await {
+                        return false;
+                    }
+                }
+                Some(Ok(_)) => {}
+                _ => return false,
+            },
         }
     }
 }

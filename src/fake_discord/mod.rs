@@ -467,6 +467,82 @@ impl FakeDiscord {
             let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
         }
     }
+
+    /// From now on the gateway answers IDENTIFY with READY only after [`release_ready`], so a
+    /// benchmark can measure the connected bot before READY. Heartbeats are answered meanwhile.
+    ///
+    /// [`release_ready`]: FakeDiscord::release_ready
+    pub fn hold_ready(&self) {
+        self.state.lock().ready_gate = Some(Arc::new(tokio::sync::Notify::new()));
+    }
+
+    /// Sends the READY held since [`hold_ready`] (at once if IDENTIFY comes later), and stops
+    /// holding.
+    ///
+    /// [`hold_ready`]: FakeDiscord::hold_ready
+    pub fn release_ready(&self) {
+        if let Some(gate) = self.state.lock().ready_gate.take() {
+            gate.notify_one();
+        }
+    }
+
+    /// The bot joins a guild of `members` members (user ids `first_user` onwards) besides
+    /// itself: GUILD_CREATE carries every member, as a joined guild's does, and the guild is
+    /// listed in any later READY (whose GUILD_CREATE then carries the bot only).
+    pub fn join_guild_with_members(&self, guild: u64, first_user: u64, members: usize) {
+        self.state.lock().guilds.push(guild);
+        self.state.dispatch(
+            "GUILD_CREATE",
+            payloads::guild_create_with_members(guild, first_user, members),
+        );
+    }
+
+    /// Every interaction dispatched so far, oldest first, with when the fake sent it and when
+    /// the bot's first accepted response (the callback) reached the fake.
+    pub fn interaction_timings(&self) -> Vec<InteractionTiming> {
+        let inner = self.state.lock();
+        let mut answered = std::collections::HashMap::new();
+        for call in &inner.calls {
+            if call.method != "POST" || !(200..300).contains(&call.status) {
+                continue;
+            }
+            let id = call
+                .path
+                .strip_prefix("/interactions/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|id| id.parse::<u64>().ok());
+            if let Some(id) = id {
+                answered.entry(id).or_insert(call.at);
+            }
+        }
+        let mut timings: Vec<InteractionTiming> = inner
+            .interactions
+            .iter()
+            .map(|(id, i)| InteractionTiming {
+                id: *id,
+                dispatched: i.dispatched,
+                answered: answered.get(id).copied(),
+            })
+            .collect();
+        timings.sort_by_key(|t| (t.dispatched, t.id));
+        timings
+    }
+}
+
+/// When the fake dispatched an interaction and when the bot's first response reached it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InteractionTiming {
+    pub id: u64,
+    pub dispatched: Instant,
+    /// The arrival of the first accepted callback; `None` if the bot never answered in time.
+    pub answered: Option<Instant>,
+}
+
+impl InteractionTiming {
+    /// Dispatch to first response, once answered.
+    pub fn latency(&self) -> Option<Duration> {
+        self.answered.map(|a| a.duration_since(self.dispatched))
+    }
 }
 
 impl Drop for FakeDiscord {

@@ -177,3 +177,21 @@ pub fn autocomplete_data(command: &str, option: &str, partial: &str, guild: u64)
         guild,
     )
 }
+
+/// GUILD_CREATE of a guild with `members` members besides the bot (user ids `first_user`,
+/// `first_user + 1`, ...), each with a full user object, as Discord sends a guild's members when
+/// the bot may see them. Serenity caches every member it receives.
+pub fn guild_create_with_members(guild: u64, first_user: u64, members: usize) -> Value {
+    let mut payload = guild_create(guild);
+    let list: Vec<Value> = std::iter::once(payload["members"][0].clone())
+        .chain((0..members as u64).map(|i| {
+            let id = first_user + i;
+            json!({ "user": user(id, &format!("member{id}"), false), "nick": null, "roles": [],
+                    "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0,
+                    "pending": false, "avatar": null })
+        }))
+        .collect();
+    payload["member_count"] = json!(list.len());
+    payload["members"] = Value::Array(list);
+    payload
+}

@@ -83,6 +83,9 @@ pub(crate) struct Inner {
     pub threads: std::collections::HashSet<u64>,
     /// Answer every authenticated request with 401, as Discord does for a reset or wrong token.
     pub reject_tokens: bool,
+    /// While set, the gateway answers IDENTIFY with READY only once it is notified (benchmarks
+    /// measure the bot before READY); heartbeats are answered meanwhile.
+    pub ready_gate: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 /// The fake's shared state.
