@@ -1,0 +1,133 @@
+//! What the benchmarks that run the real bot against the fake Discord share: flags, the bot wired
+//! as in production, and latency figures. Not a benchmark itself (Cargo only builds
+//! `benches/*.rs` and `benches/*/main.rs`).
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use dailydrill::clock::ManualClock;
+use dailydrill::config::{ApiUrl, DatabaseUrl, DiscordToken};
+use dailydrill::corpus::CorpusSource;
+use dailydrill::discord::bot;
+use dailydrill::discord::client;
+use dailydrill::discord::outbox::Outbox;
+use dailydrill::fake_discord::FakeDiscord;
+use dailydrill::service::Service;
+use dailydrill::store::Store;
+use poise::serenity_prelude as serenity;
+
+/// Any well-formed token: the fake accepts every `Bot …` header.
+pub const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.fake-token-for-the-fake-discord-only";
+
+/// The value after `name` on the command line, or `default`.
+pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Warnings and errors of the bot and the fake on stderr (`RUST_LOG` overrides), so a benchmark
+/// that goes wrong says why.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// The service on a new database file in `dir`, opened as the bot opens it (`Store::open`: WAL,
+/// `synchronous = FULL`, its pool), with the bundled corpus and a clock the benchmark moves.
+pub async fn service(dir: &std::path::Path, start: DateTime<Utc>) -> (Service, ManualClock) {
+    let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.join("bot.db").display())).unwrap();
+    let store = Store::open(&url).await.expect("open the database");
+    let corpus = Arc::new(CorpusSource::Bundled.load().expect("bundled corpus"));
+    let clock = ManualClock::new(start);
+    (
+        Service::new(store, corpus, Arc::new(clock.clone()), 1),
+        clock,
+    )
+}
+
+/// The bot as `dailydrill run` wires it (`client::http` with the fake as API URL, `bot::client`,
+/// commands registered globally), sharing `outbox` with the benchmark's scheduler ticks; returns
+/// once it has registered its commands.
+pub async fn start_bot(
+    fake: &FakeDiscord,
+    service: &Service,
+    outbox: &Outbox,
+) -> (
+    Arc<serenity::Http>,
+    Arc<serenity::ShardManager>,
+    tokio::task::JoinHandle<()>,
+) {
+    let before = fake.registrations();
+    let token = DiscordToken::parse(TOKEN).unwrap();
+    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
+    let mut client = bot::client(http, service.clone(), outbox.clone(), None)
+        .await
+        .expect("the serenity client");
+    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = client.start().await {
+            eprintln!("the bot stopped: {e}");
+        }
+    });
+    let registered = fake
+        .wait_for(Duration::from_secs(30), |f| {
+            (f.registrations() > before).then_some(())
+        })
+        .await;
+    assert!(
+        registered.is_some(),
+        "the bot connected and registered its commands"
+    );
+    (http, shards, task)
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// p50, p99 and max of some latencies, in milliseconds.
+pub fn p50_p99_max(latencies: &[Duration]) -> [f64; 3] {
+    let mut sorted = latencies.to_vec();
+    sorted.sort();
+    [
+        ms(percentile(&sorted, 0.50)),
+        ms(percentile(&sorted, 0.99)),
+        ms(sorted.last().copied().unwrap_or_default()),
+    ]
+}
+
+/// The machine's load average over the last minute: other work on a shared machine moves
+/// latencies, so every benchmark prints it.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// Sleeps until `at`; an open-loop sender that fell behind sends at once instead of skipping.
+pub async fn until(at: Instant) {
+    tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+}
