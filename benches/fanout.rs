@@ -5,8 +5,8 @@
 //! `cargo bench --bench fanout [-- --schedules N --per-guild G --commands-per-sec C]`
 //! (defaults: 2,000 schedules, 10 per guild so 200 guilds, 5 commands per second).
 //!
-//! Production wiring: the serenity client from `bot::client` (the fake as API URL, serenity's
-//! limiter off as behind any proxy), one `Outbox` with `Pacer::discord()` and the production
+//! Production wiring: the serenity client from `bot::client` with serenity's own rate limiter on,
+//! its requests to `https://discord.com` served by the fake (`FakeDiscord::http`), one `Outbox` with `Pacer::discord()` and the production
 //! backoff shared by the handlers and the scheduler, `scheduler::tick` on a SQLite file opened by
 //! `Store::open`. Every schedule posts at 09:00 UTC in a channel of its own; the clock is set to
 //! 09:00 and one tick commits and delivers all of them. From the start of the tick until it

@@ -5,7 +5,8 @@
 //! `cargo bench --bench interactions [-- --rate R --seconds S --runs N]`
 //! (defaults: 200 interactions/s for 10 s, 3 runs).
 //!
-//! The bot is wired as in production (`bot::client` with the fake as API URL, one `Outbox` with
+//! The bot is wired as in production (`bot::client` with serenity's own rate limiter on, its
+//! requests to `https://discord.com` served by the fake over TLS, one `Outbox` with
 //! `Pacer::discord()`, the production backoff and answer-count refresh) on a SQLite file opened by
 //! `Store::open`. One schedule has posted its question; each interaction is a different member's
 //! first answer (200 to 1,500 characters) through `answer:<post>`, sent at its planned instant
@@ -64,6 +65,8 @@ fn bodies(n: usize) -> Vec<String> {
 struct Run {
     latencies: Vec<Duration>,
     sender_lag: Duration,
+    /// Interactions the bot did not answer within Discord's 3 s (none for the echo).
+    unanswered: usize,
 }
 
 impl Run {
@@ -104,6 +107,7 @@ async fn echo_run(
     Run {
         latencies,
         sender_lag,
+        unanswered: 0,
     }
 }
 
@@ -139,18 +143,30 @@ async fn bot_run(
             .then_some(())
     })
     .await;
-    let mut not_saved = 0;
+    // An interaction without an accepted answer was answered too late (Discord refuses a first
+    // response after 3 s) or not at all: a figure, not a failure of the run. An answer other
+    // than the ephemeral "Saved." is a failure.
+    let mut unanswered = 0;
+    let mut not_saved = Vec::new();
     for id in &ids {
-        let saved = fake
-            .ephemeral_reply(*id)
-            .and_then(|reply| reply["content"].as_str().map(|c| c.starts_with("Saved.")));
-        if saved != Some(true) {
-            not_saved += 1;
+        if fake.interaction_response(*id).is_none() {
+            unanswered += 1;
+            continue;
+        }
+        let reply = fake.ephemeral_reply(*id);
+        let saved = reply
+            .as_ref()
+            .and_then(|r| r["content"].as_str())
+            .is_some_and(|c| c.starts_with("Saved."));
+        if !saved {
+            not_saved.push(reply);
         }
     }
-    assert_eq!(
-        not_saved, 0,
-        "every answer was saved and confirmed ephemerally"
+    assert!(
+        not_saved.is_empty(),
+        "{} answers were not confirmed as saved, e.g. {:?}",
+        not_saved.len(),
+        not_saved.first()
     );
     let wanted: std::collections::HashSet<u64> = ids.iter().copied().collect();
     let latencies: Vec<Duration> = fake
@@ -159,10 +175,10 @@ async fn bot_run(
         .filter(|t| wanted.contains(&t.id))
         .filter_map(|t| t.latency())
         .collect();
-    assert_eq!(latencies.len(), count, "every interaction was answered");
     Run {
         latencies,
         sender_lag,
+        unanswered,
     }
 }
 
@@ -260,12 +276,15 @@ async fn bench(rate: f64, seconds: f64, runs: usize) {
         .map(|r| r.sender_lag)
         .max()
         .unwrap_or_default();
+    let unanswered: usize = bot_runs.iter().map(|r| r.unanswered).sum();
     println!(
-        "  ratio to baseline: p50 {:.1} x, p99 {:.1} x; p99 {:.2} ms (target < 50 ms); the \
-         open-loop senders were at most {:.2} ms late",
+        "  ratio to baseline: p50 {:.1} x, p99 {:.1} x; p99 {:.2} ms (target < 50 ms); \
+         {unanswered} of {} interactions not answered within 3 s; the open-loop senders were at \
+         most {:.2} ms late",
         measured[0] / base[0],
         measured[1] / base[1],
         measured[1],
+        runs * count,
         support::ms(lag)
     );
 

@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use dailydrill::clock::ManualClock;
-use dailydrill::config::{ApiUrl, DatabaseUrl, DiscordToken};
+use dailydrill::config::{DatabaseUrl, DiscordToken};
 use dailydrill::corpus::CorpusSource;
 use dailydrill::discord::bot;
-use dailydrill::discord::client;
 use dailydrill::discord::outbox::Outbox;
 use dailydrill::fake_discord::FakeDiscord;
 use dailydrill::service::Service;
@@ -59,9 +58,10 @@ pub async fn service(dir: &std::path::Path, start: DateTime<Utc>) -> (Service, M
     )
 }
 
-/// The bot as `dailydrill run` wires it (`client::http` with the fake as API URL, `bot::client`,
-/// commands registered globally), sharing `outbox` with the benchmark's scheduler ticks; returns
-/// once it has registered its commands.
+/// The bot as `dailydrill run` wires it in production (`bot::client`, serenity's own rate limiter
+/// on, commands registered globally), its requests to `https://discord.com` going to the fake
+/// (`FakeDiscord::http`); it shares `outbox` with the benchmark's scheduler ticks. Returns once
+/// the bot has registered its commands.
 pub async fn start_bot(
     fake: &FakeDiscord,
     service: &Service,
@@ -72,8 +72,11 @@ pub async fn start_bot(
     tokio::task::JoinHandle<()>,
 ) {
     let before = fake.registrations();
-    let token = DiscordToken::parse(TOKEN).unwrap();
-    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url()).unwrap()));
+    // As in production: serenity's own rate limiter on, requests to https://discord.com (the
+    // fake, over TLS).
+    let http = fake
+        .http(DiscordToken::parse(TOKEN).unwrap().expose())
+        .expect("an HTTP client for the fake");
     let mut client = bot::client(http, service.clone(), outbox.clone(), None)
         .await
         .expect("the serenity client");
