@@ -121,14 +121,14 @@ impl State {
         self.ids.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Sends a dispatch event and keeps it for replay on RESUME.
+    /// Sends a dispatch event and keeps it for replay on RESUME. The sequence is taken and the
+    /// event queued under one lock: queued after it, an event could overtake one dispatched just
+    /// before it from another thread, and the connection would drop that one as already sent.
     pub fn dispatch(&self, name: &str, data: Value) {
-        let seq = {
-            let mut inner = self.lock();
-            let seq = inner.events.len() as u64 + 2; // READY is sequence 1
-            inner.events.push((seq, name.to_owned(), data.clone()));
-            seq
-        };
+        let mut inner = self.lock();
+        let seq = inner.events.len() as u64 + 2; // READY is sequence 1
+        inner.events.push((seq, name.to_owned(), data.clone()));
+        // Never blocks: a broadcast send only queues.
         let _ = self.gateway.send(GatewayCommand::Dispatch {
             seq,
             name: name.to_owned(),
