@@ -12,8 +12,8 @@
 //! baseline). Then READY (no guilds) and, step by step, the bot joins guilds whose GUILD_CREATE
 //! carries all their members (distinct users, so nothing is shared between guilds), as Discord
 //! sends them when the bot may see members. After each step a `/help` from a member must be
-//! answered: serenity handles a connection's events in order and updates its cache before the
-//! handlers run, so the answer means every GUILD_CREATE before it is in the cache. Each reading
+//! answered: serenity handles a connection's events in order (updating whatever it caches before
+//! the handlers run), so the answer means every GUILD_CREATE before it was handled. Each reading
 //! is VmRSS from `/proc/<pid>/status` after a second of quiet. The growth per guild is the
 //! least-squares slope over the readings after READY.
 
@@ -225,10 +225,6 @@ async fn bench(guilds: usize, members: usize, steps: usize) {
         stopped && matches!(status, Ok(Ok(s)) if s.success()),
         "the bot stopped cleanly; its log:\n{}",
         tail(&log)
-    );
-    assert!(
-        last > before_ready,
-        "the guilds' members are held in memory (serenity's cache)"
     );
     fake.shutdown().await;
 }
