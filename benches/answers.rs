@@ -11,6 +11,8 @@
 //! over the runs. Both sides open their file through `Store::open` (WAL,
 //! `synchronous = FULL`, the bot's pool), and each run uses members not seen before.
 
+mod support;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -25,18 +27,10 @@ use dailydrill::service::{ScheduleSpec, Service};
 use dailydrill::store::Store;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::{arg, medians, ms, percentile};
 use tokio::sync::Barrier;
 
 const GUILD: GuildId = GuildId(1_000_000_001);
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Answer texts of realistic length (200 to 1,500 characters), from a fixed seed.
 fn bodies(n: usize) -> Vec<String> {
@@ -127,15 +121,6 @@ async fn drive(submitters: usize, answers: usize, first_member: u64, submit: Sub
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 /// One run's rate (submissions per second) and latency percentiles.
 fn figures(run: &Run) -> [f64; 4] {
     let mut sorted = run.latencies.clone();
@@ -146,16 +131,6 @@ fn figures(run: &Run) -> [f64; 4] {
         ms(percentile(&sorted, 0.99)),
         ms(*sorted.last().unwrap()),
     ]
-}
-
-/// Each figure's median over the runs: a run disturbed by another process on the machine moves
-/// it less than pooling every run's latencies would.
-fn medians(runs: &[[f64; 4]]) -> [f64; 4] {
-    std::array::from_fn(|i| {
-        let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    })
 }
 
 fn line(what: &str, [rate, p50, p99, max]: [f64; 4]) {

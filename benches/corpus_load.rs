@@ -3,19 +3,13 @@
 //! `cargo bench --bench corpus_load [-- --questions N --runs R]` (defaults: 10,000 questions, 7 runs).
 //! The corpus is the bundled one, copied with fresh ids until it holds N questions.
 
+mod support;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use dailydrill::corpus::{CorpusSource, bundled_files, load_dir};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use support::arg;
 
 /// Writes `n` question files (the bundled ones, cycled, each copy with its own id).
 fn generate(dir: &Path, n: usize) {

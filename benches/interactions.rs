@@ -182,15 +182,6 @@ async fn bot_run(
     }
 }
 
-/// Each figure's median over the runs.
-fn medians(runs: &[[f64; 3]]) -> [f64; 3] {
-    std::array::from_fn(|i| {
-        let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    })
-}
-
 fn line(what: &str, [p50, p99, max]: [f64; 3]) {
     println!("  {what:<38} {p50:>9.2} {p99:>9.2} {max:>9.2}");
 }
@@ -267,7 +258,7 @@ async fn bench(rate: f64, seconds: f64, runs: usize) {
         line(&format!("run {}: baseline HTTP echo", run + 1), *b);
         line(&format!("run {}: modal submit -> reply", run + 1), *m);
     }
-    let (base, measured) = (medians(&base), medians(&measured));
+    let (base, measured) = (support::medians(&base), support::medians(&measured));
     line("median: baseline HTTP echo", base);
     line("median: modal submit -> reply", measured);
     let lag = bot_runs

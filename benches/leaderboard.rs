@@ -11,6 +11,8 @@
 //! N. The `standings` rows are what the reveals would have left. Two smaller guilds share the table.
 //! Each caller's rank is checked against the simulation's own sort, and every query's plan printed.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +28,7 @@ use dailydrill::store::{Store, standings};
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::{arg, ms, percentile};
 
 const GUILD: GuildId = GuildId(900_000_000_000_000_001);
 const OTHER_GUILDS: [GuildId; 2] = [
@@ -48,15 +51,6 @@ const POINTS: [(i64, u32); 7] = [
 const TOP10_SQL: &str = "SELECT user_id, points, answers, streak FROM standings \
      WHERE guild_id = ? AND period = ? \
      ORDER BY points DESC, answers DESC, streak DESC, user_id ASC LIMIT 10";
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn first_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 12, 1).unwrap()
@@ -185,15 +179,6 @@ async fn fill(store: &Store, guild: GuildId, periods: &[String], boards: &[Vec<(
         }
     }
     tx.commit().await.unwrap();
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 /// Prints a query's plan and fails on a scan of a table or index, or a temporary B-tree. (A SELECT

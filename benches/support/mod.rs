@@ -1,5 +1,5 @@
-//! What the benchmarks that run the real bot against the fake Discord share: flags, the bot wired
-//! as in production, and latency figures. Not a benchmark itself (Cargo only builds
+//! What the benchmarks share: flags, latency figures and medians, and for those that run the
+//! real bot against the fake Discord, the bot wired as in production. Not a benchmark itself (Cargo only builds
 //! `benches/*.rs` and `benches/*/main.rs`).
 #![allow(dead_code)]
 
@@ -108,6 +108,16 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
+}
+
+/// Each figure's median over the runs: a run disturbed by another process on the machine moves
+/// it less than pooling every run's samples would.
+pub fn medians<const N: usize>(runs: &[[f64; N]]) -> [f64; N] {
+    std::array::from_fn(|i| {
+        let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    })
 }
 
 /// p50, p99 and max of some latencies, in milliseconds.
