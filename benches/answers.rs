@@ -25,57 +25,10 @@ use dailydrill::corpus::CorpusSource;
 use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
 use dailydrill::service::{ScheduleSpec, Service};
 use dailydrill::store::Store;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use support::{arg, medians, ms, percentile};
 use tokio::sync::Barrier;
 
 const GUILD: GuildId = GuildId(1_000_000_001);
-
-/// Answer texts of realistic length (200 to 1,500 characters), from a fixed seed.
-fn bodies(n: usize) -> Vec<String> {
-    const WORDS: &[&str] = &[
-        "the",
-        "index",
-        "lock",
-        "request",
-        "cache",
-        "thread",
-        "borrow",
-        "lifetime",
-        "async",
-        "future",
-        "commit",
-        "rollback",
-        "query",
-        "plan",
-        "join",
-        "memory",
-        "allocation",
-        "trait",
-        "generic",
-        "latency",
-        "throughput",
-        "because",
-        "so",
-        "and",
-        "which",
-        "returns",
-        "error",
-    ];
-    let mut rng = ChaCha8Rng::seed_from_u64(6);
-    (0..n)
-        .map(|_| {
-            let len = rng.random_range(200..1500);
-            let mut s = String::with_capacity(len + 16);
-            while s.len() < len {
-                s.push_str(WORDS[rng.random_range(0..WORDS.len())]);
-                s.push(' ');
-            }
-            s
-        })
-        .collect()
-}
 
 type Submit = Arc<dyn Fn(u64, usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
@@ -148,7 +101,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 
 async fn bench(submitters: usize, posts: usize, answers: usize, runs: usize) {
     let tmp = tempfile::tempdir().unwrap();
-    let bodies = Arc::new(bodies(64));
+    let bodies = Arc::new(support::answer_texts(64, 6));
     let now = utc("2026-06-01T09:00:00Z");
 
     // The service: one schedule with `posts` questions open (posted by an admin, revealed in 24 h).

@@ -34,32 +34,10 @@ use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::{ChannelId, GuildId};
 use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use dailydrill::service::ScheduleSpec;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use support::{arg, p50_p99_max};
 
 const GUILD: u64 = 4242;
 const CHANNEL: u64 = 77;
-
-/// Answer texts of realistic length (200 to 1,500 characters), from a fixed seed.
-fn bodies(n: usize) -> Vec<String> {
-    const WORDS: &[&str] = &[
-        "the", "index", "lock", "request", "cache", "thread", "borrow", "async", "future",
-        "commit", "query", "plan", "join", "memory", "trait", "latency", "because", "which",
-    ];
-    let mut rng = ChaCha8Rng::seed_from_u64(7);
-    (0..n)
-        .map(|_| {
-            let len = rng.random_range(200..1500);
-            let mut s = String::with_capacity(len + 16);
-            while s.len() < len {
-                s.push_str(WORDS[rng.random_range(0..WORDS.len())]);
-                s.push(' ');
-            }
-            s
-        })
-        .collect()
-}
 
 /// One run's latencies, and how late the open-loop sender was at worst.
 struct Run {
@@ -189,7 +167,7 @@ fn line(what: &str, [p50, p99, max]: [f64; 3]) {
 async fn bench(rate: f64, seconds: f64, runs: usize) {
     support::init_logging();
     let count = (rate * seconds).round() as usize;
-    let bodies = Arc::new(bodies(64));
+    let bodies = Arc::new(support::answer_texts(64, 7));
 
     // The bot, with one posted question open for answers.
     let tmp = tempfile::tempdir().unwrap();

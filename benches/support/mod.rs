@@ -16,6 +16,8 @@ use dailydrill::fake_discord::FakeDiscord;
 use dailydrill::service::Service;
 use dailydrill::store::Store;
 use poise::serenity_prelude as serenity;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// Any well-formed token: the fake accepts every `Bot …` header.
 pub const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.fake-token-for-the-fake-discord-only";
@@ -143,4 +145,49 @@ pub fn load_average() -> String {
 /// Sleeps until `at`; an open-loop sender that fell behind sends at once instead of skipping.
 pub async fn until(at: Instant) {
     tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+}
+
+/// `n` answers of 200 to 1,500 characters of technical words, from a fixed seed.
+pub fn answer_texts(n: usize, seed: u64) -> Vec<String> {
+    const WORDS: &[&str] = &[
+        "the",
+        "index",
+        "lock",
+        "request",
+        "cache",
+        "thread",
+        "borrow",
+        "lifetime",
+        "async",
+        "future",
+        "commit",
+        "rollback",
+        "query",
+        "plan",
+        "join",
+        "memory",
+        "allocation",
+        "trait",
+        "generic",
+        "latency",
+        "throughput",
+        "because",
+        "so",
+        "and",
+        "which",
+        "returns",
+        "error",
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let len = rng.random_range(200..1500);
+            let mut s = String::with_capacity(len + 16);
+            while s.len() < len {
+                s.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+                s.push(' ');
+            }
+            s
+        })
+        .collect()
 }
