@@ -453,22 +453,29 @@ async fn a_quiz_is_answered_privately_and_scored_at_once() {
     assert_eq!(result["data"]["flags"], 64);
     // The model answer follows, privately, in as many messages as it needs.
     let token = h.fake.interaction_token(submit).unwrap();
-    let followups: Vec<Value> = h
+    let followups_so_far = |fake: &dailydrill::fake_discord::FakeDiscord| -> Vec<Value> {
+        fake.calls()
+            .into_iter()
+            .filter(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
+            .map(|c| c.body)
+            .collect()
+    };
+    let shown = |followups: &[Value]| {
+        text.len()
+            + followups
+                .iter()
+                .map(|f| f["content"].as_str().unwrap_or("").len())
+                .sum::<usize>()
+    };
+    // The follow-ups are sent after the reply: wait for them.
+    let followups = h
         .fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
-        .map(|c| c.body)
-        .collect();
-    let shown_len: usize = text.len()
-        + followups
-            .iter()
-            .map(|f| f["content"].as_str().unwrap_or("").len())
-            .sum::<usize>();
-    assert!(
-        shown_len > question.answer.len(),
-        "the whole model answer was shown"
-    );
+        .wait_for(WAIT, |f| {
+            let sent = followups_so_far(f);
+            (shown(&sent) > question.answer.len()).then_some(sent)
+        })
+        .await
+        .expect("the whole model answer was shown");
     assert!(followups.iter().all(|f| f["flags"] == 64));
 
     let again = h
