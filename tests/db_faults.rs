@@ -1,5 +1,5 @@
-//! The database file locked by another process past the busy timeout, and a full disk: the
-//! member is told to try again (by the same message the bot sends), nothing half-written
+//! The database file locked by another process past the busy timeout, a full disk and a
+//! read-only database: the member is told to try again (by the same message the bot sends), nothing half-written
 //! remains, and the service works again as soon as the fault clears.
 
 mod common;
@@ -46,19 +46,21 @@ fn lock_from_another_process(db: &std::path::Path) -> Child {
     child
 }
 
-/// Sets `max_page_count` on every connection of the pool (the pragma is per connection): the
-/// database may not grow past `pages`, as on a full disk.
-async fn limit_pages(pool: &sqlx::SqlitePool, pages: i64) {
+/// Runs `pragma` on every connection of the pool: these pragmas are per connection, and the
+/// fault must hold whichever connection a write takes.
+async fn on_every_connection(pool: &sqlx::SqlitePool, pragma: &str) {
     let mut held = Vec::new();
     for _ in 0..pool.options().get_max_connections() {
         held.push(pool.acquire().await.unwrap());
     }
     for conn in &mut held {
-        sqlx::query(&format!("PRAGMA max_page_count = {pages}"))
-            .execute(&mut **conn)
-            .await
-            .unwrap();
+        sqlx::query(pragma).execute(&mut **conn).await.unwrap();
     }
+}
+
+/// The database may not grow past `pages`, as on a full disk.
+async fn limit_pages(pool: &sqlx::SqlitePool, pages: i64) {
+    on_every_connection(pool, &format!("PRAGMA max_page_count = {pages}")).await;
 }
 
 async fn answers(service: &Service, post: PostId) -> i64 {
@@ -172,4 +174,68 @@ async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recov
             .expect("saved once there is room");
     }
     assert_eq!(answers(&app.service, post).await, 5);
+}
+
+#[tokio::test]
+async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recovers() {
+    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let post = open_post(&app).await;
+    app.service
+        .submit_answer(GUILD, post, UserId(1), "the GIL")
+        .await
+        .unwrap();
+
+    // Every write now fails with SQLITE_READONLY, the error a file made read-only (or a
+    // read-only mount) gives; root ignores permission bits, so the pragma stands in for chmod.
+    let pool = app.service.store().pool();
+    on_every_connection(pool, "PRAGMA query_only = ON").await;
+    for user in 2..5 {
+        let refused = app
+            .service
+            .submit_answer(GUILD, post, UserId(user), "the GIL and threads")
+            .await
+            .expect_err("nothing can be written");
+        assert!(refused.to_string().contains("readonly"), "{refused}");
+        assert!(refused.is_internal());
+        assert!(user_message(&refused).contains("try again"));
+    }
+    // Editing an earlier answer is refused too, and leaves it as it was.
+    app.service
+        .submit_answer(GUILD, post, UserId(1), "an edit that cannot be saved")
+        .await
+        .expect_err("no edit either");
+    assert_eq!(
+        app.service
+            .my_answer(GUILD, post, UserId(1))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("the GIL")
+    );
+    assert_eq!(answers(&app.service, post).await, 1);
+
+    // Writable again: the same pool saves.
+    on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    for user in 2..5 {
+        app.service
+            .submit_answer(GUILD, post, UserId(user), "the GIL and threads")
+            .await
+            .expect("saved once the file is writable");
+    }
+    assert_eq!(answers(&app.service, post).await, 4);
+
+    // Read-only again when the reveal falls due: the scheduler's pass fails and records nothing,
+    // and the first pass after the fault clears makes the reveal, with every answer scored.
+    on_every_connection(pool, "PRAGMA query_only = ON").await;
+    app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    app.service
+        .reveal_due()
+        .await
+        .expect_err("a reveal cannot be recorded");
+    on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    app.clock.set(common::utc("2026-06-01T21:01:00Z"));
+    let revealed = app.service.reveal_due().await.unwrap();
+    assert_eq!(revealed.len(), 1);
+    assert_eq!((revealed[0].post, revealed[0].answer_count), (post, 4));
+    assert_eq!(revealed[0].streak_events.len(), 4, "every answer scored");
 }
