@@ -23,19 +23,10 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use dailydrill::config::ENV_VARIABLES;
 use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use serde_json::json;
 use support::arg;
-
-/// The variables dailydrill reads: none may leak in from the shell running the benchmark.
-const OUR_VARIABLES: [&str; 6] = [
-    "DISCORD_TOKEN",
-    "DATABASE_URL",
-    "QUESTIONS_DIR",
-    "RUST_LOG",
-    "DISCORD_API_URL",
-    "DEV_GUILD_ID",
-];
 
 /// Guilds dispatched before waiting for the bot to catch up: the fake's gateway queue holds
 /// 1,024 events, and a connection that falls further behind loses events.
@@ -103,7 +94,7 @@ async fn bench(guilds: usize, members: usize, steps: usize) {
     let database = format!("sqlite://{}", tmp.path().join("bot.db").display());
     let mut command = tokio::process::Command::new(binary);
     command.current_dir(tmp.path()).arg("run");
-    for var in OUR_VARIABLES {
+    for var in ENV_VARIABLES {
         command.env_remove(var);
     }
     let mut bot = command

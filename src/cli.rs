@@ -352,3 +352,40 @@ fn run(args: RunArgs) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ENV_VARIABLES;
+    use clap::CommandFactory;
+
+    /// The variables the arguments read, through every subcommand.
+    fn argument_variables(command: &clap::Command, into: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            if let Some(var) = arg.get_env() {
+                into.push(var.to_string_lossy().into_owned());
+            }
+        }
+        for sub in command.get_subcommands() {
+            argument_variables(sub, into);
+        }
+    }
+
+    #[test]
+    fn every_variable_read_is_listed_and_explained_in_help() {
+        let mut read = Vec::new();
+        argument_variables(&Cli::command(), &mut read);
+        assert!(!read.is_empty());
+        for var in &read {
+            assert!(ENV_VARIABLES.contains(&var.as_str()), "{var} is not listed");
+        }
+        for var in ENV_VARIABLES {
+            assert!(
+                ENVIRONMENT
+                    .lines()
+                    .any(|line| line.trim_start().starts_with(var)),
+                "{var} is not explained in --help"
+            );
+        }
+    }
+}

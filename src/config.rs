@@ -7,6 +7,17 @@ use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 
+/// Every environment variable dailydrill reads: `--help` lists them, and tests and benchmarks
+/// clear them so that the shell they run from cannot change what they measure.
+pub const ENV_VARIABLES: [&str; 6] = [
+    "DISCORD_TOKEN",
+    "DATABASE_URL",
+    "DISCORD_API_URL",
+    "DEV_GUILD_ID",
+    "QUESTIONS_DIR",
+    "RUST_LOG",
+];
+
 /// The database used when `DATABASE_URL` is unset: a SQLite file in the working directory,
 /// created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:dailydrill.db";

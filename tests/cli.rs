@@ -4,23 +4,15 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789";
+use dailydrill::config::ENV_VARIABLES;
 
-/// The variables dailydrill reads, removed so the developer's shell cannot leak into a test.
-const OUR_VARIABLES: [&str; 6] = [
-    "DISCORD_TOKEN",
-    "DATABASE_URL",
-    "QUESTIONS_DIR",
-    "RUST_LOG",
-    "DISCORD_API_URL",
-    "DEV_GUILD_ID",
-];
+const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789";
 
 /// The binary, run in `cwd` with none of our variables inherited from the developer's shell.
 fn dailydrill(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dailydrill"));
     cmd.current_dir(cwd).args(args);
-    for var in OUR_VARIABLES {
+    for var in ENV_VARIABLES {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
@@ -89,7 +81,7 @@ impl Running {
     fn start(cwd: &Path, env: &[(&str, &str)]) -> Running {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dailydrill"));
         cmd.current_dir(cwd).arg("run");
-        for var in OUR_VARIABLES {
+        for var in ENV_VARIABLES {
             cmd.env_remove(var);
         }
         cmd.envs(env.iter().copied())
@@ -362,7 +354,7 @@ fn corpus_export_prints_one_json_object_per_question() {
 fn help_says_what_each_command_does_and_which_variables_it_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let run = text(&dailydrill(tmp.path(), &["run", "--help"], &[("DISCORD_TOKEN", TOKEN)]).stdout);
-    for var in OUR_VARIABLES {
+    for var in ENV_VARIABLES {
         assert!(run.contains(var), "run --help lacks {var}:\n{run}");
     }
     assert!(!run.contains("GAbCdE"), "help shows the token");
