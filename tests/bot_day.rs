@@ -11,7 +11,7 @@ use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::GuildId;
 use dailydrill::fake_discord::Fault;
 use poise::serenity_prelude as serenity;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_day_post_answer_edit_reveal_and_feedback() {
@@ -151,6 +151,24 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
             .iter()
             .any(|c| c.path.ends_with(&format!("/messages/{message_id}/threads")))
     );
+    // The question itself now says answers are closed, with the final count, its button greyed.
+    let question = h.fake.message(message_id).unwrap();
+    assert_eq!(
+        question["embeds"][0]["footer"]["text"],
+        "Answers closed · 1 member answered"
+    );
+    assert!(
+        question["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Answers are closed"),
+        "{question}"
+    );
+    let closed = &question["components"][0]["components"][0];
+    assert_eq!(
+        (&closed["label"], &closed["disabled"]),
+        (&json!("Answers closed"), &json!(true))
+    );
     let last = messages
         .iter()
         .rev()
@@ -187,6 +205,61 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
             .unwrap()
             .contains("closed at the reveal"),
         "{late}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .add_schedule(GuildId(GUILD), spec())
+        .await
+        .unwrap();
+    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let post = h.fake.messages_in(CHANNEL).remove(0);
+    let message_id: u64 = post["id"].as_str().unwrap().parse().unwrap();
+    let button = post["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The last answer comes a second before the reveal; its count edit is still pending when
+    // the reveal closes the post.
+    h.app.clock.set(common::utc("2026-06-02T08:59:59Z"));
+    let modal = h
+        .answer_to(h.fake.click_button(&member(5), message_id, &button))
+        .await;
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    h.answer_to(
+        h.fake
+            .submit_modal(&member(5), &modal_id, &[("text", "the GIL")]),
+    )
+    .await;
+    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    assert_eq!(h.tick().await.revealed, 1);
+
+    // Once the count edit has run too, the post is still closed, with the final count.
+    let edits = |f: &dailydrill::fake_discord::FakeDiscord| {
+        f.calls()
+            .iter()
+            .filter(|c| c.method == "PATCH" && c.path.ends_with(&format!("/messages/{message_id}")))
+            .count()
+    };
+    let both = h
+        .fake
+        .wait_for(WAIT, |f| (edits(f) >= 2).then_some(()))
+        .await;
+    assert!(both.is_some(), "the count edit and the closing edit ran");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(edits(&h.fake), 2, "one count edit, one closing edit");
+    let question = h.fake.message(message_id).unwrap();
+    assert_eq!(question["components"][0]["components"][0]["disabled"], true);
+    assert_eq!(
+        question["embeds"][0]["footer"]["text"],
+        "Answers closed · 1 member answered"
     );
     h.stop().await;
 }

@@ -9,7 +9,7 @@
 //! access) is recorded on the post and not retried, so errors never loop against Discord's
 //! invalid-request limit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,6 +59,10 @@ pub struct Outbox {
     in_flight: Arc<Mutex<HashSet<Parcel>>>,
     count_refresh: Duration,
     counts_pending: Arc<Mutex<HashSet<PostId>>>,
+    /// One lock per post being edited, around reading the post and editing its message: a count
+    /// edit that read the post before its reveal cannot land after the closing edit and bring
+    /// the Answer button back.
+    edits: Arc<Mutex<HashMap<PostId, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl Outbox {
@@ -69,6 +73,7 @@ impl Outbox {
             in_flight: Arc::default(),
             count_refresh: COUNT_REFRESH,
             counts_pending: Arc::default(),
+            edits: Arc::default(),
         }
     }
 
@@ -98,30 +103,70 @@ impl Outbox {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&post);
-            let view = match service.post(guild, post).await {
-                Ok(view) => view,
-                Err(e) => {
-                    tracing::warn!(post = %post, "could not read the answer count: {e}");
-                    return;
-                }
-            };
-            let (Some(message_id), Ok(count)) = (view.message_id, service.answer_count(post).await)
-            else {
-                return;
-            };
-            let (channel, message) = (ChannelId::new(view.channel.0), MessageId::new(message_id));
-            let edit = EditMessage::new()
-                .embed(render::question_embed(&view, count))
-                .allowed_mentions(render::no_mentions());
             // Retried like a post: after a burst of server errors the count would otherwise stay
             // stale until the next answer, or for good after the last one.
-            if let Err(e) = outbox
-                .call(|| channel.edit_message(&http, message, edit.clone()))
-                .await
-            {
+            if let Err(e) = outbox.edit_question(&http, &service, guild, post).await {
                 tracing::warn!(post = %post, "could not update the answer count: {e}");
             }
         });
+    }
+
+    /// Edits a post's message to what the database says now: its answer count, and once
+    /// revealed, answers closed and no button. A post that cannot be read is left as it is.
+    async fn edit_question(
+        &self,
+        http: &Http,
+        service: &Service,
+        guild: GuildId,
+        post: PostId,
+    ) -> Result<(), serenity::Error> {
+        let lock = self
+            .edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(post)
+            .or_default()
+            .clone();
+        let edited = {
+            let _held = lock.lock().await;
+            self.edit_question_locked(http, service, guild, post).await
+        };
+        drop(lock);
+        let mut edits = self.edits.lock().unwrap_or_else(|e| e.into_inner());
+        if edits.get(&post).is_some_and(|l| Arc::strong_count(l) == 1) {
+            edits.remove(&post);
+        }
+        edited
+    }
+
+    async fn edit_question_locked(
+        &self,
+        http: &Http,
+        service: &Service,
+        guild: GuildId,
+        post: PostId,
+    ) -> Result<(), serenity::Error> {
+        let (view, count) = match (
+            service.post(guild, post).await,
+            service.answer_count(post).await,
+        ) {
+            (Ok(view), Ok(count)) => (view, count),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(post = %post, "could not read the post to edit it: {e}");
+                return Ok(());
+            }
+        };
+        let Some(message_id) = view.message_id else {
+            return Ok(());
+        };
+        let (channel, message) = (ChannelId::new(view.channel.0), MessageId::new(message_id));
+        let edit = EditMessage::new()
+            .embed(render::question_embed(&view, count))
+            .components(render::question_components(&view))
+            .allowed_mentions(render::no_mentions());
+        self.call(|| channel.edit_message(http, message, edit.clone()))
+            .await
+            .map(drop)
     }
 
     /// How requests that must not be lost are retried, for the handlers' own such requests.
@@ -186,7 +231,8 @@ impl Outbox {
     }
 
     /// Posts the model answer in reply to the question (in parts, each with its own nonce), opens
-    /// a discussion thread on the question, and records the reveal as sent.
+    /// a discussion thread on the question, closes the question's post (final count, button
+    /// greyed out), and records the reveal as sent.
     pub async fn deliver_reveal(
         &self,
         http: &Http,
@@ -234,6 +280,20 @@ impl Outbox {
                     Err(e) => {
                         tracing::warn!(post = %reveal.post, "could not open the discussion thread: {e}")
                     }
+                }
+            }
+            // The question's post says answers are closed, with the final count, and loses its
+            // button. Not recorded as sent when this may pass: the next pass repeats the reveal
+            // (its parts and thread are deduplicated) and this edit.
+            match self
+                .edit_question(http, service, reveal.guild, reveal.post)
+                .await
+            {
+                Ok(()) => {}
+                Err(e) if is_transient(&e) => return Err(e),
+                // The question was deleted, say: nothing left to close.
+                Err(e) => {
+                    tracing::warn!(post = %reveal.post, "could not close the question's post: {e}")
                 }
             }
         } else {

@@ -87,12 +87,31 @@ fn answered_line(count: i64) -> String {
     }
 }
 
+/// The final count, once answers are closed.
+fn answered_final_line(count: i64) -> String {
+    match count {
+        0 => "Answers closed · nobody answered".to_owned(),
+        1 => "Answers closed · 1 member answered".to_owned(),
+        n => format!("Answers closed · {n} members answered"),
+    }
+}
+
 /// The daily question's embed: track, difficulty, the question, and the reveal time in each
 /// reader's own time zone.
+/// Once revealed, the same embed says answers are closed and where the model answer is, so that
+/// nobody scrolling back presses a button that can only refuse them.
 pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
     let q = &post.question;
-    CreateEmbed::new()
-        .title(format!("{} · {}", post.track_name, q.difficulty))
+    let embed = CreateEmbed::new().title(format!("{} · {}", post.track_name, q.difficulty));
+    if post.revealed {
+        return embed
+            .description(format!(
+                "{}\n\nAnswers are closed. The model answer is posted below, in reply to this question.",
+                q.question
+            ))
+            .footer(CreateEmbedFooter::new(answered_final_line(answer_count)));
+    }
+    embed
         .description(format!(
             "{}\n\nAnswer privately with the button below. The model answer is revealed <t:{}:f> (<t:{}:R>).",
             q.question,
@@ -100,6 +119,21 @@ pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
             post.reveal_at.timestamp()
         ))
         .footer(CreateEmbedFooter::new(answered_line(answer_count)))
+}
+
+/// The post's button: Answer while answers are open; after the reveal the same button, greyed
+/// out and saying so (its custom_id still names the post, so a client that presses it anyway is
+/// told answers closed).
+pub fn question_components(post: &PostView) -> Vec<CreateActionRow> {
+    if !post.revealed {
+        return vec![answer_button(post)];
+    }
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(custom_id(ANSWER_BUTTON, post.id.0))
+            .label("Answers closed")
+            .style(ButtonStyle::Secondary)
+            .disabled(true),
+    ])]
 }
 
 pub fn answer_button(post: &PostView) -> CreateActionRow {
@@ -115,7 +149,7 @@ pub fn answer_button(post: &PostView) -> CreateActionRow {
 pub fn post_message(post: &PostView) -> CreateMessage {
     let mut message = CreateMessage::new()
         .embed(question_embed(post, 0))
-        .components(vec![answer_button(post)])
+        .components(question_components(post))
         .nonce(Nonce::String(post.nonce.clone()))
         .enforce_nonce(true);
     match post.mention_role {

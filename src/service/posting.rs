@@ -180,6 +180,7 @@ impl Service {
             mention_role: schedule.mention_role,
             nonce: post.nonce,
             message_id: post.message_id,
+            revealed: post.revealed_at.is_some(),
         })
     }
 

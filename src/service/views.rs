@@ -60,6 +60,8 @@ pub struct PostView {
     /// Sent as the message nonce with `enforce_nonce`, so a resend after a crash cannot duplicate.
     pub nonce: String,
     pub message_id: Option<u64>,
+    /// Answers are closed and the model answer is out: the post shows so, its button greyed out.
+    pub revealed: bool,
 }
 
 /// The outcome of one pass of the due-post step.
