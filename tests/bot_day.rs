@@ -211,12 +211,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
 
 #[tokio::test]
 async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .add_schedule(GuildId(GUILD), spec())
-        .await
-        .unwrap();
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec()).await;
     h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.fake.messages_in(CHANNEL).remove(0);

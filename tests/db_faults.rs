@@ -63,6 +63,10 @@ async fn limit_pages(pool: &sqlx::SqlitePool, pages: i64) {
     on_every_connection(pool, &format!("PRAGMA max_page_count = {pages}")).await;
 }
 
+async fn answer_of(service: &Service, post: PostId, user: u64) -> Option<String> {
+    service.my_answer(GUILD, post, UserId(user)).await.unwrap()
+}
+
 async fn answers(service: &Service, post: PostId) -> i64 {
     service.answer_count(post).await.unwrap()
 }
@@ -100,13 +104,7 @@ async fn a_database_locked_by_another_process_asks_members_to_retry_then_recover
     }
     // Reads go on (WAL): members still see the question, and no answer was half-written.
     assert_eq!(answers(&app.service, post).await, 0);
-    assert!(
-        app.service
-            .my_answer(GUILD, post, UserId(1))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(answer_of(&app.service, post, 1).await.is_none());
 
     locker.kill().unwrap();
     locker.wait().unwrap();
@@ -147,20 +145,10 @@ async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recov
     }
     // Nothing half-written: the refused answers are absent, the earlier one is whole.
     for user in 2..6 {
-        assert!(
-            app.service
-                .my_answer(GUILD, post, UserId(user))
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(answer_of(&app.service, post, user).await.is_none());
     }
     assert_eq!(
-        app.service
-            .my_answer(GUILD, post, UserId(1))
-            .await
-            .unwrap()
-            .as_deref(),
+        answer_of(&app.service, post, 1).await.as_deref(),
         Some(short)
     );
     assert_eq!(answers(&app.service, post).await, 1);
@@ -205,11 +193,7 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
         .await
         .expect_err("no edit either");
     assert_eq!(
-        app.service
-            .my_answer(GUILD, post, UserId(1))
-            .await
-            .unwrap()
-            .as_deref(),
+        answer_of(&app.service, post, 1).await.as_deref(),
         Some("the GIL")
     );
     assert_eq!(answers(&app.service, post).await, 1);

@@ -112,7 +112,8 @@ impl Outbox {
     }
 
     /// Edits a post's message to what the database says now: its answer count, and once
-    /// revealed, answers closed and no button. A post that cannot be read is left as it is.
+    /// revealed, answers closed and the button greyed out. A post that cannot be read is left as
+    /// it is.
     async fn edit_question(
         &self,
         http: &Http,
@@ -127,46 +128,37 @@ impl Outbox {
             .entry(post)
             .or_default()
             .clone();
-        let edited = {
+        let edited = async {
             let _held = lock.lock().await;
-            self.edit_question_locked(http, service, guild, post).await
-        };
+            let (view, count) = match (
+                service.post(guild, post).await,
+                service.answer_count(post).await,
+            ) {
+                (Ok(view), Ok(count)) => (view, count),
+                (Err(e), _) | (_, Err(e)) => {
+                    tracing::warn!(post = %post, "could not read the post to edit it: {e}");
+                    return Ok(());
+                }
+            };
+            let Some(message_id) = view.message_id else {
+                return Ok(());
+            };
+            let (channel, message) = (ChannelId::new(view.channel.0), MessageId::new(message_id));
+            let edit = EditMessage::new()
+                .embed(render::question_embed(&view, count))
+                .components(render::question_components(&view))
+                .allowed_mentions(render::no_mentions());
+            self.call(|| channel.edit_message(http, message, edit.clone()))
+                .await
+                .map(drop)
+        }
+        .await;
         drop(lock);
         let mut edits = self.edits.lock().unwrap_or_else(|e| e.into_inner());
         if edits.get(&post).is_some_and(|l| Arc::strong_count(l) == 1) {
             edits.remove(&post);
         }
         edited
-    }
-
-    async fn edit_question_locked(
-        &self,
-        http: &Http,
-        service: &Service,
-        guild: GuildId,
-        post: PostId,
-    ) -> Result<(), serenity::Error> {
-        let (view, count) = match (
-            service.post(guild, post).await,
-            service.answer_count(post).await,
-        ) {
-            (Ok(view), Ok(count)) => (view, count),
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::warn!(post = %post, "could not read the post to edit it: {e}");
-                return Ok(());
-            }
-        };
-        let Some(message_id) = view.message_id else {
-            return Ok(());
-        };
-        let (channel, message) = (ChannelId::new(view.channel.0), MessageId::new(message_id));
-        let edit = EditMessage::new()
-            .embed(render::question_embed(&view, count))
-            .components(render::question_components(&view))
-            .allowed_mentions(render::no_mentions());
-        self.call(|| channel.edit_message(http, message, edit.clone()))
-            .await
-            .map(drop)
     }
 
     /// How requests that must not be lost are retried, for the handlers' own such requests.
