@@ -1,6 +1,6 @@
 //! The database file locked by another process past the busy timeout, a full disk and a
-//! read-only database: the member is told to try again (by the same message the bot sends), nothing half-written
-//! remains, and the service works again as soon as the fault clears.
+//! read-only database: the member is told to try again (by the same message the bot sends),
+//! nothing half-written remains, and the service works again as soon as the fault clears.
 
 mod common;
 

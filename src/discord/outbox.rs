@@ -146,7 +146,7 @@ impl Outbox {
             let (channel, message) = (ChannelId::new(view.channel.0), MessageId::new(message_id));
             let edit = EditMessage::new()
                 .embed(render::question_embed(&view, count))
-                .components(render::question_components(&view))
+                .components(vec![render::answer_button(&view)])
                 .allowed_mentions(render::no_mentions());
             self.call(|| channel.edit_message(http, message, edit.clone()))
                 .await

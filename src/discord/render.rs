@@ -97,8 +97,7 @@ fn answered_final_line(count: i64) -> String {
 }
 
 /// The daily question's embed: track, difficulty, the question, and the reveal time in each
-/// reader's own time zone.
-/// Once revealed, the same embed says answers are closed and where the model answer is, so that
+/// reader's own time zone. Once revealed, the same embed says answers are closed and where the model answer is, so that
 /// nobody scrolling back presses a button that can only refuse them.
 pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
     let q = &post.question;
@@ -121,27 +120,19 @@ pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
         .footer(CreateEmbedFooter::new(answered_line(answer_count)))
 }
 
-/// The post's button: Answer while answers are open; after the reveal the same button, greyed
-/// out and saying so (its custom_id still names the post, so a client that presses it anyway is
-/// told answers closed).
-pub fn question_components(post: &PostView) -> Vec<CreateActionRow> {
-    if !post.revealed {
-        return vec![answer_button(post)];
-    }
-    vec![CreateActionRow::Buttons(vec![
-        CreateButton::new(custom_id(ANSWER_BUTTON, post.id.0))
+/// The post's Answer button; after the reveal the same button, greyed out and saying so (its
+/// custom_id still names the post, so a client that presses it anyway is told answers closed).
+pub fn answer_button(post: &PostView) -> CreateActionRow {
+    let button = CreateButton::new(custom_id(ANSWER_BUTTON, post.id.0));
+    let button = if post.revealed {
+        button
             .label("Answers closed")
             .style(ButtonStyle::Secondary)
-            .disabled(true),
-    ])]
-}
-
-pub fn answer_button(post: &PostView) -> CreateActionRow {
-    CreateActionRow::Buttons(vec![
-        CreateButton::new(custom_id(ANSWER_BUTTON, post.id.0))
-            .label("Answer")
-            .style(ButtonStyle::Primary),
-    ])
+            .disabled(true)
+    } else {
+        button.label("Answer").style(ButtonStyle::Primary)
+    };
+    CreateActionRow::Buttons(vec![button])
 }
 
 /// The daily post. Its nonce with `enforce_nonce` makes a resend after a crash return the first
@@ -149,7 +140,7 @@ pub fn answer_button(post: &PostView) -> CreateActionRow {
 pub fn post_message(post: &PostView) -> CreateMessage {
     let mut message = CreateMessage::new()
         .embed(question_embed(post, 0))
-        .components(question_components(post))
+        .components(vec![answer_button(post)])
         .nonce(Nonce::String(post.nonce.clone()))
         .enforce_nonce(true);
     match post.mention_role {
