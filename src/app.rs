@@ -2,6 +2,7 @@
 //! together and stopped together on SIGINT or SIGTERM.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::sync::watch;
@@ -49,6 +50,61 @@ async fn shutdown_signal() {
     let _ = interrupt.await;
 }
 
+/// How long each step of a stop may take at most: the shards' close handshake, the client's
+/// return, the scheduler's tick under way (its own grace, [`scheduler::STOP_GRACE`], plus a
+/// margin) and the database's close. Together well inside the 10 s a service manager allows
+/// before it kills the process, whatever state the bot is in (connecting, reconnecting to an
+/// unreachable Discord, in the middle of a fan-out).
+const SHARDS_STOP: Duration = Duration::from_secs(2);
+const CLIENT_STOP: Duration = Duration::from_secs(1);
+const SCHEDULER_STOP: Duration = Duration::from_millis(3_500);
+const STORE_CLOSE: Duration = Duration::from_secs(2);
+
+/// A stop requested by a signal, shared by every part of the bot. The first SIGINT or SIGTERM
+/// asks for a graceful stop; a second one ends the process at once (exit 130), for an operator
+/// who does not want to wait.
+#[derive(Clone)]
+struct Stop {
+    asked: Arc<watch::Sender<bool>>,
+}
+
+impl Stop {
+    fn on_signals() -> Stop {
+        let (asked, _) = watch::channel(false);
+        let stop = Stop {
+            asked: Arc::new(asked),
+        };
+        let signalled = stop.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            signalled.ask();
+            shutdown_signal().await;
+            tracing::warn!("a second stop signal: exiting at once");
+            std::process::exit(130);
+        });
+        stop
+    }
+
+    fn ask(&self) {
+        self.asked.send_replace(true);
+    }
+
+    fn is_asked(&self) -> bool {
+        *self.asked.borrow()
+    }
+
+    fn subscribe(&self) -> watch::Receiver<bool> {
+        self.asked.subscribe()
+    }
+
+    /// Resolves once a stop is asked.
+    async fn asked(&self) {
+        let mut asked = self.subscribe();
+        let _ = asked.wait_for(|asked| *asked).await;
+    }
+}
+
 /// Runs until a shutdown signal. Answers acknowledged to members are committed before they are
 /// acknowledged, so stopping loses none; the scheduler finishes its tick, then the shards close.
 pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
@@ -77,14 +133,85 @@ pub struct Timing {
 }
 
 /// The bot on an opened service: the serenity client, the scheduler and graceful shutdown.
+/// A stop signal is obeyed in every phase (checking the API, connecting, reconnecting to a
+/// Discord that cannot be reached, running) and every wait after it is bounded.
 pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyhow::Result<()> {
-    let http = client::http(&config.token, config.api.as_ref());
+    let stop = Stop::on_signals();
+    let started = tokio::select! {
+        biased;
+        () = stop.asked() => None,
+        client = connect(&config, &service, &timing) => Some(client?),
+    };
+    let Some((mut client, outbox)) = started else {
+        close_store(&service).await;
+        tracing::info!("stopped");
+        return Ok(());
+    };
+    let scheduler = tokio::spawn(scheduler::run(
+        client.http.clone(),
+        service.clone(),
+        outbox,
+        timing.tick,
+        stop.subscribe(),
+    ));
+    let shards = client.shard_manager.clone();
+    tracing::info!("connecting to Discord");
+    let ended = {
+        let running = client.start();
+        tokio::pin!(running);
+        tokio::select! {
+            biased;
+            () = stop.asked() => {
+                // serenity's `shutdown_all` returns at once while no shard is running (still
+                // connecting, or waiting to reconnect), and `start` would then retry forever:
+                // ask, wait a bounded time, and drop the client either way.
+                let _ = tokio::time::timeout(SHARDS_STOP, shards.shutdown_all()).await;
+                let _ = tokio::time::timeout(CLIENT_STOP, &mut running).await;
+                None
+            }
+            ended = &mut running => Some(ended),
+        }
+    };
+    // The client also ends when the bot stopped itself (its commands could not be registered):
+    // then stop the scheduler too, and fail.
+    let unasked = !stop.is_asked();
+    stop.ask();
+    if tokio::time::timeout(SCHEDULER_STOP, scheduler)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the scheduler did not stop in time; leaving it");
+    }
+    close_store(&service).await;
+    match ended {
+        Some(Err(serenity::Error::Gateway(
+            serenity::gateway::GatewayError::InvalidAuthentication,
+        ))) => anyhow::bail!(TOKEN_REFUSED_HELP),
+        Some(Err(e)) => Err(e.into()),
+        Some(Ok(())) if unasked => anyhow::bail!(
+            "the bot stopped because it could not register its slash commands (the error above says why)"
+        ),
+        _ => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+/// Checks the configured API, then builds the serenity client (which asks for the gateway's
+/// address) and the outbox it shares with the scheduler.
+async fn connect(
+    config: &BotConfig,
+    service: &Service,
+    timing: &Timing,
+) -> anyhow::Result<(serenity::Client, Outbox)> {
+    let http =
+        client::http(&config.token, config.api.as_ref()).context("cannot build an HTTP client")?;
     if let Some(api) = &config.api {
         // serenity asks this API for the gateway's address and, if it does not answer, quietly
         // connects to Discord's real gateway instead: a typo in DISCORD_API_URL would send the
         // bot past its proxy (or, offline, into a reconnect loop). Ask first, and fail clearly.
-        let asked =
-            tokio::time::timeout(std::time::Duration::from_secs(10), http.get_gateway()).await;
+        let asked = tokio::time::timeout(Duration::from_secs(10), http.get_gateway()).await;
         match asked {
             Ok(Ok(_)) => {}
             Ok(Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))))
@@ -103,49 +230,18 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
         }
     }
     let outbox = Outbox::new(Pacer::discord(), timing.backoff);
-    let mut client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
+    let client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
+    Ok((client, outbox))
+}
 
-    let (stop, stopped) = watch::channel(false);
-    let stop = std::sync::Arc::new(stop);
-    let scheduler = tokio::spawn(scheduler::run(
-        client.http.clone(),
-        service.clone(),
-        outbox,
-        timing.tick,
-        stopped,
-    ));
-    let shards = client.shard_manager.clone();
-    let asked = stop.clone();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down");
-        let _ = asked.send(true);
-        shards.shutdown_all().await;
-    });
-    tracing::info!("connecting to Discord");
-    if let Err(e) = client.start().await {
-        if matches!(
-            e,
-            serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication)
-        ) {
-            anyhow::bail!(TOKEN_REFUSED_HELP);
-        }
-        return Err(e.into());
+/// Closes the database's connections, without waiting on one a cancelled task still holds.
+async fn close_store(service: &Service) {
+    if tokio::time::timeout(STORE_CLOSE, service.store().close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the database did not close in time; every commit is already on disk");
     }
-    // The client also ends when the bot stopped itself (its commands could not be registered):
-    // then stop the scheduler too, and fail.
-    let unasked = !*stop.borrow();
-    let _ = stop.send(true);
-    let _ = scheduler.await;
-    if unasked {
-        service.store().close().await;
-        anyhow::bail!(
-            "the bot stopped because it could not register its slash commands (the error above says why)"
-        );
-    }
-    service.store().close().await;
-    tracing::info!("stopped");
-    Ok(())
 }
 
 /// An error and its causes as one line, each cause once: libraries often repeat their source in

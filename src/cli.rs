@@ -344,7 +344,11 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(app::run(config, corpus)) {
+    let result = runtime.block_on(app::run(config, corpus));
+    // Dropping the runtime would wait for its blocking tasks, such as a DNS lookup of a Discord
+    // that cannot be reached: a stop must not wait on them.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", app::error_chain(&e));

@@ -134,7 +134,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
     .await?;
     fake.add_guild(GUILD);
     let token = DiscordToken::parse(TOKEN)?;
-    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url())?));
+    let http = client::http(&token, Some(&ApiUrl::parse(&fake.api_url())?))?;
     // The demo's clock jumps hours between ticks; requests are still paced as in production.
     let outbox = Outbox::new(
         Pacer::discord(),
@@ -142,6 +142,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
             first: Duration::from_millis(50),
             max: Duration::from_millis(400),
             attempts: 5,
+            attempt_timeout: Duration::from_secs(5),
         },
     )
     .with_count_refresh(Duration::from_millis(100));

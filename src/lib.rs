@@ -18,6 +18,7 @@
 //! - [`app`]: running the bot: client, scheduler and graceful shutdown.
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
 //! - [`telemetry`]: tracing set-up.
+//! - [`sync`]: the one way tasks share mutable state (a lock reached only through a closure).
 
 pub mod app;
 pub mod cli;
@@ -30,4 +31,5 @@ pub mod domain;
 pub mod fake_discord;
 pub mod service;
 pub mod store;
+pub mod sync;
 pub mod telemetry;

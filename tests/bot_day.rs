@@ -869,13 +869,27 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
     assert_eq!(threads_opened(&h), 1);
     assert!(h.app.service.unsent_reveals().await.unwrap().is_empty());
 
-    // A resend when the thread already exists (a crash after the thread) is not an error.
-    let again = h.app.service.unsent_reveals().await.unwrap();
-    assert!(again.is_empty());
-    h.outbox
-        .deliver_reveal(&h.http, &h.app.service, &reveal)
+    // A crash after the thread but before the reveal was recorded as sent: the next pass sends
+    // the parts again (their nonces return the messages already there), and Discord's 160004
+    // for the thread already there is not an error.
+    use sqlx::Connection as _;
+    let mut conn = sqlx::SqliteConnection::connect(h.app.url.as_str())
         .await
         .unwrap();
+    sqlx::query("UPDATE posts SET reveal_sent_at = NULL WHERE id = ?")
+        .bind(reveal.post.0)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(h.app.service.unsent_reveals().await.unwrap().len(), 1);
+    let sent = h
+        .outbox
+        .deliver_reveal(&h.http, &h.app.service, reveal.post)
+        .await
+        .unwrap();
+    assert_eq!(sent, dailydrill::discord::outbox::Sent::Now);
+    assert!(h.app.service.unsent_reveals().await.unwrap().is_empty());
     assert_eq!(model_answers(&h), 1);
     assert_eq!(threads_opened(&h), 1);
     h.stop().await;

@@ -102,6 +102,7 @@ fn child(dir: &Path) {
                 first: Duration::from_millis(50),
                 max: Duration::from_millis(200),
                 attempts: 4,
+                attempt_timeout: Duration::from_secs(5),
             },
         };
         app::serve(config, service, timing).await.unwrap();

@@ -22,7 +22,9 @@ async fn open_post(app: &common::TestApp) -> PostId {
         .await
         .unwrap();
     app.clock.set(common::utc("2026-06-01T09:00:00Z"));
-    app.service.post_due().await.unwrap().posted.remove(0).id
+    let post = app.service.post_due().await.unwrap().posted.remove(0).id;
+    common::delivered(&app.service, post).await;
+    post
 }
 
 /// Another process (python's sqlite3) holding the write lock until it is killed.

@@ -191,7 +191,7 @@ async fn start_bot(fake: &FakeDiscord) -> Bot {
 fn client_http(fake: &FakeDiscord) -> serenity::Http {
     let token = DiscordToken::parse(TOKEN).unwrap();
     let api = ApiUrl::parse(&fake.api_url()).unwrap();
-    dailydrill::discord::client::http(&token, Some(&api))
+    dailydrill::discord::client::http(&token, Some(&api)).unwrap()
 }
 
 fn member(user: u64) -> Invoker {
@@ -308,6 +308,7 @@ async fn a_rate_limited_post_backs_off_and_lands_once() {
         first: Duration::from_millis(200),
         max: Duration::from_secs(1),
         attempts: 4,
+        attempt_timeout: Duration::from_secs(5),
     };
     let channel = serenity::ChannelId::new(CHANNEL);
     let started = Instant::now();

@@ -116,7 +116,7 @@ fn only_the_http_client_and_the_panic_hook_read_the_token() {
         readers,
         [
             "src/config.rs: self.0.expose_secret()",
-            "src/discord/client.rs: let builder = HttpBuilder::new(token.expose());",
+            "src/discord/client.rs: let builder = HttpBuilder::new(token.expose()).client(reqwest_client()?);",
             "src/telemetry.rs: token.expose(),",
         ],
     );

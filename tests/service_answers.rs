@@ -35,6 +35,7 @@ async fn a_burst_of_answers_is_saved_as_if_they_came_one_at_a_time() {
     ];
     let revealed = svc.add_schedule(GUILD, spec(2)).await.unwrap();
     let closed = svc.post_now(GUILD, revealed.id).await.unwrap().id;
+    common::delivered(&svc, closed).await;
     svc.reveal_now(GUILD, revealed.id).await.unwrap();
 
     // Each member answers, edits, and tries a revealed post and another server's, all at once.

@@ -6,6 +6,7 @@ use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::bot::{Data, Error, user_message};
+use super::outbox::Sent;
 use super::render::{self, no_mentions};
 use super::retry::with_retry;
 use crate::corpus::{Difficulty, TrackId};
@@ -459,15 +460,19 @@ pub async fn post_now(
     {
         Ok(post) => {
             let data = ctx.data();
-            match data
-                .outbox
-                .deliver_post(ctx.http(), &data.service, &post)
-                .await
-            {
-                Ok(()) => format!("Posted in <#{}>.", post.channel),
-                Err(e) => {
+            let http = &ctx.serenity_context().http;
+            match data.outbox.deliver_post(http, &data.service, post.id).await {
+                Ok(Sent::Now | Sent::Already) => format!("Posted in <#{}>.", post.channel),
+                Ok(Sent::Elsewhere) => {
+                    format!("Saved; it is being posted in <#{}> now.", post.channel)
+                }
+                Err(e) if e.is_transient() => {
                     tracing::error!("post-now failed to send: {e}");
-                    "The question is saved but Discord refused it for now; the bot keeps trying unless Discord refused it for good (then check the bot's access to the channel).".to_owned()
+                    "The question is saved but Discord refused it for now; the bot keeps trying until its reveal time.".to_owned()
+                }
+                Err(e) => {
+                    tracing::error!("post-now was refused for good: {e}");
+                    "The question is saved but Discord refused it for good: check that the bot can see the channel and send messages in it.".to_owned()
                 }
             }
         }
@@ -485,20 +490,30 @@ async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error>
     } else {
         service.reveal_now(guild, ScheduleId(schedule)).await
     };
+    let http = &ctx.serenity_context().http;
     let text = match result {
+        Ok(reveal) if reveal.never_posted => "Skipped: the question never reached Discord, so it is closed without a model answer; nobody's streak changes.".to_owned(),
         Ok(reveal) => match ctx
             .data()
             .outbox
-            .deliver_reveal(ctx.http(), service, &reveal)
+            .deliver_reveal(http, service, reveal.post)
             .await
         {
-            Ok(()) if skip => {
+            Ok(_) if skip => {
                 "Skipped: the answer is revealed and nobody's streak changes.".to_owned()
             }
-            Ok(()) => format!("Revealed; {} answer(s) scored.", reveal.answer_count),
-            Err(e) => {
+            Ok(Sent::Elsewhere) => format!(
+                "Revealed; {} answer(s) scored. The model answer is being posted now.",
+                reveal.answer_count
+            ),
+            Ok(_) => format!("Revealed; {} answer(s) scored.", reveal.answer_count),
+            Err(e) if e.is_transient() => {
                 tracing::error!("reveal failed to send: {e}");
                 "Revealed and scored, but Discord refused the message for now; the bot keeps trying.".to_owned()
+            }
+            Err(e) => {
+                tracing::error!("reveal was refused for good: {e}");
+                "Revealed and scored, but Discord refused the model answer for good: check that the bot can still see the channel and send messages in it.".to_owned()
             }
         },
         Err(e) => refusal(ctx, &e),

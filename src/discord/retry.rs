@@ -6,6 +6,10 @@
 //! above Discord's usual per-route reset, and retries only what can succeed later: 429, 5xx and
 //! transport errors. Other 4xx answers are final: repeating them would only add to Discord's
 //! invalid-request count (10,000 per 10 minutes bans the bot's IP).
+//!
+//! Every attempt is bounded by [`Backoff::attempt_timeout`]: a request that is accepted and never
+//! answered (a stalled proxy, a half-open connection) fails as a timeout and is retried like a
+//! 5xx, instead of holding its delivery, and everything waiting on it, forever.
 
 use std::future::Future;
 use std::time::Duration;
@@ -13,12 +17,18 @@ use std::time::Duration;
 use serenity::Error;
 use serenity::http::HttpError;
 
-/// How long to wait between attempts, and how many to make.
+/// How long one attempt may take at most in production: longer than any answer Discord gives
+/// (serenity's own limiter may wait out a route's reset inside an attempt), far shorter than
+/// "forever".
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long to wait between attempts, how many to make, and how long each may take.
 #[derive(Debug, Clone, Copy)]
 pub struct Backoff {
     pub first: Duration,
     pub max: Duration,
     pub attempts: u32,
+    pub attempt_timeout: Duration,
 }
 
 impl Default for Backoff {
@@ -27,6 +37,7 @@ impl Default for Backoff {
             first: Duration::from_secs(1),
             max: Duration::from_secs(30),
             attempts: 6,
+            attempt_timeout: ATTEMPT_TIMEOUT,
         }
     }
 }
@@ -47,11 +58,32 @@ pub fn is_transient(error: &Error) -> bool {
             status == 429 || status >= 500
         }
         Error::Http(HttpError::Request(_)) => true,
+        Error::Io(e) => e.kind() == std::io::ErrorKind::TimedOut,
         _ => false,
     }
 }
 
-/// Runs `op` until it succeeds, fails for good, or the attempts run out.
+/// The error of an attempt that did not finish within `limit`.
+pub fn timed_out(limit: Duration) -> Error {
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!("Discord did not answer within {} s", limit.as_secs_f32()),
+    ))
+}
+
+/// Runs one attempt, failing it as a timeout after `limit`.
+pub async fn bounded<T>(
+    limit: Duration,
+    attempt: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    match tokio::time::timeout(limit, attempt).await {
+        Ok(result) => result,
+        Err(_) => Err(timed_out(limit)),
+    }
+}
+
+/// Runs `op` until it succeeds, fails for good, or the attempts run out; each attempt is bounded
+/// by the backoff's `attempt_timeout`.
 pub async fn with_retry<T, F, Fut>(backoff: Backoff, mut op: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
@@ -59,7 +91,7 @@ where
 {
     let mut attempt = 1;
     loop {
-        match op().await {
+        match bounded(backoff.attempt_timeout, op()).await {
             Ok(value) => return Ok(value),
             Err(e) if is_transient(&e) && attempt < backoff.attempts => {
                 let wait = backoff.delay(attempt);
@@ -86,6 +118,7 @@ mod tests {
             first: Duration::from_millis(200),
             max: Duration::from_secs(1),
             attempts: 9,
+            attempt_timeout: ATTEMPT_TIMEOUT,
         };
         let delays: Vec<u128> = (1..=5).map(|n| b.delay(n).as_millis()).collect();
         assert_eq!(delays, [200, 400, 800, 1000, 1000]);
@@ -94,5 +127,26 @@ mod tests {
             Duration::from_secs(30),
             "no overflow"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_attempt_that_never_answers_times_out_and_is_retried() {
+        let backoff = Backoff {
+            first: Duration::from_millis(100),
+            max: Duration::from_millis(100),
+            attempts: 3,
+            attempt_timeout: Duration::from_secs(2),
+        };
+        let mut attempts = 0;
+        let started = tokio::time::Instant::now();
+        let result: Result<(), Error> = with_retry(backoff, || {
+            attempts += 1;
+            std::future::pending()
+        })
+        .await;
+        let error = result.expect_err("no attempt answers");
+        assert!(is_transient(&error), "{error}");
+        assert_eq!(attempts, 3);
+        assert_eq!(started.elapsed(), Duration::from_millis(3 * 2000 + 2 * 100));
     }
 }

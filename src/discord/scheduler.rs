@@ -1,11 +1,13 @@
 //! The scheduler inside the bot: each tick commits what is due (posts, reveals) through the
-//! service, which makes both idempotent, then has the outbox deliver everything Discord has not
-//! accepted yet. `tick` is a function tests call directly with a manual clock; `run` repeats it.
+//! service, which makes both idempotent, and has the outbox deliver everything Discord has not
+//! accepted yet. `tick` is a function tests call directly with a manual clock; `run` repeats it
+//! until asked to stop, and never waits on a delivery past its period.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::Http;
+use tokio::sync::watch;
 
 use super::outbox::{Delivered, Outbox};
 use crate::service::Service;
@@ -13,18 +15,37 @@ use crate::service::Service;
 /// How often the scheduler looks for due posts and reveals.
 pub const TICK: Duration = Duration::from_secs(5);
 
-/// What one tick did: its delivery pass.
+/// How long a tick under way may go on after the bot was asked to stop. Everything it does is
+/// safe to cut short (transactions roll back, deliveries are resent with their nonce), so this
+/// only spares Discord a resend of what was about to be recorded.
+pub const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// What one tick did: its delivery passes.
 pub type TickReport = Delivered;
 
-/// One pass: commit due posts and due reveals, then deliver whatever is unsent.
+/// One pass, waiting for every delivery (tests and benchmarks read the channel right after).
 pub async fn tick(http: &Arc<Http>, service: &Service, outbox: &Outbox) -> TickReport {
+    tick_within(http, service, outbox, None).await
+}
+
+/// One pass: commit due posts, deliver posts, commit due reveals, deliver reveals, waiting for
+/// each delivery step up to `wait`. Posts are delivered before reveals are committed, because a
+/// reveal needs its question's message: a post sent (or recorded) in this pass is revealed in it.
+pub async fn tick_within(
+    http: &Arc<Http>,
+    service: &Service,
+    outbox: &Outbox,
+    wait: Option<Duration>,
+) -> TickReport {
     if let Err(e) = service.post_due().await {
         tracing::error!("could not check for due posts: {e}");
     }
+    let mut report = outbox.deliver_posts(http, service, wait).await;
     if let Err(e) = service.reveal_due().await {
         tracing::error!("could not check for due reveals: {e}");
     }
-    outbox.deliver_pending(http, service).await
+    report += outbox.deliver_reveals(http, service, wait).await;
+    report
 }
 
 /// Sends what was committed but never confirmed (a crash between commit and Discord's answer),
@@ -36,27 +57,45 @@ pub async fn resend_unsent(http: &Arc<Http>, service: &Service, outbox: &Outbox)
     }
 }
 
-/// Ticks every `every` (production: [`TICK`]) until `stop` resolves; the first tick catches up at once (unsent, then due).
+/// Resolves once `stop` says true (or its sender is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
+}
+
+/// Ticks every `every` (production: [`TICK`]) until `stop` says true; the first tick catches up
+/// at once (unsent, then due). The stop is checked before every tick, and a tick under way when
+/// it comes gets [`STOP_GRACE`] to finish before it is dropped, so a stop never waits on Discord
+/// and never starts new work.
 pub async fn run(
     http: Arc<Http>,
     service: Service,
     outbox: Outbox,
     every: Duration,
-    stop: tokio::sync::watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    resend_unsent(&http, &service, &outbox).await;
     let mut stop = stop;
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = interval.tick() => {
-                let report = tick(&http, &service, &outbox).await;
-                if report != TickReport::default() {
-                    tracing::info!(?report, "scheduler tick");
+            biased;
+            () = stopped(&mut stop) => return,
+            _ = interval.tick() => {}
+        }
+        let pass = tick_within(&http, &service, &outbox, Some(every));
+        tokio::pin!(pass);
+        let report = tokio::select! {
+            biased;
+            report = &mut pass => report,
+            () = stopped(&mut stop) => {
+                if tokio::time::timeout(STOP_GRACE, pass).await.is_err() {
+                    tracing::warn!("stopped the scheduler in the middle of a tick; what it left is sent at the next start");
                 }
+                return;
             }
-            _ = stop.changed() => return,
+        };
+        if report != TickReport::default() {
+            tracing::info!(?report, "scheduler tick");
         }
     }
 }

@@ -124,6 +124,25 @@ async fn session(mut socket: WebSocket, rest: Rest) {
                     Ok(GatewayCommand::Drop) => return, // no close frame, as a network failure
                     Ok(GatewayCommand::Reconnect) => json!({ "op": 7, "d": null }),
                     Ok(GatewayCommand::InvalidSession(resumable)) => json!({ "op": 9, "d": resumable }),
+                    // The queue overflowed (a burst of events while this task was not
+                    // scheduled): send what it dropped from the event log, in order; events
+                    // still queued are then skipped as already sent.
+                    Err(RecvError::Lagged(_)) if live => {
+                        let missed: Vec<(u64, String, Value)> = state
+                            .lock()
+                            .events
+                            .iter()
+                            .filter(|(seq, _, _)| *seq > sent)
+                            .cloned()
+                            .collect();
+                        for (seq, name, data) in missed {
+                            sent = seq;
+                            if !send(&mut socket, json!({ "op": 0, "t": name, "s": seq, "d": data })).await {
+                                return;
+                            }
+                        }
+                        continue;
+                    }
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => return,
                 };

@@ -1,7 +1,8 @@
 //! A fake Discord on loopback, so the real serenity client can be tested end to end offline.
 //!
 //! **Modelled:** the REST routes the bot uses under `/api/v10` (gateway discovery, the bot's user
-//! and application, command registration, channel messages with `nonce` + `enforce_nonce`, message
+//! and application, command registration, channel messages with `nonce` + `enforce_nonce` (for
+//! a few minutes, `FakeOptions::nonce_ttl`), message
 //! edits and threads, interaction callbacks answered once and within 3 s, UPDATE_MESSAGE editing
 //! the clicked message, webhook follow-ups and `@original` edits); a 401 for a request without a
 //! bot token, or for every token once a test calls `reject_tokens`; Discord's length and count
@@ -65,13 +66,20 @@ pub struct FakeOptions {
     /// How long an interaction waits for its first response (Discord: 3 s); shorter in tests of
     /// the deadline itself.
     pub interaction_deadline: Duration,
+    /// How long a message's `nonce` deduplicates a second create with `enforce_nonce`: Discord
+    /// checks "the past few minutes"; tests of what happens after it shorten it.
+    pub nonce_ttl: Duration,
 }
+
+/// How long the fake remembers a nonce by default, as Discord's "past few minutes".
+pub const NONCE_TTL: Duration = Duration::from_secs(180);
 
 impl Default for FakeOptions {
     fn default() -> FakeOptions {
         FakeOptions {
             global_limit: DISCORD_GLOBAL_LIMIT,
             interaction_deadline: INTERACTION_DEADLINE,
+            nonce_ttl: NONCE_TTL,
         }
     }
 }
@@ -97,6 +105,7 @@ impl FakeDiscord {
         let state = Arc::new(State::new(
             options.global_limit,
             options.interaction_deadline,
+            options.nonce_ttl,
         ));
         let rest = Rest {
             state: state.clone(),
@@ -156,6 +165,9 @@ impl FakeDiscord {
             .use_rustls_tls()
             .add_root_certificate(authority)
             .resolve(DISCORD_HOST, self.tls_addr)
+            // As the bot's own client: no request waits forever.
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| format!("an HTTP client for the fake: {e}"))?;
         Ok(serenity::http::HttpBuilder::new(token)

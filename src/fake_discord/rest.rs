@@ -292,11 +292,13 @@ fn create_message(rest: &Rest, channel: u64, body: &Value) -> Answer {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let mut inner = rest.state.lock();
+    let now = Instant::now();
     if let (Some(nonce), true) = (&nonce, enforce) {
         if let Some(existing) = inner
             .nonces
             .get(&(channel, nonce.clone()))
-            .and_then(|id| inner.messages.get(id))
+            .filter(|(_, at)| now.duration_since(*at) < inner.nonce_ttl)
+            .and_then(|(id, _)| inner.messages.get(id))
         {
             return (StatusCode::OK, existing.clone());
         }
@@ -305,7 +307,7 @@ fn create_message(rest: &Rest, channel: u64, body: &Value) -> Answer {
     let message = payloads::message(id, channel, body);
     inner.messages.insert(id, message.clone());
     if let Some(nonce) = nonce {
-        inner.nonces.insert((channel, nonce), id);
+        inner.nonces.insert((channel, nonce), (id, now));
     }
     (StatusCode::OK, message)
 }

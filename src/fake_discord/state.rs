@@ -65,8 +65,10 @@ pub enum GatewayCommand {
 pub(crate) struct Inner {
     pub calls: Vec<RecordedCall>,
     pub messages: HashMap<u64, Value>,
-    /// (channel, nonce) → message id, for `enforce_nonce`.
-    pub nonces: HashMap<(u64, String), u64>,
+    /// (channel, nonce) → the message it created and when, for `enforce_nonce`; entries older
+    /// than `nonce_ttl` no longer count, as Discord checks a nonce only over the past few minutes.
+    pub nonces: HashMap<(u64, String), (u64, Instant)>,
+    pub nonce_ttl: Duration,
     pub interactions: HashMap<u64, Interaction>,
     pub faults: Vec<(String, String, VecDeque<Fault>)>,
     /// Requests in the current one-second window of the global limit.
@@ -97,11 +99,12 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub fn new(global_limit: u32, interaction_deadline: Duration) -> State {
+    pub fn new(global_limit: u32, interaction_deadline: Duration, nonce_ttl: Duration) -> State {
         let (gateway, _) = broadcast::channel(1024);
         State {
             inner: std::sync::Mutex::new(Inner {
                 global_limit,
+                nonce_ttl,
                 ..Inner::default()
             }),
             // Snowflake-sized ids, distinct from the small ids tests choose for guilds and users.

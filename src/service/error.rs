@@ -34,6 +34,10 @@ pub enum Error {
     #[error("Schedule #{0} has no question open right now.")]
     NothingOpen(ScheduleId),
     #[error(
+        "Schedule #{0}'s open question has not reached Discord yet, so members have not seen it; it cannot be revealed before they do. The bot keeps sending it; if it never arrives, its day counts as missed. /skip closes it now without scoring."
+    )]
+    NotDelivered(ScheduleId),
+    #[error(
         "That practice question is not yours, or no longer exists; start a new one with /quiz."
     )]
     QuizNotFound,

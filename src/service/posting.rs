@@ -192,21 +192,35 @@ impl Service {
         Ok(())
     }
 
-    /// Posts committed but never confirmed sent (a crash between commit and Discord's reply):
-    /// the front end sends them again with their nonce at start.
-    pub async fn unsent_posts(&self) -> Result<Vec<PostView>> {
+    /// Posts committed but not known to be sent (a crash between commit and Discord's reply, an
+    /// outage, a delivery still under way): the outbox sends each again with its nonce.
+    pub async fn unsent_posts(&self) -> Result<Vec<PostId>> {
         let mut conn = self.store.read().await?;
-        let mut views = Vec::new();
-        for id in posts::unsent(&mut conn).await? {
-            let Some(post) = posts::get(&mut conn, id).await? else {
-                continue;
-            };
-            let Some(schedule) = schedules::get_any(&mut conn, post.schedule).await? else {
-                continue;
-            };
-            views.push(self.post_view(post, &schedule)?);
+        Ok(posts::unsent(&mut conn).await?)
+    }
+
+    /// A post as it must be sent now, read again under the delivery's claim: a list made before
+    /// another task delivered or closed it is stale. `None` when nothing is left to send
+    /// (Discord has it, it was closed, Discord refused it for good, or it was deleted), and when
+    /// its reveal time has come: nobody could answer it any more, and the reveal closes it as a
+    /// missed day instead.
+    pub async fn post_to_send(&self, post: PostId) -> Result<Option<PostView>> {
+        let now = self.now();
+        let mut conn = self.store.read().await?;
+        let Some(row) = posts::get(&mut conn, post).await? else {
+            return Ok(None);
+        };
+        if row.message_id.is_some()
+            || row.revealed_at.is_some()
+            || row.delivery_error.is_some()
+            || row.reveal_at <= now
+        {
+            return Ok(None);
         }
-        Ok(views)
+        let Some(schedule) = schedules::get_any(&mut conn, row.schedule).await? else {
+            return Ok(None);
+        };
+        self.post_view(row, &schedule).map(Some)
     }
 }
 
@@ -260,6 +274,18 @@ impl Service {
 }
 
 impl Service {
+    /// A post as it stands, whatever its server, for the outbox that delivers it.
+    pub async fn post_by_id(&self, post: PostId) -> Result<Option<PostView>> {
+        let mut conn = self.store.read().await?;
+        let Some(row) = posts::get(&mut conn, post).await? else {
+            return Ok(None);
+        };
+        let Some(schedule) = schedules::get_any(&mut conn, row.schedule).await? else {
+            return Ok(None);
+        };
+        self.post_view(row, &schedule).map(Some)
+    }
+
     /// A post of `guild` as sent, to render it again (e.g. with a new answer count).
     pub async fn post(&self, guild: GuildId, post: PostId) -> Result<PostView> {
         let mut conn = self.store.read().await?;

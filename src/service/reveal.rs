@@ -16,7 +16,10 @@ use super::{Error, Result, RevealView, Service};
 
 impl Service {
     /// Reveals every post whose reveal time has come, oldest first, so streaks advance in the
-    /// order questions were asked.
+    /// order questions were asked. A post that never reached Discord is closed instead, unscored
+    /// (see [`RevealView::never_posted`]). One post that cannot be revealed (a corrupt row, say)
+    /// is logged and left for the next pass without holding up the others; the pass fails only
+    /// when every due post failed, as when the database is down.
     #[tracing::instrument(skip_all)]
     pub async fn reveal_due(&self) -> Result<Vec<RevealView>> {
         let now = self.now();
@@ -25,26 +28,68 @@ impl Service {
             posts::reveal_due(&mut conn, now).await?
         };
         let mut revealed = Vec::new();
+        let mut first_error = None;
         for post in due {
-            if let Some(view) = self.reveal_post(post, now, false).await? {
-                revealed.push(view);
+            match self.reveal_post(post, now, Closing::Scheduled).await {
+                Ok(Some(view)) => revealed.push(view),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(post = %post, "could not reveal (retried at the next pass): {e}");
+                    first_error.get_or_insert(e);
+                }
             }
         }
-        Ok(revealed)
+        match first_error {
+            Some(e) if revealed.is_empty() => Err(e),
+            _ => Ok(revealed),
+        }
     }
 
     /// Reveals one post; `None` when it was already revealed (by a concurrent run or an admin).
     /// A skipped post is revealed without scoring: it neither extends nor breaks streaks.
-    pub(crate) async fn reveal_post(
+    ///
+    /// Members can only answer a question they saw, so a post whose message Discord never
+    /// accepted is not revealed: the schedule's own reveal closes it unscored, the day recorded
+    /// as missed (as a day the bot was down: no streak moves, no freeze is spent); an admin's
+    /// `/reveal-now` is refused while it may still arrive, and `/skip` closes it the same way.
+    async fn reveal_post(
         &self,
         post: PostId,
         now: DateTime<Utc>,
-        skipped: bool,
+        closing: Closing,
     ) -> Result<Option<RevealView>> {
+        let skipped = closing == Closing::Skip;
         let mut tx = self.store.write().await?;
         let Some(row) = posts::get(&mut tx, post).await? else {
             return Ok(None);
         };
+        if row.revealed_at.is_some() {
+            return Ok(None);
+        }
+        if row.message_id.is_none() {
+            if closing == Closing::RevealNow {
+                return Err(Error::NotDelivered(row.schedule));
+            }
+            if !posts::close_undelivered(&mut tx, post, now).await? {
+                return Ok(None);
+            }
+            if !row.manual {
+                schedules::record_missed_day(&mut tx, row.schedule, row.local_date, now).await?;
+            }
+            tx.commit().await?;
+            tracing::warn!(post = %post, schedule = %row.schedule, "closed unrevealed: the question never reached Discord, the day counts as missed");
+            return Ok(Some(RevealView {
+                post,
+                guild: row.guild,
+                channel: row.channel,
+                message_id: None,
+                question: self.question(&row.question_id).cloned(),
+                answer_count: 0,
+                skipped,
+                never_posted: true,
+                streak_events: Vec::new(),
+            }));
+        }
         if !posts::mark_revealed(&mut tx, post, now, skipped).await? {
             return Ok(None);
         }
@@ -116,31 +161,54 @@ impl Service {
             question,
             answer_count: submitted.len(),
             skipped,
+            never_posted: false,
             streak_events: events,
         }))
     }
 }
 
+/// Who closes a post, which decides what happens to one that never reached Discord.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// Its reveal time came.
+    Scheduled,
+    /// An admin's `/reveal-now`.
+    RevealNow,
+    /// An admin's `/skip`: revealed without scoring.
+    Skip,
+}
+
 impl Service {
     /// Reveals committed but not yet accepted by Discord (a crash, an outage, a refusal that may
-    /// pass), oldest first, for the front end to send again.
-    pub async fn unsent_reveals(&self) -> Result<Vec<RevealView>> {
+    /// pass, a delivery still under way), oldest first, for the outbox to send again.
+    pub async fn unsent_reveals(&self) -> Result<Vec<PostId>> {
         let mut conn = self.store.read().await?;
-        let mut views = Vec::new();
-        for row in posts::unsent_reveals(&mut conn).await? {
-            let answer_count = answers::count(&mut conn, row.id).await?;
-            views.push(RevealView {
-                post: row.id,
-                guild: row.guild,
-                channel: row.channel,
-                message_id: row.message_id,
-                question: self.question(&row.question_id).cloned(),
-                answer_count: usize::try_from(answer_count).unwrap_or(0),
-                skipped: row.skipped,
-                streak_events: Vec::new(),
-            });
+        Ok(posts::unsent_reveals(&mut conn).await?)
+    }
+
+    /// A reveal as it must be sent now, read again under the delivery's claim; `None` when
+    /// nothing is left to send (sent already, refused for good, or never revealed).
+    pub async fn reveal_to_send(&self, post: PostId) -> Result<Option<RevealView>> {
+        let mut conn = self.store.read().await?;
+        let Some(row) = posts::get(&mut conn, post).await? else {
+            return Ok(None);
+        };
+        if row.revealed_at.is_none() || row.reveal_sent_at.is_some() || row.delivery_error.is_some()
+        {
+            return Ok(None);
         }
-        Ok(views)
+        let answer_count = answers::count(&mut conn, row.id).await?;
+        Ok(Some(RevealView {
+            post: row.id,
+            guild: row.guild,
+            channel: row.channel,
+            message_id: row.message_id,
+            question: self.question(&row.question_id).cloned(),
+            answer_count: usize::try_from(answer_count).unwrap_or(0),
+            skipped: row.skipped,
+            never_posted: row.undelivered,
+            streak_events: Vec::new(),
+        }))
     }
 
     /// Records that Discord accepted every part of a post's reveal.
@@ -190,7 +258,12 @@ impl Service {
             posts::latest_open(&mut conn, schedule).await?
         };
         let post = open.ok_or(Error::NothingOpen(schedule))?;
-        self.reveal_post(post.id, self.now(), skipped)
+        let closing = if skipped {
+            Closing::Skip
+        } else {
+            Closing::RevealNow
+        };
+        self.reveal_post(post.id, self.now(), closing)
             .await?
             .ok_or(Error::NothingOpen(schedule))
     }

@@ -93,6 +93,9 @@ pub struct RevealView {
     pub answer_count: usize,
     /// Closed by an admin: revealed without scoring.
     pub skipped: bool,
+    /// The question never reached Discord: closed without a reveal, nothing scored, nothing to
+    /// send.
+    pub never_posted: bool,
     pub streak_events: Vec<(UserId, StreakEvent)>,
 }
 

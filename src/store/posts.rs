@@ -23,44 +23,59 @@ pub struct PostRow {
     pub skipped: bool,
     pub nonce: String,
     pub message_id: Option<u64>,
+    /// When Discord accepted every part of the reveal (or there was nothing to send).
+    pub reveal_sent_at: Option<DateTime<Utc>>,
+    /// Why Discord refused the post or its reveal for good; such a post is not sent again.
+    pub delivery_error: Option<String>,
+    /// Closed at its reveal time without ever reaching Discord: not revealed, not scored.
+    pub undelivered: bool,
 }
 
-type RawRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    NaiveDate,
-    String,
-    i64,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    bool,
-    String,
-    Option<i64>,
-);
+/// A row as SQLite holds it; [`PostRow`] is what the rest of the crate reads.
+#[derive(sqlx::FromRow)]
+struct RawPost {
+    id: i64,
+    schedule_id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    kind: String,
+    local_date: NaiveDate,
+    question_id: String,
+    deck_cycle: i64,
+    fire_at: DateTime<Utc>,
+    reveal_at: DateTime<Utc>,
+    revealed_at: Option<DateTime<Utc>>,
+    skipped: bool,
+    nonce: String,
+    message_id: Option<i64>,
+    reveal_sent_at: Option<DateTime<Utc>>,
+    delivery_error: Option<String>,
+    undelivered: bool,
+}
 
 const COLUMNS: &str = "id, schedule_id, guild_id, channel_id, kind, local_date, question_id, \
-    deck_cycle, fire_at, reveal_at, revealed_at, skipped, nonce, message_id";
+    deck_cycle, fire_at, reveal_at, revealed_at, skipped, nonce, message_id, reveal_sent_at, \
+    delivery_error, undelivered";
 
-fn from_raw(r: RawRow) -> PostRow {
+fn from_raw(r: RawPost) -> PostRow {
     PostRow {
-        id: PostId(r.0),
-        schedule: ScheduleId(r.1),
-        guild: GuildId(snowflake(r.2)),
-        channel: ChannelId(snowflake(r.3)),
-        manual: r.4 == "manual",
-        local_date: r.5,
-        question_id: r.6,
-        deck_cycle: u32::try_from(r.7).unwrap_or(0),
-        fire_at: r.8,
-        reveal_at: r.9,
-        revealed_at: r.10,
-        skipped: r.11,
-        nonce: r.12,
-        message_id: r.13.map(snowflake),
+        id: PostId(r.id),
+        schedule: ScheduleId(r.schedule_id),
+        guild: GuildId(snowflake(r.guild_id)),
+        channel: ChannelId(snowflake(r.channel_id)),
+        manual: r.kind == "manual",
+        local_date: r.local_date,
+        question_id: r.question_id,
+        deck_cycle: u32::try_from(r.deck_cycle).unwrap_or(0),
+        fire_at: r.fire_at,
+        reveal_at: r.reveal_at,
+        revealed_at: r.revealed_at,
+        skipped: r.skipped,
+        nonce: r.nonce,
+        message_id: r.message_id.map(snowflake),
+        reveal_sent_at: r.reveal_sent_at,
+        delivery_error: r.delivery_error,
+        undelivered: r.undelivered,
     }
 }
 
@@ -105,7 +120,7 @@ pub async fn insert(conn: &mut SqliteConnection, p: &NewPost<'_>) -> sqlx::Resul
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: PostId) -> sqlx::Result<Option<PostRow>> {
-    let raw: Option<RawRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE id = ?"))
+    let raw: Option<RawPost> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE id = ?"))
         .bind(id.0)
         .fetch_optional(conn)
         .await?;
@@ -130,7 +145,7 @@ pub async fn latest(
     conn: &mut SqliteConnection,
     schedule: ScheduleId,
 ) -> sqlx::Result<Option<PostRow>> {
-    let raw: Option<RawRow> = sqlx::query_as(&format!(
+    let raw: Option<RawPost> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM posts WHERE schedule_id = ? ORDER BY id DESC LIMIT 1"
     ))
     .bind(schedule.0)
@@ -144,7 +159,7 @@ pub async fn latest_open(
     conn: &mut SqliteConnection,
     schedule: ScheduleId,
 ) -> sqlx::Result<Option<PostRow>> {
-    let raw: Option<RawRow> = sqlx::query_as(&format!(
+    let raw: Option<RawPost> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM posts WHERE schedule_id = ? AND revealed_at IS NULL \
          ORDER BY id DESC LIMIT 1"
     ))
@@ -214,14 +229,33 @@ pub async fn unsent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
 }
 
 /// Reveals committed (and scored) whose model answer Discord has not yet accepted, oldest first.
-pub async fn unsent_reveals(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostRow>> {
-    let raws: Vec<RawRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM posts WHERE revealed_at IS NOT NULL AND reveal_sent_at IS NULL \
-         AND delivery_error IS NULL ORDER BY id"
-    ))
+pub async fn unsent_reveals(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE revealed_at IS NOT NULL AND reveal_sent_at IS NULL \
+         AND delivery_error IS NULL ORDER BY id",
+    )
     .fetch_all(conn)
     .await?;
-    Ok(raws.into_iter().map(from_raw).collect())
+    Ok(ids.into_iter().map(PostId).collect())
+}
+
+/// Closes a post that never reached Discord, at its reveal time: nothing to reveal or send.
+/// False when it was closed meanwhile or its message was recorded after all.
+pub async fn close_undelivered(
+    conn: &mut SqliteConnection,
+    id: PostId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE posts SET revealed_at = ?, reveal_sent_at = ?, undelivered = TRUE \
+         WHERE id = ? AND revealed_at IS NULL AND message_id IS NULL",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Records that every part of a post's reveal was accepted by Discord.
@@ -268,7 +302,7 @@ pub async fn open_in_guild(
     conn: &mut SqliteConnection,
     guild: GuildId,
 ) -> sqlx::Result<Vec<PostRow>> {
-    let raws: Vec<RawRow> = sqlx::query_as(&format!(
+    let raws: Vec<RawPost> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM posts WHERE guild_id = ? AND revealed_at IS NULL \
          AND message_id IS NOT NULL ORDER BY id DESC"
     ))

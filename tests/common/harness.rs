@@ -31,6 +31,7 @@ pub const FAST: Backoff = Backoff {
     first: Duration::from_millis(50),
     max: Duration::from_millis(200),
     attempts: 4,
+    attempt_timeout: Duration::from_secs(5),
 };
 pub const MANAGE_GUILD: u64 = dailydrill::fake_discord::MANAGE_GUILD;
 

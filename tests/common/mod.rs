@@ -33,6 +33,16 @@ pub fn utc(s: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// Records that Discord accepted a post (under a made-up message id), as the outbox does: the
+/// service reveals and scores only questions members could see.
+pub async fn delivered(service: &Service, post: dailydrill::domain::ids::PostId) {
+    let message = 900_000_000 + u64::try_from(post.0).expect("a positive post id");
+    service
+        .record_message(post, message)
+        .await
+        .expect("the message is recorded");
+}
+
 /// A service on a new database file in a temporary folder.
 pub async fn app(start: DateTime<Utc>, seed: u64) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
