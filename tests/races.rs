@@ -6,40 +6,14 @@
 
 mod common;
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use common::channel::{model_answers, question_posts, threads_opened};
+use common::within;
 use common::harness::{CHANNEL, Harness, admin, member, spec};
 use dailydrill::fake_discord::Fault;
 use rand::{RngExt as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-/// Runs `body` on a runtime of its own, in a thread of its own, and fails the test if it has not
-/// finished within `limit`. A deadlock of the runtime's worker threads stops its timers too, so a
-/// `tokio::time::timeout` inside the runtime could never fire.
-pub fn within(limit: Duration, body: impl Future<Output = ()> + Send + 'static) {
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(body);
-        let _ = done.send(());
-        runtime.shutdown_background();
-    });
-    match finished.recv_timeout(limit) {
-        Ok(()) => {}
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-            panic!("the bot froze: the test did not finish within {limit:?}")
-        }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            panic!("the test body failed (its panic is printed above)")
-        }
-    }
-}
 
 /// A fault for the next message the bot sends in the channel, or none.
 fn random_fault(rng: &mut ChaCha8Rng) -> Option<Fault> {

@@ -5,7 +5,7 @@
 
 use axum::extract::State as Extract;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -18,6 +18,10 @@ const HEARTBEAT_MS: u64 = 41_250;
 pub const SESSION_ID: &str = "fake-session";
 
 pub(crate) async fn upgrade(ws: WebSocketUpgrade, Extract(rest): Extract<Rest>) -> Response {
+    if rest.state.lock().gateway_down {
+        // As a gateway that cannot be reached: the bot keeps trying to connect.
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| session(socket, rest))
 }
 

@@ -453,6 +453,15 @@ impl FakeDiscord {
         let _ = self.state.gateway.send(GatewayCommand::Drop);
     }
 
+    /// Takes the gateway down (`true`: the connection drops and new ones are refused, so the bot
+    /// keeps trying to reconnect) or brings it back.
+    pub fn set_gateway_down(&self, down: bool) {
+        self.state.lock().gateway_down = down;
+        if down {
+            self.drop_gateway();
+        }
+    }
+
     /// Sends op 7 RECONNECT.
     pub fn send_reconnect(&self) {
         let _ = self.state.gateway.send(GatewayCommand::Reconnect);

@@ -180,6 +180,8 @@ impl Harness {
         self.shards.shutdown_all().await;
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
         self.app.restart(12).await;
+        // A new process: nothing in memory survives (claims, accepted messages, pending edits).
+        self.outbox = outbox();
         let registrations = self.registrations();
         let (http, shards, task) = start_bot(&self.fake, &self.app, &self.outbox).await;
         assert!(

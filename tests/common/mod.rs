@@ -81,6 +81,7 @@ impl TestApp {
 }
 pub mod channel;
 pub mod harness;
+pub mod process;
 
 /// Every row of every table of a database, as text (`table: 'a'|1|NULL`), to show that a refused
 /// request changed nothing: compare a dump from before with one from after.
@@ -115,3 +116,33 @@ pub async fn db_dump(url: &DatabaseUrl) -> Vec<String> {
     conn.close().await.unwrap();
     rows
 }
+
+/// Runs `body` on a runtime of its own, in a thread of its own, and fails the test if it has not
+/// finished within `limit`. A deadlock of the runtime's worker threads stops its timers too, so a
+/// `tokio::time::timeout` inside the runtime could never fire.
+pub fn within(
+    limit: std::time::Duration,
+    body: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(body);
+        let _ = done.send(());
+        runtime.shutdown_background();
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => {}
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the bot froze: the test did not finish within {limit:?}")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("the test body failed (its panic is printed above)")
+        }
+    }
+}
+
