@@ -41,7 +41,7 @@ pub async fn watchdog(liveness: Liveness, stop: watch::Receiver<bool>) {
                     phase,
                     in_phase_seconds = in_phase,
                     quiet_seconds = stall.quiet.as_secs_f64(),
-                    "scheduler stalled: {stall}"
+                    "{stall}"
                 );
                 logged = Some(stall.ticks_finished);
             }
