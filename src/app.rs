@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use tokio::sync::watch;
 
 use crate::clock::SystemClock;
-use crate::config::{ApiUrl, DatabaseUrl, DiscordToken, TOKEN_REFUSED_HELP};
+use crate::config::{ApiUrl, DatabaseUrl, DiscordToken, MetricsAddr, TOKEN_REFUSED_HELP};
 use crate::corpus::Corpus;
 use crate::discord::outbox::Outbox;
 use crate::discord::pace::Pacer;
@@ -25,6 +25,8 @@ pub struct BotConfig {
     pub api: Option<ApiUrl>,
     /// Register commands in this guild only (instant updates while developing).
     pub dev_guild: Option<u64>,
+    /// Serve `/healthz` and `/metrics` here (`METRICS_ADDR`); off when `None`.
+    pub metrics: Option<MetricsAddr>,
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signals a terminal or a service manager sends.

@@ -1,7 +1,8 @@
 //! The `dailydrill` command line: argument definitions and what each subcommand does.
 //!
-//! Exit codes: 0 success, 1 the corpus has problems, 2 the command could not run (bad arguments,
-//! missing or malformed configuration, an unreadable folder).
+//! Exit codes: 0 success, 1 the corpus has problems (or `healthcheck`: the bot is unhealthy or
+//! does not answer), 2 the command could not run (bad arguments, missing or malformed
+//! configuration, an unreadable folder).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,9 +12,10 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{self, BotConfig};
-use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken};
+use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken, MetricsAddr};
 use crate::corpus::{Corpus, CorpusSource, LoadError};
 use crate::domain::schedule::{self, PostTime, Zone};
+use crate::liveness::probe;
 use crate::telemetry;
 
 const ENVIRONMENT: &str = "\
@@ -23,6 +25,8 @@ Environment (also read from a .env file in the working directory):
   DISCORD_API_URL send REST calls here instead of Discord (a fake Discord or a rate-limit proxy)
   DEV_GUILD_ID    register slash commands in this guild only (development)
   QUESTIONS_DIR   a custom question corpus folder [default: ./questions if present, else the bundled corpus]
+  METRICS_ADDR    serve /healthz and /metrics here (`run`) and ask it (`healthcheck`): a port such as
+                  9100 (on 127.0.0.1) or an address such as 0.0.0.0:9100 [default: off]
   RUST_LOG        log filter, e.g. info or dailydrill=debug [default: warn,dailydrill=info]";
 
 /// A Discord bot that turns a server into an interview-practice study group.
@@ -37,11 +41,23 @@ pub struct Cli {
 pub enum Command {
     /// Start the bot: post each schedule's daily question, collect answers, reveal and score.
     ///
-    /// Reads DISCORD_TOKEN (required), DATABASE_URL, DISCORD_API_URL, DEV_GUILD_ID, QUESTIONS_DIR
-    /// and RUST_LOG from the environment or a .env file in the working directory. Stops gracefully
-    /// on Ctrl-C or SIGTERM.
+    /// Reads DISCORD_TOKEN (required), DATABASE_URL, DISCORD_API_URL, DEV_GUILD_ID, QUESTIONS_DIR,
+    /// METRICS_ADDR and RUST_LOG from the environment or a .env file in the working directory.
+    /// With METRICS_ADDR set it also serves, on that address, GET /healthz (200, or 503 with the
+    /// reason: scheduler stalled, gateway down, database unavailable; as JSON) and GET /metrics
+    /// (Prometheus text format). Stops gracefully on Ctrl-C or SIGTERM.
     #[command(after_help = ENVIRONMENT)]
     Run(RunArgs),
+    /// Ask a running bot's /healthz (at METRICS_ADDR) and print its answer: exit 0 when it is
+    /// healthy, 1 when it is not or does not answer within 3 s.
+    ///
+    /// For a container's or a service manager's health check; needs no curl. Reads METRICS_ADDR
+    /// (required; an address on every interface, 0.0.0.0:PORT, is asked through 127.0.0.1).
+    Healthcheck {
+        /// Where `dailydrill run` serves /healthz.
+        #[arg(long, env = "METRICS_ADDR", value_name = "ADDR")]
+        metrics_addr: Option<String>,
+    },
     /// Check or export the question corpus.
     #[command(subcommand)]
     Corpus(CorpusCommand),
@@ -109,6 +125,9 @@ pub struct RunArgs {
     /// Register slash commands in this guild only, where they update at once (development).
     #[arg(long, env = "DEV_GUILD_ID", value_name = "ID")]
     pub dev_guild_id: Option<u64>,
+    /// Serve GET /healthz and GET /metrics on this port (127.0.0.1) or address [default: off].
+    #[arg(long, env = "METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
     #[command(flatten)]
     pub corpus: CorpusDir,
 }
@@ -158,6 +177,7 @@ pub fn main() -> ExitCode {
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
         Command::Demo { days, corpus } => demo(days, corpus),
         Command::Backup { path, database_url } => backup(&path, &database_url),
+        Command::Healthcheck { metrics_addr } => healthcheck(metrics_addr.as_deref()),
         Command::Schedule(ScheduleCommand::Preview {
             time,
             tz,
@@ -303,6 +323,55 @@ fn backup(path: &std::path::Path, database_url: &str) -> ExitCode {
     }
 }
 
+/// What `healthcheck` says when there is nothing to ask.
+const NO_METRICS_ADDR: &str = "\
+METRICS_ADDR is not set, so there is no /healthz to ask: set it to where `dailydrill run` serves \
+it (the same value for both, e.g. METRICS_ADDR=9100), in the environment or in .env";
+
+fn healthcheck(metrics_addr: Option<&str>) -> ExitCode {
+    let Some(raw) = metrics_addr else {
+        eprintln!("error: {NO_METRICS_ADDR}");
+        return ExitCode::from(2);
+    };
+    let addr = match MetricsAddr::parse(raw) {
+        Ok(addr) => addr.local(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(probe::healthz(addr, probe::TIMEOUT)) {
+        Ok(answer) => {
+            let body = answer.body.trim_end();
+            // The verdict is the exit code; a closed stdout must not change it.
+            let _ = emit(&format!("{body}\n"));
+            if answer.status == 200 {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "error: http://{addr}/healthz answered {}: unhealthy",
+                    answer.status
+                );
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn run(args: RunArgs) -> ExitCode {
     let checked = DiscordToken::from_env().and_then(|token| {
         let database = DatabaseUrl::parse(&args.database_url)?;
@@ -311,11 +380,17 @@ fn run(args: RunArgs) -> ExitCode {
             .as_deref()
             .map(ApiUrl::parse)
             .transpose()?;
+        let metrics = args
+            .metrics_addr
+            .as_deref()
+            .map(MetricsAddr::parse)
+            .transpose()?;
         Ok(BotConfig {
             token,
             database,
             api,
             dev_guild: args.dev_guild_id,
+            metrics,
         })
     });
     let config = match checked {

@@ -4,17 +4,19 @@
 //! no error message repeats it, so it cannot reach a log by accident.
 
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use secrecy::{ExposeSecret, SecretString};
 
 /// Every environment variable dailydrill reads: `--help` lists them, and tests and benchmarks
 /// clear them so that the shell they run from cannot change what they measure.
-pub const ENV_VARIABLES: [&str; 6] = [
+pub const ENV_VARIABLES: [&str; 7] = [
     "DISCORD_TOKEN",
     "DATABASE_URL",
     "DISCORD_API_URL",
     "DEV_GUILD_ID",
     "QUESTIONS_DIR",
+    "METRICS_ADDR",
     "RUST_LOG",
 ];
 
@@ -57,6 +59,11 @@ pub enum ConfigError {
         "DISCORD_API_URL must be an http:// or https:// base URL such as http://127.0.0.1:8080"
     )]
     MalformedApiUrl,
+    #[error(
+        "METRICS_ADDR must be a port such as 9100 (served on 127.0.0.1) or an IP address and \
+         port such as 0.0.0.0:9100 or [::1]:9100; {0}"
+    )]
+    MalformedMetricsAddr(String),
     #[error(".env line {line} could not be parsed; write it as NAME=value")]
     DotenvLine { line: usize },
     #[error("cannot read .env: {0}")]
@@ -184,6 +191,66 @@ impl ApiUrl {
     }
 }
 
+/// Where `/healthz` and `/metrics` are served (`METRICS_ADDR`). A bare port means loopback only,
+/// so that turning metrics on never exposes them to the network by accident; an address is taken
+/// as given (`0.0.0.0:9100` in a container, whose port the operator maps). No host names: the
+/// address is bound before anything else could resolve them, and a name that resolves to several
+/// addresses would leave the operator guessing which one listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricsAddr(SocketAddr);
+
+impl MetricsAddr {
+    pub fn parse(raw: &str) -> Result<MetricsAddr, ConfigError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(ConfigError::MalformedMetricsAddr(
+                "it is empty (unset it to serve neither)".to_owned(),
+            ));
+        }
+        if raw.chars().all(|c| c.is_ascii_digit()) {
+            return match raw.parse::<u16>() {
+                Ok(port) => Ok(MetricsAddr(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))),
+                Err(_) => Err(ConfigError::MalformedMetricsAddr(format!(
+                    "the port {raw} is above 65535"
+                ))),
+            };
+        }
+        match raw.parse::<SocketAddr>() {
+            Ok(addr) => Ok(MetricsAddr(addr)),
+            // A value this long is no address; it is not repeated whole (it may be a paste of
+            // something else entirely).
+            Err(_) if raw.chars().count() > 64 => Err(ConfigError::MalformedMetricsAddr(
+                "it is not an address".to_owned(),
+            )),
+            Err(_) => Err(ConfigError::MalformedMetricsAddr(format!(
+                "{raw:?} is neither a port nor an IP address with a port"
+            ))),
+        }
+    }
+
+    /// The address to listen on.
+    pub fn listen(&self) -> SocketAddr {
+        self.0
+    }
+
+    /// The address a local client (`dailydrill healthcheck`) connects to: a server listening on
+    /// every interface (`0.0.0.0`, `[::]`) is reached through loopback.
+    pub fn local(&self) -> SocketAddr {
+        let ip = match self.0.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        SocketAddr::new(ip, self.0.port())
+    }
+}
+
+impl fmt::Display for MetricsAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Loads `.env` from the working directory into the environment, if there is one. Variables
 /// already set win, so an operator's shell overrides the file. Parse errors name the line but never
 /// repeat it: the line may hold the token.
@@ -278,6 +345,45 @@ mod tests {
                 Err(ConfigError::MalformedApiUrl),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_bare_metrics_port_is_loopback_and_an_address_is_taken_as_given() {
+        let parse = |raw| MetricsAddr::parse(raw).map(|addr| addr.listen().to_string());
+        assert_eq!(parse("9100").as_deref(), Ok("127.0.0.1:9100"));
+        assert_eq!(parse(" 9100\n").as_deref(), Ok("127.0.0.1:9100"));
+        assert_eq!(parse("0.0.0.0:9100").as_deref(), Ok("0.0.0.0:9100"));
+        assert_eq!(parse("[::1]:9100").as_deref(), Ok("[::1]:9100"));
+        assert_eq!(parse("10.0.0.7:80").as_deref(), Ok("10.0.0.7:80"));
+    }
+
+    #[test]
+    fn a_healthcheck_reaches_a_server_on_every_interface_through_loopback() {
+        let local = |raw| MetricsAddr::parse(raw).unwrap().local().to_string();
+        assert_eq!(local("0.0.0.0:9100"), "127.0.0.1:9100");
+        assert_eq!(local("[::]:9100"), "[::1]:9100");
+        assert_eq!(local("192.0.2.1:9100"), "192.0.2.1:9100");
+    }
+
+    #[test]
+    fn anything_else_is_refused_naming_metrics_addr() {
+        for (raw, why) in [
+            ("", "it is empty"),
+            ("nonsense", "\"nonsense\" is neither"),
+            ("localhost:9100", "\"localhost:9100\""),
+            ("99999", "above 65535"),
+            ("127.0.0.1", "\"127.0.0.1\""),
+            ("::1:9100", "\"::1:9100\""),
+            ("http://127.0.0.1:9100", "neither"),
+            (&"9".repeat(300), "above 65535"),
+            (&"x".repeat(300), "not an address"),
+        ] {
+            let err = MetricsAddr::parse(raw).unwrap_err();
+            assert!(matches!(err, ConfigError::MalformedMetricsAddr(_)));
+            let err = err.to_string();
+            assert!(err.starts_with("METRICS_ADDR must be"), "{err}");
+            assert!(err.contains(why), "{raw:?}: {err}");
         }
     }
 

@@ -15,6 +15,8 @@
 //! - [`demo`]: `dailydrill demo`, the real bot on the fake Discord, as a transcript.
 //! - [`clock`]: the time source the service reads, manual in tests.
 //! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
+//! - [`liveness`]: what the scheduler and the gateway last did, served as `/healthz` and
+//!   `/metrics` (`METRICS_ADDR`), the metrics themselves, and a watchdog that logs a stall.
 //! - [`app`]: running the bot: client, scheduler and graceful shutdown.
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
 //! - [`telemetry`]: tracing set-up.
@@ -29,6 +31,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod fake_discord;
+pub mod liveness;
 pub mod service;
 pub mod store;
 pub mod sync;

@@ -839,3 +839,110 @@ fn schedule_preview_refuses_hostile_zones_and_survives_extreme_dates() {
         assert_refused(&out, 2, "invalid value", &format!("{bad:?}"));
     }
 }
+
+#[test]
+fn healthcheck_without_metrics_addr_says_there_is_nothing_to_ask() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dailydrill(tmp.path(), &["healthcheck"], &[]);
+    assert_refused(&out, 2, "METRICS_ADDR is not set", "healthcheck");
+    assert_eq!(text(&out.stderr).trim().lines().count(), 1);
+    let out = dailydrill(
+        tmp.path(),
+        &["healthcheck"],
+        &[("METRICS_ADDR", "nonsense")],
+    );
+    assert_refused(&out, 2, "METRICS_ADDR must be", "healthcheck nonsense");
+}
+
+#[test]
+fn healthcheck_where_nothing_listens_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port().to_string()
+    };
+    // A bare port is asked on 127.0.0.1, and so is an address on every interface.
+    for addr in [port.clone(), format!("0.0.0.0:{port}")] {
+        let out = dailydrill(tmp.path(), &["healthcheck"], &[("METRICS_ADDR", &addr)]);
+        assert_refused(
+            &out,
+            1,
+            &format!("nothing answers at 127.0.0.1:{port}"),
+            &addr,
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthcheck_prints_the_bots_health_and_exits_0_only_when_it_is_ok() {
+    use dailydrill::liveness::{self, Liveness};
+    let tmp = tempfile::tempdir().unwrap();
+    let url = dailydrill::config::DatabaseUrl::parse(&format!(
+        "sqlite://{}",
+        tmp.path().join("bot.db").display()
+    ))
+    .unwrap();
+    let store = dailydrill::store::Store::open(&url).await.unwrap();
+    let bot = Liveness::new(std::time::Duration::from_secs(60));
+    bot.gateway_up();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let metrics = liveness::metrics::builder().build_recorder().handle();
+    let server = tokio::spawn(liveness::serve(
+        listener,
+        bot.clone(),
+        store.clone(),
+        metrics,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let healthcheck = |addr: String, cwd: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            dailydrill(&cwd, &["healthcheck"], &[("METRICS_ADDR", &addr)])
+        })
+    };
+
+    let out = healthcheck(addr.clone(), tmp.path().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let body: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(body["status"], "ok");
+
+    store.close().await;
+    let out = healthcheck(addr.clone(), tmp.path().to_owned())
+        .await
+        .unwrap();
+    assert_refused(&out, 1, "answered 503", "a closed database");
+    let body: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(body["database"], "unavailable");
+
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+#[test]
+fn run_refuses_a_malformed_metrics_addr_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["nonsense", "localhost:9100", "99999", ""] {
+        let out = dailydrill(
+            tmp.path(),
+            &["run"],
+            &[
+                ("DISCORD_TOKEN", TOKEN),
+                ("DISCORD_API_URL", NO_DISCORD),
+                ("METRICS_ADDR", bad),
+            ],
+        );
+        assert_refused(&out, 2, "METRICS_ADDR must be", bad);
+        assert_no_token(&text(&out.stderr));
+    }
+    let out = dailydrill(
+        tmp.path(),
+        &["run", "--metrics-addr", "nonsense"],
+        &[("DISCORD_TOKEN", TOKEN), ("DISCORD_API_URL", NO_DISCORD)],
+    );
+    assert_refused(&out, 2, "METRICS_ADDR must be", "--metrics-addr");
+}

@@ -95,6 +95,7 @@ fn child(dir: &Path) {
             database,
             api: Some(ApiUrl::parse(api.trim()).unwrap()),
             dev_guild: Some(GUILD),
+            metrics: None,
         };
         let timing = Timing {
             tick: Duration::from_millis(40),

@@ -38,6 +38,7 @@ fn the_types_that_hold_the_token_never_print_it() {
         database: DatabaseUrl::parse("sqlite:x.db").unwrap(),
         api: None,
         dev_guild: None,
+        metrics: None,
     };
     let shown = format!("{config:?} {config:#?}");
     assert!(shown.contains("[REDACTED]"), "{shown}");
