@@ -14,6 +14,7 @@ use crate::discord::outbox::Outbox;
 use crate::discord::pace::Pacer;
 use crate::discord::retry::Backoff;
 use crate::discord::{bot, client, scheduler};
+use crate::liveness::{self, Liveness};
 use crate::service::Service;
 use crate::store::Store;
 
@@ -61,6 +62,7 @@ const SHARDS_STOP: Duration = Duration::from_secs(2);
 const CLIENT_STOP: Duration = Duration::from_secs(1);
 const SCHEDULER_STOP: Duration = Duration::from_millis(3_500);
 const STORE_CLOSE: Duration = Duration::from_secs(2);
+const OPERATOR_STOP: Duration = Duration::from_millis(500);
 
 /// A stop requested by a signal, shared by every part of the bot. The first SIGINT or SIGTERM
 /// asks for a graceful stop; a second one ends the process at once (exit 130), for an operator
@@ -139,12 +141,18 @@ pub struct Timing {
 /// Discord that cannot be reached, running) and every wait after it is bounded.
 pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyhow::Result<()> {
     let stop = Stop::on_signals();
+    let liveness = Liveness::new(timing.tick);
+    let operator = match &config.metrics {
+        Some(addr) => Some(serve_liveness(addr, &liveness, &service, &stop).await?),
+        None => None,
+    };
     let started = tokio::select! {
         biased;
         () = stop.asked() => None,
-        client = connect(&config, &service, &timing) => Some(client?),
+        client = connect(&config, &service, &timing, &liveness) => Some(client?),
     };
     let Some((mut client, outbox)) = started else {
+        stop_operator(operator).await;
         close_store(&service).await;
         tracing::info!("stopped");
         return Ok(());
@@ -153,7 +161,7 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
         client.http.clone(),
         service.clone(),
         outbox,
-        timing.tick,
+        liveness.clone(),
         stop.subscribe(),
     ));
     let shards = client.shard_manager.clone();
@@ -184,6 +192,7 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
     {
         tracing::warn!("the scheduler did not stop in time; leaving it");
     }
+    stop_operator(operator).await;
     close_store(&service).await;
     match ended {
         Some(Err(serenity::Error::Gateway(
@@ -206,6 +215,7 @@ async fn connect(
     config: &BotConfig,
     service: &Service,
     timing: &Timing,
+    liveness: &Liveness,
 ) -> anyhow::Result<(serenity::Client, Outbox)> {
     let http =
         client::http(&config.token, config.api.as_ref()).context("cannot build an HTTP client")?;
@@ -232,8 +242,60 @@ async fn connect(
         }
     }
     let outbox = Outbox::new(Pacer::discord(), timing.backoff);
-    let client = bot::client(http, service.clone(), outbox.clone(), config.dev_guild).await?;
+    let client = bot::client(
+        http,
+        service.clone(),
+        outbox.clone(),
+        liveness.clone(),
+        config.dev_guild,
+    )
+    .await?;
     Ok((client, outbox))
+}
+
+/// What serves the operator: `/healthz` and `/metrics`, and the watchdog that logs a stall.
+struct Operator {
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    watchdog: tokio::task::JoinHandle<()>,
+}
+
+/// Binds `METRICS_ADDR` before anything connects (a port in use fails the start, not a scrape),
+/// installs the metrics recorder, and serves until the stop.
+async fn serve_liveness(
+    addr: &MetricsAddr,
+    liveness: &Liveness,
+    service: &Service,
+    stop: &Stop,
+) -> anyhow::Result<Operator> {
+    let listen = addr.listen();
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("METRICS_ADDR {listen} cannot be served"))?;
+    let metrics = liveness::install_recorder()?;
+    tracing::info!(%listen, "serving /healthz and /metrics");
+    let stopped = stop.clone();
+    let server = tokio::spawn(liveness::serve(
+        listener,
+        liveness.clone(),
+        service.store().clone(),
+        metrics,
+        async move { stopped.asked().await },
+    ));
+    let watchdog = tokio::spawn(liveness::watchdog(liveness.clone(), stop.subscribe()));
+    Ok(Operator { server, watchdog })
+}
+
+/// Waits (bounded) for the operator's server and watchdog to end after the stop.
+async fn stop_operator(operator: Option<Operator>) {
+    let Some(Operator { server, watchdog }) = operator else {
+        return;
+    };
+    match tokio::time::timeout(OPERATOR_STOP, server).await {
+        Ok(Ok(Err(e))) => tracing::warn!("the /healthz server failed: {e}"),
+        Err(_) => tracing::warn!("the /healthz server did not stop in time; leaving it"),
+        _ => {}
+    }
+    let _ = tokio::time::timeout(OPERATOR_STOP, watchdog).await;
 }
 
 /// Closes the database's connections, without waiting on one a cancelled task still holds.

@@ -146,7 +146,9 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         },
     )
     .with_count_refresh(Duration::from_millis(100));
-    let mut bot_client = bot::client(http, service.clone(), outbox.clone(), Some(GUILD)).await?;
+    let liveness = crate::liveness::Liveness::new(crate::discord::scheduler::TICK);
+    let mut bot_client =
+        bot::client(http, service.clone(), outbox.clone(), liveness, Some(GUILD)).await?;
     let (http, shards) = (bot_client.http.clone(), bot_client.shard_manager.clone());
     let task = tokio::spawn(async move {
         let _ = bot_client.start().await;

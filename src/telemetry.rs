@@ -17,9 +17,13 @@ pub fn init() {
         },
         _ => (EnvFilter::new(DEFAULT_FILTER), None),
     };
+    // Colours only for a person at a terminal: journald, `docker logs` and log files would
+    // otherwise keep the escape codes.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .try_init();
     if let Some(e) = bad {
         tracing::warn!("RUST_LOG is not a valid filter ({e}); using {DEFAULT_FILTER:?}");

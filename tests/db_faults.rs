@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::harness::spec_at;
@@ -27,42 +25,9 @@ async fn open_post(app: &common::TestApp) -> PostId {
     post
 }
 
-/// Another process (python's sqlite3) holding the write lock until it is killed.
-fn lock_from_another_process(db: &std::path::Path) -> Child {
-    let script = "import sqlite3, sys, time\n\
-                  c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
-                  c.execute('BEGIN EXCLUSIVE')\n\
-                  print('locked', flush=True)\n\
-                  time.sleep(600)\n";
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .arg(db)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs (CI installs it)");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "locked");
-    child
-}
-
-/// Runs `pragma` on every connection of the pool: these pragmas are per connection, and the
-/// fault must hold whichever connection a write takes.
-async fn on_every_connection(pool: &sqlx::SqlitePool, pragma: &str) {
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        held.push(pool.acquire().await.unwrap());
-    }
-    for conn in &mut held {
-        sqlx::query(pragma).execute(&mut **conn).await.unwrap();
-    }
-}
-
 /// The database may not grow past `pages`, as on a full disk.
 async fn limit_pages(pool: &sqlx::SqlitePool, pages: i64) {
-    on_every_connection(pool, &format!("PRAGMA max_page_count = {pages}")).await;
+    common::on_every_connection(pool, &format!("PRAGMA max_page_count = {pages}")).await;
 }
 
 async fn answer_of(service: &Service, post: PostId, user: u64) -> Option<String> {
@@ -77,7 +42,7 @@ async fn answers(service: &Service, post: PostId) -> i64 {
 async fn a_database_locked_by_another_process_asks_members_to_retry_then_recovers() {
     let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
     let post = open_post(&app).await;
-    let mut locker = lock_from_another_process(&app.dir.path().join("test.db"));
+    let mut locker = common::lock_from_another_process(&app.dir.path().join("test.db"));
 
     // Three members answer at once: their answers share one write, which the lock refuses.
     let started = Instant::now();
@@ -178,7 +143,7 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
     // Every write now fails with SQLITE_READONLY, the error a file made read-only (or a
     // read-only mount) gives; root ignores permission bits, so the pragma stands in for chmod.
     let pool = app.service.store().pool();
-    on_every_connection(pool, "PRAGMA query_only = ON").await;
+    common::on_every_connection(pool, "PRAGMA query_only = ON").await;
     for user in 2..5 {
         let refused = app
             .service
@@ -201,7 +166,7 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
     assert_eq!(answers(&app.service, post).await, 1);
 
     // Writable again: the same pool saves.
-    on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
     for user in 2..5 {
         app.service
             .submit_answer(GUILD, post, UserId(user), "the GIL and threads")
@@ -212,13 +177,13 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
 
     // Read-only again when the reveal falls due: the scheduler's pass fails and records nothing,
     // and the first pass after the fault clears makes the reveal, with every answer scored.
-    on_every_connection(pool, "PRAGMA query_only = ON").await;
+    common::on_every_connection(pool, "PRAGMA query_only = ON").await;
     app.clock.set(common::utc("2026-06-01T21:00:00Z"));
     app.service
         .reveal_due()
         .await
         .expect_err("a reveal cannot be recorded");
-    on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
     app.clock.set(common::utc("2026-06-01T21:01:00Z"));
     let revealed = app.service.reveal_due().await.unwrap();
     assert_eq!(revealed.len(), 1);

@@ -14,7 +14,7 @@ use common::process::Bot;
 use dailydrill::clock::ManualClock;
 use dailydrill::config::DatabaseUrl;
 use dailydrill::domain::ids::{ChannelId, GuildId};
-use dailydrill::fake_discord::{Fault, FakeDiscord, FakeOptions, Invoker};
+use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Fault, Invoker};
 use dailydrill::service::{ScheduleSpec, Service};
 use dailydrill::store::Store;
 
@@ -40,12 +40,10 @@ async fn due_schedules(url: &str, count: u64) {
         .duration_trunc(chrono::Duration::minutes(1))
         .unwrap()
         - chrono::Duration::minutes(1);
-    let store = Store::open(&DatabaseUrl::parse(url).unwrap()).await.unwrap();
-    let corpus = Arc::new(
-        dailydrill::corpus::CorpusSource::Bundled
-            .load()
-            .unwrap(),
-    );
+    let store = Store::open(&DatabaseUrl::parse(url).unwrap())
+        .await
+        .unwrap();
+    let corpus = Arc::new(dailydrill::corpus::CorpusSource::Bundled.load().unwrap());
     let clock = ManualClock::new(fire - chrono::Duration::minutes(2));
     let service = Service::new(store, corpus, Arc::new(clock), 7);
     let time = format!("{:02}:{:02}", fire.hour(), fire.minute());
@@ -68,7 +66,8 @@ async fn stops_cleanly(bot: Bot, what: &str) {
     let (code, took, log) = bot.exits_within(STOP_LIMIT).await;
     assert_eq!(code, Some(0), "{what}: exit code; log: {log:#?}");
     assert!(
-        log.iter().any(|l| l.contains("shutting down")) && log.iter().any(|l| l.contains("stopped")),
+        log.iter().any(|l| l.contains("shutting down"))
+            && log.iter().any(|l| l.contains("stopped")),
         "{what}: {log:#?}"
     );
     eprintln!("{what}: stopped in {took:?}");
@@ -177,7 +176,9 @@ async fn a_stop_in_the_middle_of_a_fan_out_keeps_every_answer_and_the_restart_po
     stops_cleanly(bot, "SIGTERM during a fan-out").await;
 
     // The acknowledged answer is on disk.
-    let store = Store::open(&DatabaseUrl::parse(&url).unwrap()).await.unwrap();
+    let store = Store::open(&DatabaseUrl::parse(&url).unwrap())
+        .await
+        .unwrap();
     let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers WHERE user_id = 55")
         .fetch_one(store.pool())
         .await
@@ -192,7 +193,12 @@ async fn a_stop_in_the_middle_of_a_fan_out_keeps_every_answer_and_the_restart_po
             (posted(f).len() >= SCHEDULES as usize).then(|| posted(f))
         })
         .await
-        .unwrap_or_else(|| panic!("only {} of {SCHEDULES} posted after the restart", posted(&fake).len()));
+        .unwrap_or_else(|| {
+            panic!(
+                "only {} of {SCHEDULES} posted after the restart",
+                posted(&fake).len()
+            )
+        });
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut channels: Vec<u64> = posted(&fake).into_iter().map(|(c, _)| c).collect();
     channels.dedup();
@@ -200,5 +206,156 @@ async fn a_stop_in_the_middle_of_a_fan_out_keeps_every_answer_and_the_restart_po
     assert_eq!(channels.len(), SCHEDULES as usize, "in every channel, once");
     bot.signal("TERM");
     stops_cleanly(bot, "SIGTERM after the catch-up").await;
+    fake.shutdown().await;
+}
+
+/// A free loopback port for METRICS_ADDR.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// What operators see: `/healthz`'s status and body, or `/metrics`' text.
+async fn operator_get(port: u16, path: &str) -> (u16, String) {
+    let answer = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}{path}"))
+        .timeout(Duration::from_secs(3))
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.text().await.unwrap())
+}
+
+/// The day of a study group, through the binary, several times over: an admin posts the
+/// question now, two members answer, the model answer's first message meets a 429 while the
+/// admin reveals it (and the scheduler's own pass may deliver it at the same moment), then each
+/// member reads their feedback, the leaderboard and a quiz. Every message exists once, the bot
+/// stays responsive, `/healthz` says so and `/metrics` counts it.
+#[tokio::test]
+async fn a_study_group_day_through_the_binary_repeatedly() {
+    use common::harness::{command_text, opt, sub};
+    let fake = fake().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let url = database(tmp.path());
+    let port = free_port().to_string();
+    let bot = Bot::against(
+        &fake,
+        tmp.path(),
+        &[("DATABASE_URL", &url), ("METRICS_ADDR", &port)],
+    );
+    let port: u16 = port.parse().unwrap();
+    assert!(bot.wait_for_log("slash commands registered", WAIT).await);
+    let invoker = |user: u64, permissions: u64| Invoker {
+        guild: GUILD,
+        channel: 77,
+        user,
+        permissions,
+    };
+    let admin = invoker(1, dailydrill::fake_discord::MANAGE_GUILD);
+    let added = command_text(
+        &fake,
+        &admin,
+        "schedule",
+        sub(
+            "add",
+            vec![
+                opt("channel", 7, "77"),
+                opt("time", 3, "04:00"),
+                opt("timezone", 3, "Pacific/Kiritimati"),
+                opt("reveal", 3, "24h"),
+            ],
+        ),
+    )
+    .await;
+    assert!(added.starts_with("Scheduled: #1"), "{added}");
+    let which = || serde_json::json!([{ "name": "schedule", "type": 4, "value": 1 }]);
+    for round in 1..=3 {
+        let posted = command_text(&fake, &admin, "post-now", which()).await;
+        assert!(posted.contains("<#77>"), "{posted}");
+        let post = *common::channel::question_posts(&fake, 77)
+            .last()
+            .expect("a question");
+        for user in [21, 22] {
+            let submit = fake.submit_modal(
+                &invoker(user, 0),
+                &format!("answer:{post}"),
+                &[(
+                    "text",
+                    "The GIL lets one thread run Python bytecode at a time.",
+                )],
+            );
+            let saved = common::harness::answer_to(&fake, submit).await;
+            assert!(
+                saved["data"]["content"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("Saved")),
+                "{saved}"
+            );
+        }
+        fake.fail_next(
+            "POST",
+            "/channels/77/messages",
+            Fault::RateLimited {
+                retry_after: Duration::from_millis(300),
+            },
+        );
+        let revealed = command_text(&fake, &admin, "reveal-now", which()).await;
+        assert!(
+            revealed.starts_with("Revealed; 2 answer(s) scored"),
+            "{revealed}"
+        );
+        let complete = fake
+            .wait_for(WAIT, |f| {
+                (common::channel::threads_opened(f) == round).then_some(())
+            })
+            .await;
+        assert!(complete.is_some(), "round {round}: the reveal completed");
+        assert_eq!(common::channel::model_answers(&fake, 77), round);
+        assert_eq!(common::channel::question_posts(&fake, 77).len(), round);
+
+        let feedback = fake.click_button(&invoker(21, 0), 1, &format!("fb:{post}"));
+        let feedback = common::harness::answer_to(&fake, feedback).await;
+        let text = feedback["data"]["content"].as_str().unwrap_or_default();
+        assert!(text.contains("Streak"), "{text}");
+        let board =
+            command_text(&fake, &invoker(22, 0), "leaderboard", serde_json::json!([])).await;
+        assert!(
+            board.contains("<@21>") && board.contains("<@22>"),
+            "{board}"
+        );
+        let quiz = fake.slash_command(&invoker(22, 0), "quiz", serde_json::json!([]));
+        let shown = common::harness::answer_to(&fake, quiz).await;
+        let button = shown["data"]["components"][0]["components"][0]["custom_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let modal =
+            common::harness::answer_to(&fake, fake.click_button(&invoker(22, 0), 1, &button)).await;
+        let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+        let scored = fake.submit_modal(&invoker(22, 0), &modal_id, &[("text", "It depends.")]);
+        let scored = common::harness::answer_to(&fake, scored).await;
+        assert!(
+            scored["data"]["content"]
+                .as_str()
+                .is_some_and(|c| c.contains("You covered")),
+            "{scored}"
+        );
+
+        let (status, health) = operator_get(port, "/healthz").await;
+        assert_eq!(status, 200, "{health}");
+        let (_, metrics) = operator_get(port, "/metrics").await;
+        assert!(
+            metrics.contains(&format!("dailydrill_posts_sent_total {round}")),
+            "{metrics}"
+        );
+        assert!(metrics.contains(&format!("dailydrill_reveals_sent_total {round}")));
+        assert!(metrics.contains(&format!("dailydrill_answers_saved_total {}", 2 * round)));
+    }
+    bot.signal("TERM");
+    stops_cleanly(bot, "SIGTERM after three study days").await;
     fake.shutdown().await;
 }

@@ -267,13 +267,14 @@ async fn metrics_shows_each_metric_after_its_event_and_only_two_paths_exist() {
     let server = start(Liveness::new(PERIOD), recorder.handle()).await;
     recorded(&recorder, metrics::describe);
 
-    let events: [(&str, fn()); 9] = [
+    let events: [(&str, fn()); 10] = [
         (metrics::POSTS_SENT, metrics::post_sent),
         (metrics::REVEALS_SENT, metrics::reveal_sent),
         (metrics::DELIVERY_FAILURES, || {
             metrics::delivery_failed(FailureKind::ServerError)
         }),
         (metrics::DISCORD_429, metrics::rate_limited),
+        (metrics::RATE_LIMIT_WAITS, metrics::rate_limit_wait),
         (metrics::INTERACTION_SECONDS, || {
             metrics::interaction_answered(Duration::from_millis(40))
         }),

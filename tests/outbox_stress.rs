@@ -16,7 +16,7 @@ use common::within;
 use dailydrill::discord::outbox::Outbox;
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::{ChannelId, GuildId};
-use dailydrill::fake_discord::{Fault, FakeDiscord};
+use dailydrill::fake_discord::{FakeDiscord, Fault};
 use dailydrill::service::Service;
 use poise::serenity_prelude as serenity;
 use rand::{RngExt as _, SeedableRng};
@@ -185,7 +185,10 @@ fn many_deliveries_of_the_same_parcels_with_faults_and_a_restart_deliver_each_on
                     dailydrill::discord::outbox::Parcel::Post(post),
                     dailydrill::discord::outbox::Parcel::Reveal(post),
                 ] {
-                    assert!(!h.outbox.claims().is_held(parcel), "{parcel:?} left claimed");
+                    assert!(
+                        !h.outbox.claims().is_held(parcel),
+                        "{parcel:?} left claimed"
+                    );
                 }
             }
             tokio::time::sleep(Duration::from_millis(300)).await;

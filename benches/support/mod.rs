@@ -79,7 +79,8 @@ pub async fn start_bot(
     let http = fake
         .http(DiscordToken::parse(TOKEN).unwrap().expose())
         .expect("an HTTP client for the fake");
-    let mut client = bot::client(http, service.clone(), outbox.clone(), None)
+    let liveness = dailydrill::liveness::Liveness::new(dailydrill::discord::scheduler::TICK);
+    let mut client = bot::client(http, service.clone(), outbox.clone(), liveness, None)
         .await
         .expect("the serenity client");
     let (http, shards) = (client.http.clone(), client.shard_manager.clone());

@@ -15,13 +15,19 @@ use super::render::{
 };
 use super::retry::with_retry;
 use crate::domain::ids::{GuildId, PostId, QuizId, UserId};
+use crate::liveness::{Liveness, metrics};
 use crate::service::{Error as ServiceError, Service};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The state every handler shares.
 pub struct Data {
     pub service: Service,
     /// Shared with the scheduler, so handlers and fan-out stay under one global rate.
     pub outbox: Outbox,
+    /// Where the gateway's state is reported, for `/healthz`.
+    pub liveness: Liveness,
+    /// Whether READY came before: a later one is a reconnect.
+    pub connected_before: AtomicBool,
 }
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -34,6 +40,9 @@ pub const INTERNAL_FAILURE: &str =
 /// one (with the detail logged) when it is an internal failure.
 pub fn user_message(error: &ServiceError) -> String {
     if error.is_internal() {
+        if matches!(error, ServiceError::Store(_) | ServiceError::Unavailable(_)) {
+            metrics::database_error();
+        }
         tracing::error!("request failed: {error}");
         INTERNAL_FAILURE.to_owned()
     } else {
@@ -190,26 +199,57 @@ async fn on_modal(
     // The post shows how many have answered: edited, not re-posted, and at most once per
     // refresh interval however fast members answer.
     if saved.is_ok() {
+        metrics::answer_saved();
         data.outbox
             .refresh_count(ctx.http.clone(), data.service.clone(), guild, post);
     }
     Ok(())
 }
 
-/// Routes the interactions poise does not handle itself (buttons and modals).
+/// Routes the interactions poise does not handle itself (buttons and modals), timing each, and
+/// reports the gateway's connection to the liveness.
 pub async fn on_event(
     ctx: &serenity::Context,
     event: &serenity::FullEvent,
     data: &Data,
 ) -> Result<(), Error> {
-    let serenity::FullEvent::InteractionCreate { interaction } = event else {
-        return Ok(());
+    use serenity::FullEvent;
+    let interaction = match event {
+        FullEvent::InteractionCreate { interaction } => interaction,
+        FullEvent::Ready { .. } => {
+            if data.connected_before.swap(true, Ordering::Relaxed) {
+                metrics::gateway_reconnect();
+            }
+            data.liveness.gateway_up();
+            return Ok(());
+        }
+        FullEvent::Resume { .. } => {
+            metrics::gateway_reconnect();
+            data.liveness.gateway_up();
+            return Ok(());
+        }
+        FullEvent::ShardStageUpdate { event } => {
+            if event.new == serenity::ConnectionStage::Connected {
+                data.liveness.gateway_up();
+            } else if event.old == serenity::ConnectionStage::Connected {
+                data.liveness.gateway_down();
+            }
+            return Ok(());
+        }
+        FullEvent::Ratelimit { .. } => {
+            metrics::rate_limit_wait();
+            return Ok(());
+        }
+        _ => return Ok(()),
     };
-    match interaction {
+    let started = std::time::Instant::now();
+    let handled = match interaction {
         Interaction::Component(click) => on_component(ctx, data, click).await,
         Interaction::Modal(submit) => on_modal(ctx, data, submit).await,
-        _ => Ok(()),
-    }
+        _ => return Ok(()),
+    };
+    metrics::interaction_answered(started.elapsed());
+    handled
 }
 
 /// Refusals and failures of commands: a short ephemeral message for the member, details in the log.
@@ -256,12 +296,24 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 pub fn framework(
     service: Service,
     outbox: Outbox,
+    liveness: Liveness,
     dev_guild: Option<u64>,
 ) -> poise::Framework<Data, Error> {
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: super::commands::all(),
             on_error: |error| Box::pin(on_error(error)),
+            // Commands are timed from their start to their end, their reply included.
+            pre_command: |ctx| {
+                Box::pin(async move { ctx.set_invocation_data(std::time::Instant::now()).await })
+            },
+            post_command: |ctx| {
+                Box::pin(async move {
+                    if let Some(started) = ctx.invocation_data::<std::time::Instant>().await {
+                        metrics::interaction_answered(started.elapsed());
+                    }
+                })
+            },
             event_handler: |framework, event| {
                 Box::pin(on_event(
                     framework.serenity_context,
@@ -298,7 +350,12 @@ pub fn framework(
                     return Err(e.into());
                 }
                 tracing::info!(commands = commands.len(), "slash commands registered");
-                Ok(Data { service, outbox })
+                Ok(Data {
+                    service,
+                    outbox,
+                    liveness,
+                    connected_before: AtomicBool::new(false),
+                })
             })
         })
         .build()
@@ -327,10 +384,11 @@ pub async fn client(
     http: serenity::Http,
     service: Service,
     outbox: Outbox,
+    liveness: Liveness,
     dev_guild: Option<u64>,
 ) -> Result<serenity::Client, serenity::Error> {
     serenity::ClientBuilder::new_with_http(http, intents())
         .cache_settings(cache_settings())
-        .framework(framework(service, outbox, dev_guild))
+        .framework(framework(service, outbox, liveness, dev_guild))
         .await
 }

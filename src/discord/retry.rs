@@ -63,6 +63,16 @@ pub fn is_transient(error: &Error) -> bool {
     }
 }
 
+/// The HTTP status of a refused request.
+fn status(error: &Error) -> Option<u16> {
+    match error {
+        Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.status_code.as_u16())
+        }
+        _ => None,
+    }
+}
+
 /// The error of an attempt that did not finish within `limit`.
 pub fn timed_out(limit: Duration) -> Error {
     Error::Io(std::io::Error::new(
@@ -94,6 +104,9 @@ where
         match bounded(backoff.attempt_timeout, op()).await {
             Ok(value) => return Ok(value),
             Err(e) if is_transient(&e) && attempt < backoff.attempts => {
+                if status(&e) == Some(429) {
+                    crate::liveness::metrics::rate_limited();
+                }
                 let wait = backoff.delay(attempt);
                 tracing::warn!(
                     attempt,

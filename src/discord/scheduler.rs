@@ -10,6 +10,7 @@ use serenity::all::Http;
 use tokio::sync::watch;
 
 use super::outbox::{Delivered, Outbox};
+use crate::liveness::{Liveness, metrics};
 use crate::service::Service;
 
 /// How often the scheduler looks for due posts and reveals.
@@ -25,25 +26,38 @@ pub type TickReport = Delivered;
 
 /// One pass, waiting for every delivery (tests and benchmarks read the channel right after).
 pub async fn tick(http: &Arc<Http>, service: &Service, outbox: &Outbox) -> TickReport {
-    tick_within(http, service, outbox, None).await
+    tick_within(http, service, outbox, None, None).await
 }
 
 /// One pass: commit due posts, deliver posts, commit due reveals, deliver reveals, waiting for
-/// each delivery step up to `wait`. Posts are delivered before reveals are committed, because a
-/// reveal needs its question's message: a post sent (or recorded) in this pass is revealed in it.
+/// each delivery step up to `wait`, and telling `liveness` which step it is in (a stall names
+/// it). Posts are delivered before reveals are committed, because a reveal needs its question's
+/// message: a post sent (or recorded) in this pass is revealed in it.
 pub async fn tick_within(
     http: &Arc<Http>,
     service: &Service,
     outbox: &Outbox,
     wait: Option<Duration>,
+    liveness: Option<&Liveness>,
 ) -> TickReport {
+    let phase = |what: &str| {
+        if let Some(liveness) = liveness {
+            liveness.phase(what);
+        }
+    };
+    phase("committing due posts");
     if let Err(e) = service.post_due().await {
+        metrics::database_error();
         tracing::error!("could not check for due posts: {e}");
     }
+    phase("delivering posts");
     let mut report = outbox.deliver_posts(http, service, wait).await;
+    phase("committing due reveals");
     if let Err(e) = service.reveal_due().await {
+        metrics::database_error();
         tracing::error!("could not check for due reveals: {e}");
     }
+    phase("delivering reveals");
     report += outbox.deliver_reveals(http, service, wait).await;
     report
 }
@@ -62,27 +76,31 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
 }
 
-/// Ticks every `every` (production: [`TICK`]) until `stop` says true; the first tick catches up
-/// at once (unsent, then due). The stop is checked before every tick, and a tick under way when
-/// it comes gets [`STOP_GRACE`] to finish before it is dropped, so a stop never waits on Discord
-/// and never starts new work.
+/// Ticks every period of `liveness` (production: [`TICK`]) until `stop` says true, reporting
+/// each tick and its phase to `liveness` (its watchdog and `/healthz` see a stall); the first
+/// tick catches up at once (unsent, then due). The stop is checked before every tick, and a tick
+/// under way when it comes gets [`STOP_GRACE`] to finish before it is dropped, so a stop never
+/// waits on Discord and never starts new work.
 pub async fn run(
     http: Arc<Http>,
     service: Service,
     outbox: Outbox,
-    every: Duration,
+    liveness: Liveness,
     stop: watch::Receiver<bool>,
 ) {
+    let every = liveness.tick_period();
     let mut stop = stop;
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
+        let due = tokio::select! {
             biased;
             () = stopped(&mut stop) => return,
-            _ = interval.tick() => {}
-        }
-        let pass = tick_within(&http, &service, &outbox, Some(every));
+            due = interval.tick() => due,
+        };
+        metrics::scheduler_lag(due.elapsed());
+        liveness.tick_started();
+        let pass = tick_within(&http, &service, &outbox, Some(every), Some(&liveness));
         tokio::pin!(pass);
         let report = tokio::select! {
             biased;
@@ -94,6 +112,7 @@ pub async fn run(
                 return;
             }
         };
+        liveness.tick_finished();
         if report != TickReport::default() {
             tracing::info!(?report, "scheduler tick");
         }

@@ -94,7 +94,7 @@ fn seconds(duration: Duration) -> f64 {
 }
 
 pub(super) fn stall(liveness: &Liveness, state: &State, now: Instant) -> Option<Stall> {
-    let since = state.last_finished.unwrap_or(liveness.shared.started);
+    let since = state.last_finished.unwrap_or(liveness.reported.started);
     let quiet = now.saturating_duration_since(since);
     if quiet <= liveness.tick_period * STALL_PERIODS {
         return None;

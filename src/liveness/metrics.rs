@@ -16,6 +16,7 @@ pub const POSTS_SENT: &str = "dailydrill_posts_sent_total";
 pub const REVEALS_SENT: &str = "dailydrill_reveals_sent_total";
 pub const DELIVERY_FAILURES: &str = "dailydrill_delivery_failures_total";
 pub const DISCORD_429: &str = "dailydrill_discord_429_total";
+pub const RATE_LIMIT_WAITS: &str = "dailydrill_discord_rate_limit_waits_total";
 pub const INTERACTION_SECONDS: &str = "dailydrill_interaction_seconds";
 pub const ANSWERS_SAVED: &str = "dailydrill_answers_saved_total";
 pub const SCHEDULER_LAG: &str = "dailydrill_scheduler_lag_seconds";
@@ -23,11 +24,12 @@ pub const DATABASE_ERRORS: &str = "dailydrill_database_errors_total";
 pub const GATEWAY_RECONNECTS: &str = "dailydrill_gateway_reconnects_total";
 
 /// Every metric name, for tests and for anyone writing dashboards.
-pub const NAMES: [&str; 9] = [
+pub const NAMES: [&str; 10] = [
     POSTS_SENT,
     REVEALS_SENT,
     DELIVERY_FAILURES,
     DISCORD_429,
+    RATE_LIMIT_WAITS,
     INTERACTION_SECONDS,
     ANSWERS_SAVED,
     SCHEDULER_LAG,
@@ -54,6 +56,8 @@ pub enum FailureKind {
     Transport,
     /// 4xx other than 429: Discord will not accept it (missing permission, deleted channel).
     Refused,
+    /// The database could not read or record the delivery.
+    Database,
 }
 
 impl FailureKind {
@@ -64,6 +68,7 @@ impl FailureKind {
             FailureKind::Timeout => "timeout",
             FailureKind::Transport => "transport",
             FailureKind::Refused => "refused",
+            FailureKind::Database => "database",
         }
     }
 }
@@ -83,9 +88,16 @@ pub fn delivery_failed(kind: FailureKind) {
     counter!(DELIVERY_FAILURES, "kind" => kind.as_str()).increment(1);
 }
 
-/// Discord answered 429 Too Many Requests.
+/// Discord answered 429 Too Many Requests to a request the bot retries itself (behind
+/// `DISCORD_API_URL`, where serenity's own limiter is off).
 pub fn rate_limited() {
     counter!(DISCORD_429).increment(1);
+}
+
+/// serenity's own rate limiter waited: a 429 it retries itself, or a route's bucket spent
+/// (serenity reports both alike).
+pub fn rate_limit_wait() {
+    counter!(RATE_LIMIT_WAITS).increment(1);
 }
 
 /// An interaction got its first response `elapsed` after it arrived.
@@ -125,12 +137,17 @@ pub fn describe() {
     describe_counter!(
         DELIVERY_FAILURES,
         Unit::Count,
-        "Failed deliveries to Discord, by kind: rate_limited, server_error, timeout, transport, refused."
+        "Failed deliveries to Discord, by kind: rate_limited, server_error, timeout, transport, refused, database."
     );
     describe_counter!(
         DISCORD_429,
         Unit::Count,
-        "429 Too Many Requests answers from Discord."
+        "429 Too Many Requests answers the bot retried itself (behind DISCORD_API_URL)."
+    );
+    describe_counter!(
+        RATE_LIMIT_WAITS,
+        Unit::Count,
+        "Waits of serenity's own rate limiter: 429s it retried, or a route's bucket spent."
     );
     describe_histogram!(
         INTERACTION_SECONDS,
@@ -210,6 +227,7 @@ mod tests {
             delivery_failed(FailureKind::RateLimited);
             delivery_failed(FailureKind::Refused);
             rate_limited();
+            rate_limit_wait();
             interaction_answered(Duration::from_millis(120));
             answer_saved();
             scheduler_lag(Duration::from_millis(250));

@@ -10,10 +10,12 @@ pub mod probe;
 mod server;
 mod watchdog;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use crate::sync::Shared;
 
 pub use health::{Health, Stall};
 pub use metrics::{FailureKind, MetricsError, install_recorder};
@@ -33,19 +35,19 @@ pub const STALL_PERIODS: u32 = 3;
 pub struct Liveness {
     tick_period: Duration,
     gateway_grace: Duration,
-    shared: Arc<Shared>,
+    reported: Arc<Reported>,
 }
 
 #[derive(Debug)]
-struct Shared {
+struct Reported {
     /// When this `Liveness` was made: the scheduler and the gateway are judged from here until
     /// they first report.
     started: Instant,
-    /// Guards the last events reported. Every method holds it only inside one short synchronous
-    /// closure ([`Liveness::with_state`]) that writes or copies a few fields and calls nothing
-    /// else, so it is never held across an `.await` nor taken twice by one thread: it cannot
-    /// deadlock, and a reporting task never waits behind `/healthz` for more than a copy.
-    state: Mutex<State>,
+    /// The last events reported. Every method reaches it through one short closure
+    /// ([`Shared::with`]) that writes or copies a few fields and calls nothing else, so it is
+    /// never held across an `.await` nor taken twice by one thread: it cannot deadlock, and a
+    /// reporting task never waits behind `/healthz` for more than a copy.
+    state: Shared<State>,
 }
 
 /// The last events reported, as plain values so that [`Liveness::health_at`] judges a copy.
@@ -85,9 +87,9 @@ impl Liveness {
             // A zero period would make the watchdog's interval panic and every gap a stall.
             tick_period: tick_period.max(Duration::from_millis(1)),
             gateway_grace: GATEWAY_GRACE,
-            shared: Arc::new(Shared {
+            reported: Arc::new(Reported {
                 started,
-                state: Mutex::new(State {
+                state: Shared::new(State {
                     last_finished: None,
                     ticks_finished: 0,
                     running: None,
@@ -182,14 +184,9 @@ impl Liveness {
         health::stall(self, &state, now)
     }
 
-    /// Runs `f` under the state's lock (see [`Shared::state`]). A panic elsewhere cannot leave
-    /// the state half-written (each closure only assigns), so a poisoned lock is still sound.
+    /// Runs `f` on the reported state. A panic elsewhere cannot leave it half-written (each
+    /// closure only assigns).
     fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        let mut state = self
-            .shared
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        f(&mut state)
+        self.reported.state.with(f)
     }
 }

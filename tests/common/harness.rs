@@ -14,6 +14,7 @@ use dailydrill::discord::retry::Backoff;
 use dailydrill::discord::{bot, scheduler};
 use dailydrill::domain::ids::ChannelId;
 use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
+use dailydrill::liveness::Liveness;
 use dailydrill::service::ScheduleSpec;
 use poise::serenity_prelude as serenity;
 use serde_json::Value;
@@ -44,7 +45,13 @@ pub struct Harness {
     pub task: tokio::task::JoinHandle<()>,
     /// Shared by the bot's handlers and the test's scheduler ticks, as in production.
     pub outbox: Outbox,
+    /// Where the bot reports its gateway, with a scheduler period of [`PERIOD`] for tests that
+    /// run `scheduler::run`.
+    pub liveness: Liveness,
 }
+
+/// The scheduler's period in tests that run it for real.
+pub const PERIOD: Duration = Duration::from_millis(100);
 
 /// Delivery as in production (paced under the global limit) with short retries and count refresh.
 pub fn outbox() -> Outbox {
@@ -115,6 +122,7 @@ pub async fn start_bot(
     fake: &FakeDiscord,
     app: &TestApp,
     outbox: &Outbox,
+    liveness: &Liveness,
 ) -> (
     Arc<serenity::Http>,
     Arc<serenity::ShardManager>,
@@ -125,9 +133,15 @@ pub async fn start_bot(
     let http = fake
         .http(DiscordToken::parse(TOKEN).unwrap().expose())
         .unwrap();
-    let mut client = bot::client(http, app.service.clone(), outbox.clone(), Some(GUILD))
-        .await
-        .unwrap();
+    let mut client = bot::client(
+        http,
+        app.service.clone(),
+        outbox.clone(),
+        liveness.clone(),
+        Some(GUILD),
+    )
+    .await
+    .unwrap();
     let (http, shards) = (client.http.clone(), client.shard_manager.clone());
     let task = tokio::spawn(async move {
         let _ = client.start().await;
@@ -153,7 +167,8 @@ impl Harness {
         fake.add_guild(GUILD);
         let app = super::app(super::utc(start), 11).await;
         let outbox = outbox();
-        let (http, shards, task) = start_bot(&fake, &app, &outbox).await;
+        let liveness = Liveness::new(PERIOD);
+        let (http, shards, task) = start_bot(&fake, &app, &outbox, &liveness).await;
         Harness {
             fake,
             app,
@@ -161,6 +176,7 @@ impl Harness {
             shards,
             task,
             outbox,
+            liveness,
         }
     }
 
@@ -183,7 +199,8 @@ impl Harness {
         // A new process: nothing in memory survives (claims, accepted messages, pending edits).
         self.outbox = outbox();
         let registrations = self.registrations();
-        let (http, shards, task) = start_bot(&self.fake, &self.app, &self.outbox).await;
+        let (http, shards, task) =
+            start_bot(&self.fake, &self.app, &self.outbox, &self.liveness).await;
         assert!(
             self.registrations() > registrations,
             "the restarted bot registered again"
@@ -202,44 +219,12 @@ impl Harness {
 
     /// The bot's first answer to an interaction (`type` and `data`); fails the test after `WAIT`.
     pub async fn answer_to(&self, interaction: u64) -> Value {
-        match self
-            .fake
-            .wait_for(WAIT, |f| f.interaction_response(interaction))
-            .await
-        {
-            Some(answer) => answer,
-            None => {
-                let calls = self.fake.calls();
-                let last: Vec<String> = calls
-                    .iter()
-                    .rev()
-                    .take(6)
-                    .map(|c| format!("{} {} -> {}", c.method, c.path, c.status))
-                    .collect();
-                panic!("interaction {interaction} was not answered; last calls: {last:#?}");
-            }
-        }
+        answer_to(&self.fake, interaction).await
     }
 
     /// The text a command answered with: its message response, or the follow-up after a defer.
     pub async fn command_text(&self, invoker: &Invoker, name: &str, options: Value) -> String {
-        let id = self.fake.slash_command(invoker, name, options);
-        let first = self.answer_to(id).await;
-        assert_eq!(first["data"]["flags"], 64, "/{name} answers ephemerally");
-        if first["type"] == 4 {
-            return first["data"]["content"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-        }
-        assert_eq!(first["type"], 5, "deferred");
-        let followup = self
-            .fake
-            .wait_for(WAIT, |f| f.follow_ups(id).into_iter().next())
-            .await
-            .expect("a follow-up after the defer");
-        assert_eq!(followup["flags"], 64);
-        followup["content"].as_str().unwrap_or_default().to_owned()
+        command_text(&self.fake, invoker, name, options).await
     }
 
     /// The id of the newest question posted in the channel, from its Answer button.
@@ -273,6 +258,51 @@ impl Harness {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
         self.fake.shutdown().await;
     }
+}
+
+/// The bot's first answer to an interaction (`type` and `data`); fails the test after `WAIT`.
+pub async fn answer_to(fake: &FakeDiscord, interaction: u64) -> Value {
+    match fake
+        .wait_for(WAIT, |f| f.interaction_response(interaction))
+        .await
+    {
+        Some(answer) => answer,
+        None => {
+            let calls = fake.calls();
+            let last: Vec<String> = calls
+                .iter()
+                .rev()
+                .take(6)
+                .map(|c| format!("{} {} -> {}", c.method, c.path, c.status))
+                .collect();
+            panic!("interaction {interaction} was not answered; last calls: {last:#?}");
+        }
+    }
+}
+
+/// The text a command answered with: its message response, or the follow-up after a defer.
+pub async fn command_text(
+    fake: &FakeDiscord,
+    invoker: &Invoker,
+    name: &str,
+    options: Value,
+) -> String {
+    let id = fake.slash_command(invoker, name, options);
+    let first = answer_to(fake, id).await;
+    assert_eq!(first["data"]["flags"], 64, "/{name} answers ephemerally");
+    if first["type"] == 4 {
+        return first["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+    }
+    assert_eq!(first["type"], 5, "deferred");
+    let followup = fake
+        .wait_for(WAIT, |f| f.follow_ups(id).into_iter().next())
+        .await
+        .expect("a follow-up after the defer");
+    assert_eq!(followup["flags"], 64);
+    followup["content"].as_str().unwrap_or_default().to_owned()
 }
 
 /// A member of the test guild without any permission.

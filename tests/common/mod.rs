@@ -146,3 +146,37 @@ pub fn within(
     }
 }
 
+/// Another process (python's sqlite3) holding the write lock until it is killed.
+pub fn lock_from_another_process(db: &std::path::Path) -> std::process::Child {
+    let script = "import sqlite3, sys, time\n\
+                  c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
+                  c.execute('BEGIN EXCLUSIVE')\n\
+                  print('locked', flush=True)\n\
+                  time.sleep(600)\n";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(db)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (CI installs it)");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "locked");
+    child
+}
+
+/// Runs `pragma` on every connection of the pool: these pragmas are per connection, and the
+/// fault must hold whichever connection a write takes.
+pub async fn on_every_connection(pool: &sqlx::SqlitePool, pragma: &str) {
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        sqlx::query(pragma).execute(&mut **conn).await.unwrap();
+    }
+}

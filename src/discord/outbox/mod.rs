@@ -34,6 +34,7 @@ use super::pace::Pacer;
 use super::render;
 use super::retry::{Backoff, is_transient, with_retry};
 use crate::domain::ids::{GuildId, PostId};
+use crate::liveness::{FailureKind, metrics};
 use crate::service::{self, Service};
 use crate::sync::Shared;
 use editor::Editor;
@@ -91,6 +92,33 @@ pub enum DeliveryError {
 }
 
 impl DeliveryError {
+    /// The failure's kind, as `/metrics` counts it.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            DeliveryError::Discord(serenity::Error::Http(HttpError::UnsuccessfulRequest(r))) => {
+                match r.status_code.as_u16() {
+                    429 => FailureKind::RateLimited,
+                    500.. => FailureKind::ServerError,
+                    _ => FailureKind::Refused,
+                }
+            }
+            DeliveryError::Discord(serenity::Error::Io(e))
+                if e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                FailureKind::Timeout
+            }
+            DeliveryError::Discord(serenity::Error::Http(HttpError::Request(e)))
+                if e.is_timeout() =>
+            {
+                FailureKind::Timeout
+            }
+            DeliveryError::Discord(e) if is_transient(e) => FailureKind::Transport,
+            DeliveryError::Discord(_) => FailureKind::Refused,
+            DeliveryError::Store(_) => FailureKind::Database,
+            DeliveryError::Edit(_) => FailureKind::ServerError,
+        }
+    }
+
     /// Whether a later pass may succeed where this one failed.
     pub fn is_transient(&self) -> bool {
         match self {
@@ -258,7 +286,7 @@ impl Outbox {
         post: PostId,
     ) -> Result<Sent, DeliveryError> {
         match self.claims.claim(Parcel::Post(post)) {
-            Some(claim) => self.send_post(http, service, post, &claim).await,
+            Some(claim) => self.send(http, service, Parcel::Post(post), &claim).await,
             None => Ok(Sent::Elsewhere),
         }
     }
@@ -271,9 +299,45 @@ impl Outbox {
         post: PostId,
     ) -> Result<Sent, DeliveryError> {
         match self.claims.claim(Parcel::Reveal(post)) {
-            Some(claim) => self.send_reveal(http, service, post, &claim).await,
+            Some(claim) => self.send(http, service, Parcel::Reveal(post), &claim).await,
             None => Ok(Sent::Elsewhere),
         }
+    }
+
+    /// The delivery of a claimed parcel, counted in `/metrics` and logged when it fails.
+    async fn send(
+        &self,
+        http: &Arc<Http>,
+        service: &Service,
+        parcel: Parcel,
+        claim: &Claim,
+    ) -> Result<Sent, DeliveryError> {
+        let (sent, what, post) = match parcel {
+            Parcel::Post(post) => (
+                self.send_post(http, service, post, claim).await,
+                "the question",
+                post,
+            ),
+            Parcel::Reveal(post) => (
+                self.send_reveal(http, service, post, claim).await,
+                "the model answer",
+                post,
+            ),
+        };
+        match &sent {
+            Ok(Sent::Now) if matches!(parcel, Parcel::Post(_)) => metrics::post_sent(),
+            Ok(Sent::Now) => metrics::reveal_sent(),
+            Ok(_) => {}
+            Err(e) => {
+                metrics::delivery_failed(e.kind());
+                if e.is_transient() {
+                    tracing::error!(post = %post, "could not post {what} (retried at the next pass): {e}");
+                } else {
+                    tracing::error!(post = %post, "Discord refused {what} for good: {e}");
+                }
+            }
+        }
+        sent
     }
 
     /// The delivery of a claimed post: read it again, send it (or take the message Discord
@@ -498,24 +562,8 @@ impl Outbox {
             let (outbox, http, service) = (self.clone(), http.clone(), service.clone());
             tasks.spawn(async move {
                 let _slot = outbox.slots.clone().acquire_owned().await;
-                let sent = match parcel {
-                    Parcel::Post(post) => outbox.send_post(&http, &service, post, &claim).await,
-                    Parcel::Reveal(post) => {
-                        outbox.send_reveal(&http, &service, post, &claim).await
-                    }
-                };
+                let sent = outbox.send(&http, &service, parcel, &claim).await;
                 drop(claim);
-                if let Err(e) = &sent {
-                    let (what, post) = match parcel {
-                        Parcel::Post(post) => ("the question", post),
-                        Parcel::Reveal(post) => ("the model answer", post),
-                    };
-                    if e.is_transient() {
-                        tracing::error!(post = %post, "could not post {what} (retried at the next pass): {e}");
-                    } else {
-                        tracing::error!(post = %post, "Discord refused {what} for good: {e}");
-                    }
-                }
                 (parcel, sent)
             });
         }
