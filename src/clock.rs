@@ -1,9 +1,9 @@
 //! The time source. Calendar logic reads the time only through a [`Clock`], so tests can run thirty
 //! days in milliseconds; `tokio::time::pause()` would move tokio's timers but not `Utc::now()`.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use chrono::{DateTime, Duration, Utc};
+
+use crate::sync::Shared;
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
@@ -21,25 +21,24 @@ impl Clock for SystemClock {
 
 /// A clock that moves only when told to; clones share the same time.
 #[derive(Debug, Clone)]
-pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+pub struct ManualClock(Shared<DateTime<Utc>>);
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock(Arc::new(Mutex::new(start)))
+        ManualClock(Shared::new(start))
     }
 
     pub fn set(&self, to: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = to;
+        self.0.with(|now| *now = to);
     }
 
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        *now += by;
+        self.0.with(|now| *now += by);
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0.with(|now| *now)
     }
 }

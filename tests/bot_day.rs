@@ -885,7 +885,11 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
     assert_eq!(h.app.service.unsent_reveals().await.unwrap().len(), 1);
     let sent = h
         .outbox
-        .deliver_reveal(&h.http, &h.app.service, reveal.post)
+        .deliver(
+            &h.http,
+            &h.app.service,
+            dailydrill::discord::outbox::Parcel::Reveal(reveal.post),
+        )
         .await
         .unwrap();
     assert_eq!(sent, dailydrill::discord::outbox::Sent::Now);

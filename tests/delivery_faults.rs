@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::channel::{model_answers, question_posts, threads_opened};
 use common::harness::{CHANNEL, FAST, GUILD, Harness, PERIOD, admin, spec, spec_at};
-use dailydrill::discord::outbox::{Outbox, Sent};
+use dailydrill::discord::outbox::{Outbox, Parcel, Sent};
 use dailydrill::discord::pace::Pacer;
 use dailydrill::discord::retry::Backoff;
 use dailydrill::discord::scheduler;
@@ -287,13 +287,17 @@ async fn a_stale_list_or_an_unrecorded_message_never_posts_twice() {
     let post = service.post_now(GuildId(GUILD), s.id).await.unwrap().id;
     let listed = service.unsent_posts().await.unwrap();
     assert_eq!(listed, [post]);
-    let sent = h.outbox.deliver_post(&h.http, service, post).await.unwrap();
+    let sent = h
+        .outbox
+        .deliver(&h.http, service, Parcel::Post(post))
+        .await
+        .unwrap();
     assert_eq!(sent, Sent::Now);
     tokio::time::sleep(Duration::from_millis(200)).await;
     for stale in listed {
         let again = h
             .outbox
-            .deliver_post(&h.http, service, stale)
+            .deliver(&h.http, service, Parcel::Post(stale))
             .await
             .unwrap();
         assert_eq!(again, Sent::Already);
@@ -305,12 +309,16 @@ async fn a_stale_list_or_an_unrecorded_message_never_posts_twice() {
     let pool = service.store().pool();
     common::on_every_connection(pool, "PRAGMA query_only = ON").await;
     for _ in 0..3 {
-        let failed = h.outbox.deliver_post(&h.http, service, post).await;
+        let failed = h.outbox.deliver(&h.http, service, Parcel::Post(post)).await;
         assert!(failed.is_err(), "the message cannot be recorded");
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
-    let sent = h.outbox.deliver_post(&h.http, service, post).await.unwrap();
+    let sent = h
+        .outbox
+        .deliver(&h.http, service, Parcel::Post(post))
+        .await
+        .unwrap();
     assert_eq!(sent, Sent::Now, "recorded without sending again");
     let posts = question_posts(&h.fake, CHANNEL);
     assert_eq!(posts, [post.0 - 1, post.0], "each question once");

@@ -2,10 +2,10 @@
 //! loopback over a real SQLite file, a scheduler that ticks every 100 ms, stalls in a phase, and
 //! ticks again.
 
-use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+
+mod common;
 
 use dailydrill::config::DatabaseUrl;
 use dailydrill::liveness::metrics::{self, FailureKind};
@@ -355,39 +355,6 @@ async fn a_client_that_never_finishes_its_request_is_dropped() {
     server.stop().await;
 }
 
-/// Log lines written through a `fmt` layer, as text.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn lines_with(&self, needles: &[&str]) -> Vec<String> {
-        let bytes = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .filter(|line| needles.iter().all(|n| line.contains(n)))
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
 /// One period of a healthy scheduler.
 async fn one_tick(liveness: &Liveness) {
     liveness.tick_started();
@@ -401,7 +368,7 @@ async fn one_tick(liveness: &Liveness) {
 // subscriber, and sleeps end exactly when due.
 #[tokio::test(start_paused = true)]
 async fn the_watchdog_logs_each_stall_once_at_error_and_its_recovery() {
-    let logs = Captured::default();
+    let logs = common::LogBuffer::default();
     let sink = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)

@@ -6,7 +6,7 @@ use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::bot::{Data, Error, user_message};
-use super::outbox::Sent;
+use super::outbox::{Parcel, Sent};
 use super::render::{self, no_mentions};
 use super::retry::with_retry;
 use crate::corpus::{Difficulty, TrackId};
@@ -461,7 +461,11 @@ pub async fn post_now(
         Ok(post) => {
             let data = ctx.data();
             let http = &ctx.serenity_context().http;
-            match data.outbox.deliver_post(http, &data.service, post.id).await {
+            match data
+                .outbox
+                .deliver(http, &data.service, Parcel::Post(post.id))
+                .await
+            {
                 Ok(Sent::Now | Sent::Already) => format!("Posted in <#{}>.", post.channel),
                 Ok(Sent::Elsewhere) => {
                     format!("Saved; it is being posted in <#{}> now.", post.channel)
@@ -496,7 +500,7 @@ async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error>
         Ok(reveal) => match ctx
             .data()
             .outbox
-            .deliver_reveal(http, service, reveal.post)
+            .deliver(http, service, Parcel::Reveal(reveal.post))
             .await
         {
             Ok(_) if skip => {

@@ -8,10 +8,11 @@
 //! handlers' message edits. Evenly spaced slots never bunch, so any one-second window (however
 //! Discord aligns it) holds at most `rate` requests.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use crate::sync::Shared;
 
 /// Requests per second the bot allows itself: Discord's 50, less a margin for a late wake-up
 /// that sends two slots closer together than planned.
@@ -21,7 +22,7 @@ pub const DISCORD_RATE: u32 = 48;
 #[derive(Debug, Clone)]
 pub struct Pacer {
     interval: Duration,
-    next: Arc<Mutex<Option<Instant>>>,
+    next: Shared<Option<Instant>>,
 }
 
 impl Pacer {
@@ -29,7 +30,7 @@ impl Pacer {
     pub fn per_second(per_second: u32) -> Pacer {
         Pacer {
             interval: Duration::from_secs(1) / per_second.max(1),
-            next: Arc::new(Mutex::new(None)),
+            next: Shared::new(None),
         }
     }
 
@@ -40,13 +41,12 @@ impl Pacer {
 
     /// Waits for this caller's slot. Slots are taken in call order; an idle pacer answers at once.
     pub async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = self.next.with(|next| {
             let now = Instant::now();
             let slot = next.map_or(now, |n| n.max(now));
             *next = Some(slot + self.interval);
             slot
-        };
+        });
         tokio::time::sleep_until(slot).await;
     }
 }

@@ -16,7 +16,7 @@ pub use error::{Error, Result};
 pub use privacy::{ExportedAnswer, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport};
 pub use views::*;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -27,6 +27,7 @@ use crate::clock::Clock;
 use crate::corpus::{Corpus, Question};
 use crate::domain::ids::GuildId;
 use crate::store::{self, Store};
+use crate::sync::Shared;
 
 /// The longest answer accepted: Discord's modal text input holds 4,000 characters.
 pub const MAX_ANSWER_CHARS: usize = 4000;
@@ -39,7 +40,7 @@ pub struct Service {
     store: Store,
     corpus: Arc<Corpus>,
     clock: Arc<dyn Clock>,
-    rng: Arc<Mutex<ChaCha8Rng>>,
+    rng: Shared<ChaCha8Rng>,
     answer_writer: Arc<answers::AnswerWriter>,
 }
 
@@ -50,7 +51,7 @@ impl Service {
             store,
             corpus,
             clock,
-            rng: Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed))),
+            rng: Shared::new(ChaCha8Rng::seed_from_u64(seed)),
             answer_writer: Arc::default(),
         }
     }
@@ -68,7 +69,7 @@ impl Service {
     }
 
     fn with_rng<T>(&self, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
-        f(&mut self.rng.lock().unwrap_or_else(PoisonError::into_inner))
+        self.rng.with(f)
     }
 
     fn question(&self, id: &str) -> Option<&Question> {

@@ -3,8 +3,7 @@
 //! `tests/hostile_input.rs`; assertions are on what the fake recorded, that is, on what members
 //! would see.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use dailydrill::config::DiscordToken;
@@ -22,7 +21,7 @@ use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use super::TestApp;
+use super::{LogBuffer, TestApp};
 
 pub const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.fake-token-for-the-fake-discord-only";
 pub const GUILD: u64 = 4242;
@@ -61,31 +60,14 @@ pub fn outbox() -> Outbox {
 /// Every log line the bot wrote at info or above (`dailydrill` only), whatever `RUST_LOG` says, so
 /// tests can check a refusal was logged. Shared by the tests of one binary, which run in parallel:
 /// assert on lines that name something unique to the test (a custom_id, a user id).
-static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-
-#[derive(Clone)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+static LOGS: OnceLock<LogBuffer> = OnceLock::new();
 
 /// Installs the tests' global subscriber once: the test writer filtered by `RUST_LOG` (as before),
 /// and the capture of `dailydrill` at info.
 pub fn init_logging() {
     LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let sink = Captured(buffer.clone());
+        let buffer = LogBuffer::default();
+        let sink = buffer.clone();
         let captured = tracing_subscriber::fmt::layer()
             .with_ansi(false)
             .with_writer(move || sink.clone())
@@ -103,18 +85,9 @@ pub fn init_logging() {
 
 /// The captured log lines that contain every one of `needles`.
 pub fn log_lines_with(needles: &[&str]) -> Vec<String> {
-    let Some(buffer) = LOGS.get() else {
-        return Vec::new();
-    };
-    let bytes = buffer
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    String::from_utf8_lossy(&bytes)
-        .lines()
-        .filter(|line| needles.iter().all(|n| line.contains(n)))
-        .map(str::to_owned)
-        .collect()
+    LOGS.get()
+        .map(|logs| logs.lines_with(needles))
+        .unwrap_or_default()
 }
 
 /// The real bot on the harness's database, wired to the fake; returns once it has registered.

@@ -278,28 +278,17 @@ impl Outbox {
         }
     }
 
-    /// Sends a post and records its message; a post another task is sending is left to it.
-    pub async fn deliver_post(
+    /// Delivers a parcel now: a post (sent, its message recorded) or a reveal (the model
+    /// answer, its thread, the question closed). A parcel another task is delivering is left
+    /// to it.
+    pub async fn deliver(
         &self,
         http: &Arc<Http>,
         service: &Service,
-        post: PostId,
+        parcel: Parcel,
     ) -> Result<Sent, DeliveryError> {
-        match self.claims.claim(Parcel::Post(post)) {
-            Some(claim) => self.send(http, service, Parcel::Post(post), &claim).await,
-            None => Ok(Sent::Elsewhere),
-        }
-    }
-
-    /// Sends the model answer of a revealed post; a reveal another task is sending is left to it.
-    pub async fn deliver_reveal(
-        &self,
-        http: &Arc<Http>,
-        service: &Service,
-        post: PostId,
-    ) -> Result<Sent, DeliveryError> {
-        match self.claims.claim(Parcel::Reveal(post)) {
-            Some(claim) => self.send(http, service, Parcel::Reveal(post), &claim).await,
+        match self.claims.claim(parcel) {
+            Some(claim) => self.send(http, service, parcel, &claim).await,
             None => Ok(Sent::Elsewhere),
         }
     }
