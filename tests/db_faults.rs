@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::harness::spec_at;
-use dailydrill::discord::bot::user_message;
+use dailydrill::discord::messages::explain;
 use dailydrill::domain::ids::{GuildId, PostId, UserId};
 use dailydrill::service::Service;
 use dailydrill::store::BUSY_TIMEOUT;
@@ -67,7 +67,7 @@ async fn a_database_locked_by_another_process_asks_members_to_retry_then_recover
             "and answered within Discord's 3 s interaction deadline: {waited:?}"
         );
         assert!(refused.is_internal());
-        assert!(user_message(&refused).contains("try again"));
+        assert!(explain(&refused).contains("try again"));
     }
     // Reads go on (WAL): members still see the question, and no answer was half-written.
     assert_eq!(answers(&app.service, post).await, 0);
@@ -108,7 +108,7 @@ async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recov
             .await
             .expect_err("no room for a new answer");
         assert!(refused.to_string().contains("full"), "{refused}");
-        assert!(user_message(&refused).contains("try again"));
+        assert!(explain(&refused).contains("try again"));
     }
     // Nothing half-written: the refused answers are absent, the earlier one is whole.
     for user in 2..6 {
@@ -152,7 +152,7 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
             .expect_err("nothing can be written");
         assert!(refused.to_string().contains("readonly"), "{refused}");
         assert!(refused.is_internal());
-        assert!(user_message(&refused).contains("try again"));
+        assert!(explain(&refused).contains("try again"));
     }
     // Editing an earlier answer is refused too, and leaves it as it was.
     app.service

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 use common::{app, utc};
+use dailydrill::discord::messages::explain;
 use dailydrill::corpus::QuestionId;
 use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
 use dailydrill::domain::period::{Period, Standing, compare};
@@ -399,7 +400,7 @@ async fn bad_answers_are_refused_and_change_nothing() {
             limit: 4000
         }
     ));
-    assert!(err.to_string().contains("the limit is 4000"));
+    assert!(explain(&err).contains("the limit is 4000"));
     assert!(matches!(
         svc.submit_answer(GUILD, PostId(9999), A, "hi").await,
         Err(Error::PostNotFound)
@@ -433,7 +434,7 @@ async fn schedules_refuse_unknown_tracks_and_too_many() {
     bad.tracks = vec!["rust".parse().unwrap()];
     let err = svc.add_schedule(GUILD, bad).await.unwrap_err();
     assert_eq!(
-        err.to_string(),
+        explain(&err),
         "Unknown track `rust`; choose from: python, django, flask, fastapi."
     );
     for _ in 0..dailydrill::service::MAX_SCHEDULES_PER_GUILD {

@@ -1,49 +1,46 @@
-//! What a use case can refuse, in two kinds: refusals a member or admin caused, shown to them as a
-//! short message that says what to do, and internal failures, logged and answered with "try again".
+//! What a use case can refuse, in two kinds: refusals a member or admin caused, which the front
+//! end turns into a short message saying what to do, and internal failures, logged and answered
+//! with "try again".
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::ScheduleId;
 
+/// Each variant carries the data of the refusal; its `Display` is for logs. What a member reads
+/// is worded by the front end (`discord::messages`), which knows its markup and command names.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("That question is not part of this server.")]
+    #[error("the post is not in this server")]
     PostNotFound,
-    #[error("Answers for this question closed at the reveal (<t:{}:f>).", .closed_at.timestamp())]
+    #[error("answers closed at {closed_at}")]
     AnswersClosed { closed_at: DateTime<Utc> },
-    #[error("Your answer is empty. Write your answer, then submit again.")]
+    #[error("the answer is empty")]
     EmptyAnswer,
-    #[error(
-        "Your answer contains a control character (U+{code:04X}), which cannot be shown; remove it and submit again."
-    )]
+    #[error("the answer contains control character U+{code:04X}")]
     ControlCharacter { code: u32 },
-    #[error(
-        "Your answer is {length} characters long; the limit is {limit}. Shorten it and submit again."
-    )]
+    #[error("the answer is {length} characters long, over the limit of {limit}")]
     AnswerTooLong { length: usize, limit: usize },
-    #[error("The model answer has not been revealed yet; feedback comes at <t:{}:f>.", .reveal_at.timestamp())]
+    #[error("not revealed until {reveal_at}")]
     NotRevealedYet { reveal_at: DateTime<Utc> },
-    #[error("There is no schedule #{0} in this server; /schedule list shows them.")]
+    #[error("no schedule #{0} in this server")]
     ScheduleNotFound(ScheduleId),
-    #[error("This server already has {limit} schedules, the most allowed; remove one first.")]
+    #[error("the server already has {limit} schedules")]
     TooManySchedules { limit: usize },
-    #[error("Unknown track `{track}`; choose from: {known}.")]
+    /// `known` lists the known track ids, comma-separated.
+    #[error("unknown track {track:?}")]
     UnknownTrack { track: String, known: String },
-    #[error("Schedule #{0} has no questions to post: its tracks are empty in the current corpus.")]
+    #[error("schedule #{0} has no questions in the current corpus")]
     EmptyDeck(ScheduleId),
-    #[error("Schedule #{0} has no question open right now.")]
+    #[error("schedule #{0} has no open question")]
     NothingOpen(ScheduleId),
-    #[error(
-        "Schedule #{0}'s open question has not reached Discord yet, so members have not seen it; it cannot be revealed before they do. The bot keeps sending it; if it never arrives, its day counts as missed. /skip closes it now without scoring."
-    )]
+    #[error("schedule #{0}'s open question has not reached Discord")]
     NotDelivered(ScheduleId),
-    #[error(
-        "That practice question is not yours, or no longer exists; start a new one with /quiz."
-    )]
+    #[error("the practice question is not this member's, or does not exist")]
     QuizNotFound,
-    #[error("You already answered this practice question; start another with /quiz.")]
+    #[error("the practice question was answered already")]
     QuizAlreadyAnswered,
-    #[error("No practice question matches {0}.")]
+    /// The filter, described for the member (e.g. "track python, hard").
+    #[error("no practice question matches {0}")]
     NoQuizQuestions(String),
     #[error("a database error: {0}")]
     Store(#[from] sqlx::Error),

@@ -10,10 +10,10 @@ use serenity::{
     CreateInteractionResponse, CreateInteractionResponseMessage, Http,
 };
 
-use super::bot::{Data, Error, INTERNAL_FAILURE, user_message};
-use super::commands::{Context, ids};
-use super::render::{custom_id, ephemeral, no_mentions};
-use crate::domain::ids::{GuildId, UserId};
+use crate::discord::context::{Context, Data, Error, Invoker};
+use crate::discord::messages::INTERNAL_FAILURE;
+use crate::discord::render::{custom_id, ephemeral, no_mentions};
+use crate::discord::reply::{Origin, command_refusal, refusal};
 
 /// The confirmation button of `/forget-me`; its id is the member's, checked at the click.
 pub const FORGET_BUTTON: &str = "forget";
@@ -21,7 +21,8 @@ pub const FORGET_BUTTON: &str = "forget";
 /// Everything dailydrill keeps about you in this server, as a JSON file only you see.
 #[poise::command(slash_command, guild_only, rename = "my-data")]
 pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
-    let (guild, user) = ids(ctx);
+    let who = Invoker::from_command(ctx)?;
+    let (guild, user) = (who.guild, who.user);
     let reply = match ctx.data().service.my_data(guild, user).await {
         Ok(export) => match serde_json::to_vec_pretty(&export) {
             Ok(json) => CreateReply::default()
@@ -41,7 +42,7 @@ pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
                 CreateReply::default().content(INTERNAL_FAILURE)
             }
         },
-        Err(e) => CreateReply::default().content(user_message(&e)),
+        Err(e) => CreateReply::default().content(command_refusal(ctx, who, &e)),
     };
     ctx.send(reply.ephemeral(true).allowed_mentions(no_mentions()))
         .await?;
@@ -51,7 +52,7 @@ pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
 /// Delete everything dailydrill keeps about you in this server (asks you to confirm).
 #[poise::command(slash_command, guild_only, rename = "forget-me")]
 pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
-    let (_, user) = ids(ctx);
+    let user = Invoker::from_command(ctx)?.user;
     let confirm = CreateButton::new(custom_id(FORGET_BUTTON, user.0 as i64))
         .label("Delete my data")
         .style(ButtonStyle::Danger);
@@ -74,10 +75,10 @@ pub async fn confirm_forget(
     http: &Arc<Http>,
     data: &Data,
     click: &ComponentInteraction,
-    guild: GuildId,
-    user: UserId,
+    who: Invoker,
     id: i64,
 ) -> CreateInteractionResponse {
+    let (guild, user) = (who.guild, who.user);
     if id != user.0 as i64 {
         tracing::warn!(%guild, %user, custom_id = %click.data.custom_id, "forget-me confirmation for someone else refused");
         return CreateInteractionResponse::Message(ephemeral(
@@ -107,7 +108,7 @@ pub async fn confirm_forget(
                 d.answers, d.quizzes, d.streaks, d.standings
             )
         }
-        Err(e) => user_message(&e),
+        Err(e) => refusal(&e, Origin::Component(&click.data.custom_id), who),
     };
     CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()

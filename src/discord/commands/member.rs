@@ -1,0 +1,181 @@
+//! Commands every member uses: how the bot works, today's question again, streaks, a member's
+//! record and the leaderboard.
+
+use poise::CreateReply;
+use poise::serenity_prelude as serenity;
+
+use crate::discord::context::{Context, Error, Invoker};
+use crate::discord::render::{self, no_mentions};
+use crate::discord::reply::{command_refusal, say};
+use crate::domain::ids::UserId;
+use crate::domain::period::Period;
+use crate::service::Leaderboard;
+
+/// How dailydrill works, and its commands.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    say(
+        ctx,
+        "**dailydrill** posts an interview question every day. Press **Answer** on the post to \
+         answer privately; you can edit your answer until the reveal. At the reveal, the model \
+         answer is posted and **My feedback** shows which key points you covered.\n\n\
+         `/question` today's question again · `/quiz` a practice question now\n\
+         `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
+         `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
+         Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove`, `/post-now`, \
+         `/reveal-now`, `/skip`.",
+    )
+    .await
+}
+
+/// Your current and longest streaks, and the freezes you hold.
+#[poise::command(slash_command, guild_only)]
+pub async fn streak(ctx: Context<'_>) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let (guild, user) = (who.guild, who.user);
+    let text = match ctx.data().service.member_stats(guild, user).await {
+        Ok(stats) if stats.streaks.is_empty() => {
+            "No streak yet: answer today's question to start one.".to_owned()
+        }
+        Ok(stats) => stats
+            .streaks
+            .iter()
+            .map(|(schedule, s)| {
+                format!(
+                    "Schedule #{schedule}: **{}** in a row (longest {}), {} freeze(s) held",
+                    s.current, s.longest, s.freezes
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+/// Points, answers, coverage and streaks of a member (you by default).
+#[poise::command(slash_command, guild_only)]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Whose record"] member: Option<serenity::User>,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let (guild, me) = (who.guild, who.user);
+    let user = member.as_ref().map_or(me, |m| UserId(m.id.get()));
+    let text = match ctx.data().service.member_stats(guild, user).await {
+        Ok(s) => format!(
+            "<@{}>: **{}** points from {} answers{}, average coverage {}; {} practice quiz(zes){}.",
+            user,
+            s.points,
+            s.answers,
+            s.rank.map_or_else(String::new, |r| format!(" (rank {r})")),
+            s.average_coverage_percent
+                .map_or_else(|| "—".to_owned(), |p| format!("{p}%")),
+            s.quizzes,
+            s.quiz_average_percent
+                .map_or_else(String::new, |p| format!(" averaging {p}%")),
+        ),
+        Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum PeriodChoice {
+    #[name = "this week"]
+    Week,
+    #[name = "this month"]
+    Month,
+    #[name = "all time"]
+    All,
+}
+
+fn render_board(board: &Leaderboard, caller: UserId) -> String {
+    let period = match board.period {
+        Period::Week => "this week",
+        Period::Month => "this month",
+        Period::AllTime => "all time",
+    };
+    let mut lines = vec![format!(
+        "**Leaderboard, {period}** (page {}/{})",
+        board.page, board.pages
+    )];
+    if board.rows.is_empty() {
+        lines.push("Nobody has scored yet.".to_owned());
+    }
+    for row in &board.rows {
+        let me = if row.user == caller { " ← you" } else { "" };
+        lines.push(format!(
+            "{}. <@{}> — {} pts, {} answers, streak {}{me}",
+            row.rank, row.user, row.points, row.answers, row.streak
+        ));
+    }
+    if let Some(mine) = board
+        .caller
+        .filter(|c| !board.rows.iter().any(|r| r.user == c.user))
+    {
+        lines.push(format!(
+            "…\n{}. you — {} pts, {} answers",
+            mine.rank, mine.points, mine.answers
+        ));
+    }
+    lines.push(format!("_{}_", board.tie_break));
+    lines.join("\n")
+}
+
+/// The leaderboard for this week, this month or all time.
+#[poise::command(slash_command, guild_only)]
+pub async fn leaderboard(
+    ctx: Context<'_>,
+    #[description = "Which period"] period: Option<PeriodChoice>,
+    #[description = "Page"]
+    #[min = 1]
+    page: Option<u32>,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let (guild, user) = (who.guild, who.user);
+    let period = match period.unwrap_or(PeriodChoice::Week) {
+        PeriodChoice::Week => Period::Week,
+        PeriodChoice::Month => Period::Month,
+        PeriodChoice::All => Period::AllTime,
+    };
+    let text = match ctx
+        .data()
+        .service
+        .leaderboard(guild, period, page.unwrap_or(1), user)
+        .await
+    {
+        Ok(board) => render_board(&board, user),
+        Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+/// Today's open question(s) again, with the Answer button.
+#[poise::command(slash_command, guild_only)]
+pub async fn question(ctx: Context<'_>) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let guild = who.guild;
+    let open = match ctx.data().service.open_posts(guild).await {
+        Ok(open) => open,
+        Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
+    };
+    if open.is_empty() {
+        return say(
+            ctx,
+            "No question is open right now; the next one is posted at its schedule's time.",
+        )
+        .await;
+    }
+    // One embed and one Answer button per open question, within Discord's 5 rows.
+    let mut reply = CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    for post in open.iter().take(5) {
+        let count = ctx.data().service.answer_count(post.id).await.unwrap_or(0);
+        reply = reply.embed(render::question_embed(post, count));
+    }
+    let rows = open.iter().take(5).map(render::answer_button).collect();
+    ctx.send(reply.components(rows)).await?;
+    Ok(())
+}

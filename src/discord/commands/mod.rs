@@ -1,0 +1,30 @@
+//! Slash commands, by feature: each parses its options, calls one use case and renders the
+//! result, always ephemerally. Admin commands declare Manage Server (hiding them from members) and
+//! poise checks it again from the interaction's permissions, since server admins can override the
+//! declaration.
+
+pub mod delivery;
+pub mod member;
+pub mod practice;
+pub mod privacy;
+pub mod schedule;
+
+use super::context::{Data, Error};
+
+/// Every command the bot registers: the one place that lists them.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![
+        member::help(),
+        member::question(),
+        practice::quiz(),
+        member::streak(),
+        member::stats(),
+        member::leaderboard(),
+        schedule::schedule(),
+        delivery::post_now(),
+        delivery::reveal_now(),
+        delivery::skip(),
+        privacy::my_data(),
+        privacy::forget_me(),
+    ]
+}

@@ -1,0 +1,272 @@
+//! `/schedule add|edit|list|pause|resume|remove` (Manage Server): where, when and what a server's
+//! daily questions are. Options are bounded and parsed here; a refusal quotes what was typed,
+//! escaped.
+
+use poise::serenity_prelude as serenity;
+
+use crate::corpus::TrackId;
+use crate::discord::context::{Context, Error, Invoker};
+use crate::discord::reply::{MAX_OPTION_CHARS, bounded, command_refusal, invalid_options, say};
+use crate::domain::ids::{ChannelId, RoleId, ScheduleId};
+use crate::domain::schedule::{RevealRule, Zone};
+use crate::service::{ScheduleEdit, ScheduleSpec, ScheduleView};
+
+async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    if partial.chars().count() > MAX_OPTION_CHARS {
+        // Longer than the option may hold: no zone matches, so it is not searched.
+        return serenity::CreateAutocompleteResponse::new();
+    }
+    let choices = Zone::search(partial, 25)
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Track ids from a comma-separated option, as admins type them ("python, django").
+fn parse_tracks(list: &str) -> Result<Vec<TrackId>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().map_err(|why| format!("track {t:?} {why}")))
+        .collect()
+}
+
+fn describe(s: &ScheduleView) -> String {
+    let tracks: Vec<&str> = s.tracks.iter().map(|t| t.as_str()).collect();
+    format!(
+        "#{} in <#{}>: {} {} ({}), reveal {}{}{}. Next post <t:{}:f>.",
+        s.id,
+        s.channel,
+        s.time,
+        s.zone,
+        tracks.join(", "),
+        s.reveal,
+        s.mention_role
+            .map_or_else(String::new, |r| format!(", mentions <@&{r}>")),
+        if s.paused { ", **paused**" } else { "" },
+        s.next_post_at.timestamp()
+    )
+}
+
+/// Daily question schedules (Manage Server).
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands(
+        "schedule_add",
+        "schedule_edit",
+        "schedule_list",
+        "schedule_pause",
+        "schedule_resume",
+        "schedule_remove"
+    ),
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
+pub async fn schedule(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Post a daily question in a channel.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "add",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_add(
+    ctx: Context<'_>,
+    #[description = "Where to post"] channel: serenity::GuildChannel,
+    #[description = "Local time, 24-hour HH:MM"]
+    #[max_length = 100]
+    time: String,
+    #[description = "IANA time zone, e.g. Europe/Berlin"]
+    #[autocomplete = "complete_zone"]
+    #[max_length = 100]
+    timezone: String,
+    #[description = "Tracks, comma-separated (default: all)"]
+    #[max_length = 100]
+    tracks: Option<String>,
+    #[description = "Reveal after a delay (24h, 90m) or at a local time (18:00); default 24h"]
+    #[max_length = 100]
+    reveal: Option<String>,
+    #[description = "A role to mention in each post"] role: Option<serenity::Role>,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let guild = who.guild;
+    let parsed = (|| -> Result<ScheduleSpec, String> {
+        bounded(&[
+            ("time", Some(&time)),
+            ("timezone", Some(&timezone)),
+            ("tracks", tracks.as_deref()),
+            ("reveal", reveal.as_deref()),
+        ])?;
+        let tracks = parse_tracks(tracks.as_deref().unwrap_or(""))?;
+        Ok(ScheduleSpec {
+            channel: ChannelId(channel.id.get()),
+            time: time.parse()?,
+            zone: timezone.parse()?,
+            tracks,
+            reveal: reveal
+                .as_deref()
+                .map_or(Ok(RevealRule::default()), str::parse)?,
+            mention_role: role.map(|r| RoleId(r.id.get())),
+        })
+    })();
+    let text = match parsed {
+        Err(why) => invalid_options(ctx, who, &why),
+        Ok(spec) => match ctx.data().service.add_schedule(guild, spec).await {
+            Ok(s) => format!("Scheduled: {}", describe(&s)),
+            Err(e) => command_refusal(ctx, who, &e),
+        },
+    };
+    say(ctx, text).await
+}
+
+/// This server's schedules, with their next post.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "list",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_list(ctx: Context<'_>) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let guild = who.guild;
+    let text = match ctx.data().service.list_schedules(guild).await {
+        Ok(list) if list.is_empty() => "No schedules yet: `/schedule add` creates one.".to_owned(),
+        Ok(list) => list.iter().map(describe).collect::<Vec<_>>().join("\n"),
+        Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+async fn set_paused(ctx: Context<'_>, id: i64, paused: bool) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let guild = who.guild;
+    let text = match ctx
+        .data()
+        .service
+        .set_paused(guild, ScheduleId(id), paused)
+        .await
+    {
+        Ok(s) => describe(&s),
+        Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+/// Stop posting until resumed.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "pause",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_pause(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    set_paused(ctx, schedule, true).await
+}
+
+/// Post again from the next post time.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "resume",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_resume(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    set_paused(ctx, schedule, false).await
+}
+
+/// Delete a schedule and its history (points already earned stay).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "remove",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn schedule_remove(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let guild = who.guild;
+    let text = match ctx
+        .data()
+        .service
+        .remove_schedule(guild, ScheduleId(schedule))
+        .await
+    {
+        Ok(()) => format!("Schedule #{schedule} removed."),
+        Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+/// Change a schedule: channel, time, time zone, tracks, reveal or role.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "edit",
+    required_permissions = "MANAGE_GUILD"
+)]
+// poise turns each parameter into a slash command option; this command has one per setting.
+#[allow(clippy::too_many_arguments)]
+async fn schedule_edit(
+    ctx: Context<'_>,
+    #[description = "Schedule number"] schedule: i64,
+    #[description = "Where to post"] channel: Option<serenity::GuildChannel>,
+    #[description = "Local time, 24-hour HH:MM"]
+    #[max_length = 100]
+    time: Option<String>,
+    #[description = "IANA time zone"]
+    #[autocomplete = "complete_zone"]
+    #[max_length = 100]
+    timezone: Option<String>,
+    #[description = "Tracks, comma-separated"]
+    #[max_length = 100]
+    tracks: Option<String>,
+    #[description = "Reveal after a delay (24h) or at a local time (18:00)"]
+    #[max_length = 100]
+    reveal: Option<String>,
+    #[description = "A role to mention in each post"] role: Option<serenity::Role>,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let guild = who.guild;
+    let parsed = (|| -> Result<ScheduleEdit, String> {
+        bounded(&[
+            ("time", time.as_deref()),
+            ("timezone", timezone.as_deref()),
+            ("tracks", tracks.as_deref()),
+            ("reveal", reveal.as_deref()),
+        ])?;
+        Ok(ScheduleEdit {
+            channel: channel.map(|c| ChannelId(c.id.get())),
+            time: time.as_deref().map(str::parse).transpose()?,
+            zone: timezone.as_deref().map(str::parse).transpose()?,
+            tracks: tracks.as_deref().map(parse_tracks).transpose()?,
+            reveal: reveal.as_deref().map(str::parse).transpose()?,
+            mention_role: role.map(|r| Some(RoleId(r.id.get()))),
+        })
+    })();
+    let text = match parsed {
+        Err(why) => invalid_options(ctx, who, &why),
+        Ok(edit) => match ctx
+            .data()
+            .service
+            .edit_schedule(guild, ScheduleId(schedule), edit)
+            .await
+        {
+            Ok(s) => format!("Updated: {}", describe(&s)),
+            Err(e) => command_refusal(ctx, who, &e),
+        },
+    };
+    say(ctx, text).await
+}

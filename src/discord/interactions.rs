@@ -1,0 +1,163 @@
+//! Buttons and forms: the Answer button and its form, My feedback, a quiz's button and form, and
+//! the `/forget-me` confirmation. Each custom_id names what it acts on and is checked again
+//! against the member's server and identity; anything else is refused and logged.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ActionRowComponent, ComponentInteraction, CreateInteractionResponse, ModalInteraction,
+};
+
+use super::commands::privacy;
+use super::context::{Data, Error, Invoker};
+use super::render::{
+    self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
+    parse_custom_id,
+};
+use super::reply::{Origin, refusal};
+use crate::domain::ids::{PostId, QuizId};
+use crate::liveness::metrics;
+use crate::service::Error as ServiceError;
+
+/// A click on one of the bot's buttons.
+pub async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &ComponentInteraction,
+) -> Result<(), Error> {
+    let Some(who) = Invoker::of(click.guild_id, click.user.id) else {
+        let msg = ephemeral("dailydrill works inside a server.");
+        click
+            .create_response(ctx, CreateInteractionResponse::Message(msg))
+            .await?;
+        return Ok(());
+    };
+    let (guild, user) = (who.guild, who.user);
+    let custom_id = click.data.custom_id.as_str();
+    let refuse = |e: ServiceError| {
+        CreateInteractionResponse::Message(ephemeral(refusal(
+            &e,
+            Origin::Component(custom_id),
+            who,
+        )))
+    };
+    let response = match parse_custom_id(custom_id) {
+        Some((ANSWER_BUTTON, id)) => match data.service.my_answer(guild, PostId(id), user).await {
+            Ok(earlier) => CreateInteractionResponse::Modal(render::answer_modal(id, earlier)),
+            Err(e) => refuse(e),
+        },
+        Some((QUIZ_BUTTON, id)) => match data.service.check_quiz(guild, user, QuizId(id)).await {
+            Ok(()) => CreateInteractionResponse::Modal(render::quiz_modal(id)),
+            Err(e) => refuse(e),
+        },
+        Some((FEEDBACK_BUTTON, id)) => match data.service.feedback(guild, PostId(id), user).await {
+            Ok(feedback) => {
+                CreateInteractionResponse::Message(ephemeral(render::feedback_text(&feedback)))
+            }
+            Err(e) => refuse(e),
+        },
+        Some((privacy::FORGET_BUTTON, id)) => {
+            privacy::confirm_forget(&ctx.http, data, click, who, id).await
+        }
+        _ => {
+            tracing::warn!(?custom_id, %guild, %user, "refused: unknown button");
+            CreateInteractionResponse::Message(ephemeral("This button is no longer valid."))
+        }
+    };
+    click.create_response(ctx, response).await?;
+    Ok(())
+}
+
+fn modal_text(submit: &ModalInteraction) -> String {
+    submit
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(t) if t.custom_id == render::ANSWER_INPUT => {
+                t.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// A practice answer: scored at once; the result and the model answer come back privately, in
+/// as many messages as the answer needs.
+async fn on_quiz_answer(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &ModalInteraction,
+    who: Invoker,
+    id: i64,
+) -> Result<(), Error> {
+    let parts = match data
+        .service
+        .answer_quiz(who.guild, who.user, QuizId(id), &modal_text(submit))
+        .await
+    {
+        Ok(result) => render::quiz_result(&result),
+        Err(e) => vec![refusal(&e, Origin::Component(&submit.data.custom_id), who)],
+    };
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    submit
+        .create_response(ctx, CreateInteractionResponse::Message(ephemeral(first)))
+        .await?;
+    for part in parts {
+        let followup = serenity::CreateInteractionResponseFollowup::new()
+            .content(part)
+            .ephemeral(true)
+            .allowed_mentions(render::no_mentions());
+        submit.create_followup(ctx, followup).await?;
+    }
+    Ok(())
+}
+
+/// A submitted form: an answer to a daily question or to a quiz.
+pub async fn on_modal(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &ModalInteraction,
+) -> Result<(), Error> {
+    let who = Invoker::of(submit.guild_id, submit.user.id);
+    if let (Some(who), Some((QUIZ_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id)) {
+        return on_quiz_answer(ctx, data, submit, who, id).await;
+    }
+    let (Some(who), Some((ANSWER_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id))
+    else {
+        tracing::warn!(custom_id = ?submit.data.custom_id, guild = ?submit.guild_id, user = %submit.user.id, "refused: unknown form");
+        let msg = ephemeral("This form is no longer valid.");
+        submit
+            .create_response(ctx, CreateInteractionResponse::Message(msg))
+            .await?;
+        return Ok(());
+    };
+    let (guild, post) = (who.guild, PostId(id));
+    let saved = data
+        .service
+        .submit_answer(guild, post, who.user, &modal_text(submit))
+        .await;
+    let text = match &saved {
+        Ok(saved) if saved.first => format!(
+            "Saved. You can edit your answer until the reveal <t:{}:f>; nobody else sees it before then.",
+            saved.reveal_at.timestamp()
+        ),
+        Ok(saved) => format!(
+            "Saved. This replaces your earlier answer; you can edit it until the reveal <t:{}:f>, and nobody else sees it before then.",
+            saved.reveal_at.timestamp()
+        ),
+        Err(e) => refusal(e, Origin::Component(&submit.data.custom_id), who),
+    };
+    submit
+        .create_response(ctx, CreateInteractionResponse::Message(ephemeral(text)))
+        .await?;
+    // The post shows how many have answered: edited, not re-posted, and at most once per
+    // refresh interval however fast members answer.
+    if saved.is_ok() {
+        metrics::answer_saved();
+        data.outbox
+            .refresh_count(ctx.http.clone(), data.service.clone(), guild, post);
+    }
+    Ok(())
+}

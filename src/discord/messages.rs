@@ -1,0 +1,57 @@
+//! What a member or admin reads when a use case refuses: the service's errors carry data, and
+//! their wording for Discord (markup, timestamps, command names) lives here.
+
+use crate::service::Error;
+
+/// What a member reads when something failed on the bot's side (the detail goes to the log).
+pub const INTERNAL_FAILURE: &str =
+    "Something went wrong on our side. Please try again in a moment.";
+
+/// The member-facing text of a refusal; [`INTERNAL_FAILURE`] for an internal failure.
+pub fn explain(error: &Error) -> String {
+    match error {
+        Error::PostNotFound => "That question is not part of this server.".to_owned(),
+        Error::AnswersClosed { closed_at } => format!(
+            "Answers for this question closed at the reveal (<t:{}:f>).",
+            closed_at.timestamp()
+        ),
+        Error::EmptyAnswer => {
+            "Your answer is empty. Write your answer, then submit again.".to_owned()
+        }
+        Error::ControlCharacter { code } => format!(
+            "Your answer contains a control character (U+{code:04X}), which cannot be shown; remove it and submit again."
+        ),
+        Error::AnswerTooLong { length, limit } => format!(
+            "Your answer is {length} characters long; the limit is {limit}. Shorten it and submit again."
+        ),
+        Error::NotRevealedYet { reveal_at } => format!(
+            "The model answer has not been revealed yet; feedback comes at <t:{}:f>.",
+            reveal_at.timestamp()
+        ),
+        Error::ScheduleNotFound(id) => {
+            format!("There is no schedule #{id} in this server; /schedule list shows them.")
+        }
+        Error::TooManySchedules { limit } => format!(
+            "This server already has {limit} schedules, the most allowed; remove one first."
+        ),
+        Error::UnknownTrack { track, known } => {
+            format!("Unknown track `{track}`; choose from: {known}.")
+        }
+        Error::EmptyDeck(id) => format!(
+            "Schedule #{id} has no questions to post: its tracks are empty in the current corpus."
+        ),
+        Error::NothingOpen(id) => format!("Schedule #{id} has no question open right now."),
+        Error::NotDelivered(id) => format!(
+            "Schedule #{id}'s open question has not reached Discord yet, so members have not seen it; it cannot be revealed before they do. The bot keeps sending it; if it never arrives, its day counts as missed. /skip closes it now without scoring."
+        ),
+        Error::QuizNotFound => {
+            "That practice question is not yours, or no longer exists; start a new one with /quiz."
+                .to_owned()
+        }
+        Error::QuizAlreadyAnswered => {
+            "You already answered this practice question; start another with /quiz.".to_owned()
+        }
+        Error::NoQuizQuestions(filter) => format!("No practice question matches {filter}."),
+        Error::Store(_) | Error::Corrupt(_) | Error::Unavailable(_) => INTERNAL_FAILURE.to_owned(),
+    }
+}
