@@ -31,10 +31,10 @@ use dailydrill::discord::pace::{DISCORD_RATE, Pacer};
 use dailydrill::discord::retry::Backoff;
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::{ChannelId, GuildId};
-use dailydrill::fake_discord::{
+use dailydrill::service::ScheduleSpec;
+use fake_discord::{
     DISCORD_GLOBAL_LIMIT, FakeDiscord, FakeOptions, INTERACTION_DEADLINE, Invoker, RecordedCall,
 };
-use dailydrill::service::ScheduleSpec;
 use serde_json::{Value, json};
 use support::{arg, p50_p99_max};
 

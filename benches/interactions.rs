@@ -32,8 +32,8 @@ use dailydrill::discord::pace::Pacer;
 use dailydrill::discord::retry::Backoff;
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::{ChannelId, GuildId};
-use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use dailydrill::service::ScheduleSpec;
+use fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use support::{arg, p50_p99_max};
 
 const GUILD: u64 = 4242;

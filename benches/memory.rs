@@ -24,7 +24,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use dailydrill::config::ENV_VARIABLES;
-use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
+use fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use serde_json::json;
 use support::arg;
 

@@ -81,6 +81,7 @@ pub enum Command {
     /// Discord, with a temporary database; needs no token or network.
     ///
     /// Reads QUESTIONS_DIR (the corpus to draw from) and RUST_LOG.
+    #[cfg(feature = "demo")]
     Demo {
         /// How many days to run.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
@@ -175,6 +176,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
+        #[cfg(feature = "demo")]
         Command::Demo { days, corpus } => demo(days, corpus),
         Command::Backup { path, database_url } => backup(&path, &database_url),
         Command::Healthcheck { metrics_addr } => healthcheck(metrics_addr.as_deref()),
@@ -271,6 +273,7 @@ fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: 
     emit(&lines)
 }
 
+#[cfg(feature = "demo")]
 fn demo(days: u32, dir: CorpusDir) -> ExitCode {
     let corpus = match load_corpus(&CorpusSource::resolve(dir.dir)) {
         Ok(corpus) => corpus,

@@ -16,9 +16,9 @@ use crate::discord::outbox::Outbox;
 use crate::discord::pace::Pacer;
 use crate::discord::retry::Backoff;
 use crate::discord::{bot, client, scheduler};
-use crate::fake_discord::{FakeDiscord, FakeOptions, Invoker, MANAGE_GUILD};
 use crate::service::Service;
 use crate::store::Store;
+use fake_discord::{FakeDiscord, FakeOptions, Invoker, MANAGE_GUILD};
 
 const GUILD: u64 = 900;
 const CHANNEL: u64 = 901;

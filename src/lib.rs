@@ -11,8 +11,8 @@
 //! - [`store`]: SQLite through sqlx; migrations in `migrations/`.
 //! - [`service`]: the use cases (post, answer, reveal, leaderboard, ...), one transaction each.
 //! - [`discord`]: the Discord layer over serenity (retries of must-not-lose calls).
-//! - [`fake_discord`]: a fake Discord on loopback for end-to-end tests and the demo.
-//! - [`demo`]: `dailydrill demo`, the real bot on the fake Discord, as a transcript.
+//! - [`demo`]: `dailydrill demo`, the real bot on the fake Discord (the `fake-discord` crate in
+//!   `crates/`, also the tests' and benchmarks'), as a transcript; feature `demo`, on by default.
 //! - [`clock`]: the time source the service reads, manual in tests.
 //! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
 //! - [`liveness`]: what the scheduler and the gateway last did, served as `/healthz` and
@@ -27,10 +27,10 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod corpus;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod discord;
 pub mod domain;
-pub mod fake_discord;
 pub mod liveness;
 pub mod service;
 pub mod store;

@@ -9,7 +9,7 @@ use common::harness::{
 };
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::GuildId;
-use dailydrill::fake_discord::Fault;
+use fake_discord::Fault;
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
 
@@ -237,7 +237,7 @@ async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
     assert_eq!(h.tick().await.revealed, 1);
 
     // Once the count edit has run too, the post is still closed, with the final count.
-    let edits = |f: &dailydrill::fake_discord::FakeDiscord| {
+    let edits = |f: &fake_discord::FakeDiscord| {
         f.calls()
             .iter()
             .filter(|c| c.method == "PATCH" && c.path.ends_with(&format!("/messages/{message_id}")))
@@ -521,7 +521,7 @@ async fn a_quiz_is_answered_privately_and_scored_at_once() {
     assert_eq!(result["data"]["flags"], 64);
     // The model answer follows, privately, in as many messages as it needs.
     let token = h.fake.interaction_token(submit).unwrap();
-    let followups_so_far = |fake: &dailydrill::fake_discord::FakeDiscord| -> Vec<Value> {
+    let followups_so_far = |fake: &fake_discord::FakeDiscord| -> Vec<Value> {
         fake.calls()
             .into_iter()
             .filter(|c| c.method == "POST" && c.path.ends_with(&format!("/{token}")))
@@ -984,7 +984,7 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
     assert!(!export["leaderboard"].as_array().unwrap().is_empty());
     assert!(!export.to_string().contains("theirs"), "no one else's data");
 
-    let footer_of = |fake: &dailydrill::fake_discord::FakeDiscord, text: &str| {
+    let footer_of = |fake: &fake_discord::FakeDiscord, text: &str| {
         let button = format!("ans:{open}");
         fake.messages_in(CHANNEL)
             .into_iter()

@@ -65,7 +65,7 @@ struct Running {
 
 impl Running {
     /// `run` against `fake`, with commands registered in its guild 4242, logging at trace.
-    fn against(fake: &dailydrill::fake_discord::FakeDiscord, cwd: &Path) -> Running {
+    fn against(fake: &fake_discord::FakeDiscord, cwd: &Path) -> Running {
         let api = fake.api_url();
         Running::start(
             cwd,
@@ -136,7 +136,7 @@ fn assert_no_token(output: &str) {
 /// tracing at its most verbose, the token appears nowhere.
 #[tokio::test]
 async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
-    use dailydrill::fake_discord::{FakeDiscord, FakeOptions};
+    use fake_discord::{FakeDiscord, FakeOptions};
     use std::time::Duration;
 
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
@@ -474,7 +474,7 @@ fn the_demo_runs_a_study_group_without_a_token() {
 /// with a message that says what to do, and at trace level the token shows nowhere.
 #[tokio::test]
 async fn run_with_a_token_discord_refuses_stops_and_never_shows_it() {
-    use dailydrill::fake_discord::{FakeDiscord, FakeOptions};
+    use fake_discord::{FakeDiscord, FakeOptions};
 
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
     fake.add_guild(4242);
@@ -504,7 +504,7 @@ async fn run_with_a_token_discord_refuses_stops_and_never_shows_it() {
 
 #[tokio::test]
 async fn run_whose_commands_discord_refuses_to_register_stops_instead_of_staying_mute() {
-    use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Fault};
+    use fake_discord::{FakeDiscord, FakeOptions, Fault};
 
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
     fake.add_guild(4242);

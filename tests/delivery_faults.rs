@@ -16,8 +16,8 @@ use dailydrill::discord::pace::Pacer;
 use dailydrill::discord::retry::Backoff;
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
-use dailydrill::fake_discord::{FakeOptions, Fault};
 use dailydrill::service::ScheduleSpec;
+use fake_discord::{FakeOptions, Fault};
 use sqlx::Connection as _;
 
 const OTHER_CHANNEL: u64 = 78;

@@ -10,7 +10,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::harness::*;
-use dailydrill::fake_discord::{Fault, RecordedCall};
+use fake_discord::{Fault, RecordedCall};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;

@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 
 use dailydrill::config::{ApiUrl, DiscordToken};
 use dailydrill::discord::retry::{Backoff, with_retry};
-use dailydrill::fake_discord::{
-    APPLICATION_ID, FakeDiscord, FakeOptions, Fault, Invoker, MANAGE_GUILD,
-};
+use fake_discord::{APPLICATION_ID, FakeDiscord, FakeOptions, Fault, Invoker, MANAGE_GUILD};
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
 use serenity::Builder as _;

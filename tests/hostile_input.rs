@@ -11,8 +11,8 @@ use common::harness::{
     spec_at, sub,
 };
 use dailydrill::domain::ids::{GuildId, PostId, UserId};
-use dailydrill::fake_discord::Invoker;
 use dailydrill::service::QuizFilter;
+use fake_discord::Invoker;
 use serde_json::{Value, json};
 
 /// Another server the bot is not configured for; its members and admins must not reach

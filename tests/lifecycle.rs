@@ -14,9 +14,9 @@ use common::process::Bot;
 use dailydrill::clock::ManualClock;
 use dailydrill::config::DatabaseUrl;
 use dailydrill::domain::ids::{ChannelId, GuildId};
-use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Fault, Invoker};
 use dailydrill::service::{ScheduleSpec, Service};
 use dailydrill::store::Store;
+use fake_discord::{FakeDiscord, FakeOptions, Fault, Invoker};
 
 const GUILD: u64 = 4242;
 /// What the process may take after a stop signal: systemd's and Docker's patience is 10 s.
@@ -255,7 +255,7 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
         user,
         permissions,
     };
-    let admin = invoker(1, dailydrill::fake_discord::MANAGE_GUILD);
+    let admin = invoker(1, fake_discord::MANAGE_GUILD);
     let added = command_text(
         &fake,
         &admin,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::channel::{model_answers, question_posts, threads_opened};
 use common::harness::{CHANNEL, Harness, admin, member, spec};
 use common::within;
-use dailydrill::fake_discord::Fault;
+use fake_discord::Fault;
 use rand::{RngExt as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 use common::{app, utc};
-use dailydrill::discord::messages::explain;
 use dailydrill::corpus::QuestionId;
+use dailydrill::discord::messages::explain;
 use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
 use dailydrill::domain::period::{Period, Standing, compare};
 use dailydrill::domain::streak::Streak;

@@ -1,7 +1,7 @@
 //! What members see in a channel, read from what the fake Discord recorded: the daily questions,
 //! the model answers and the discussion threads. Shared by the bot, crash and fault tests.
 
-use dailydrill::fake_discord::FakeDiscord;
+use fake_discord::FakeDiscord;
 
 /// The post ids of the daily questions in `channel` (messages with an Answer button), in order.
 pub fn question_posts(fake: &FakeDiscord, channel: u64) -> Vec<i64> {

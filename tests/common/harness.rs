@@ -12,9 +12,9 @@ use dailydrill::discord::pace::Pacer;
 use dailydrill::discord::retry::Backoff;
 use dailydrill::discord::{bot, scheduler};
 use dailydrill::domain::ids::ChannelId;
-use dailydrill::fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use dailydrill::liveness::Liveness;
 use dailydrill::service::ScheduleSpec;
+use fake_discord::{FakeDiscord, FakeOptions, Invoker};
 use poise::serenity_prelude as serenity;
 use serde_json::Value;
 use tracing_subscriber::Layer as _;
@@ -33,7 +33,7 @@ pub const FAST: Backoff = Backoff {
     attempts: 4,
     attempt_timeout: Duration::from_secs(5),
 };
-pub const MANAGE_GUILD: u64 = dailydrill::fake_discord::MANAGE_GUILD;
+pub const MANAGE_GUILD: u64 = fake_discord::MANAGE_GUILD;
 
 /// The fake, a fresh database, a manual clock and the real bot wired to the fake's URLs.
 pub struct Harness {

@@ -51,11 +51,7 @@ impl Bot {
 
     /// `dailydrill run` against `fake` (its API URL), commands registered in guild 4242, with
     /// the database at `database` and `extra` variables.
-    pub fn against(
-        fake: &dailydrill::fake_discord::FakeDiscord,
-        cwd: &Path,
-        extra: &[(&str, &str)],
-    ) -> Bot {
+    pub fn against(fake: &fake_discord::FakeDiscord, cwd: &Path, extra: &[(&str, &str)]) -> Bot {
         let api = fake.api_url();
         let mut env = vec![
             ("DISCORD_TOKEN", TOKEN),

@@ -12,9 +12,11 @@
 //! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME
 //! with replay of missed events, each delivered once, RECONNECT, INVALID_SESSION, dropped
 //! connections) and dispatched interactions. Every REST call is recorded for assertions, and the
-//! 401/403/429 answers Discord counts towards its ban are counted. The REST routes are served twice:
-//! on plain HTTP for a proxy URL (`api_url`), and over TLS as `https://discord.com` for a client
-//! built by [`FakeDiscord::http`], which keeps serenity's own rate limiter on (see `tls`).
+//! 401/403/429 answers Discord counts towards its ban are counted. The REST routes are served on
+//! plain HTTP for a proxy URL (`api_url`) and, with the `tls` feature (tests and benchmarks), also
+//! over TLS as `https://discord.com` for a client built by `FakeDiscord::http`, which keeps
+//! serenity's own rate limiter on (see `tls`). Without it (the bot's `demo`), nothing of rcgen or
+//! rustls's server side is built.
 //!
 //! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), the token's
 //! value (any `Bot …` header passes until `reject_tokens`), zlib compression, sharding, presences and member chunks,
@@ -26,11 +28,13 @@ mod gateway;
 mod payloads;
 mod rest;
 mod state;
+#[cfg(feature = "tls")]
 mod tls;
 mod validate;
 
 pub use payloads::Invoker;
 pub use state::{Fault, RecordedCall};
+#[cfg(feature = "tls")]
 pub use tls::DISCORD_HOST;
 
 use std::net::SocketAddr;
@@ -88,13 +92,40 @@ impl Default for FakeOptions {
 pub struct FakeDiscord {
     state: Arc<State>,
     addr: SocketAddr,
-    /// Where the same routes are served over TLS as `discord.com`.
-    tls_addr: SocketAddr,
-    /// The certificate authority that signed the fake's `discord.com` certificate.
-    authority_pem: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
-    tls_server: Option<JoinHandle<()>>,
+    /// The same routes over TLS as `discord.com` (feature `tls`, for tests and benchmarks).
+    #[cfg(feature = "tls")]
+    tls: TlsRoute,
+}
+
+/// Where the TLS route listens, who signed its certificate, and its server task.
+#[cfg(feature = "tls")]
+struct TlsRoute {
+    addr: SocketAddr,
+    /// The certificate authority that signed the fake's `discord.com` certificate.
+    authority_pem: String,
+    server: Option<JoinHandle<()>>,
+}
+
+#[cfg(feature = "tls")]
+impl TlsRoute {
+    async fn start(app: Router) -> std::io::Result<TlsRoute> {
+        let identity = tls::Identity::generate().map_err(std::io::Error::other)?;
+        let listener =
+            tls::TlsListener::new(TcpListener::bind("127.0.0.1:0").await?, identity.server)?;
+        let addr = axum::serve::Listener::local_addr(&listener)?;
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!("fake Discord (TLS) stopped: {e}");
+            }
+        });
+        Ok(TlsRoute {
+            addr,
+            authority_pem: identity.authority_pem,
+            server: Some(server),
+        })
+    }
 }
 
 impl FakeDiscord {
@@ -115,16 +146,8 @@ impl FakeDiscord {
             .route("/gateway", get(gateway::upgrade))
             .fallback(any(rest::handle))
             .with_state(rest);
-        let identity = tls::Identity::generate().map_err(std::io::Error::other)?;
-        let tls_listener =
-            tls::TlsListener::new(TcpListener::bind("127.0.0.1:0").await?, identity.server)?;
-        let tls_addr = axum::serve::Listener::local_addr(&tls_listener)?;
-        let tls_app = app.clone();
-        let tls_server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(tls_listener, tls_app).await {
-                tracing::error!("fake Discord (TLS) stopped: {e}");
-            }
-        });
+        #[cfg(feature = "tls")]
+        let tls = TlsRoute::start(app.clone()).await?;
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -137,11 +160,10 @@ impl FakeDiscord {
         Ok(FakeDiscord {
             state,
             addr,
-            tls_addr,
-            authority_pem: identity.authority_pem,
             stop: Some(stop),
             server: Some(server),
-            tls_server: Some(tls_server),
+            #[cfg(feature = "tls")]
+            tls,
         })
     }
 
@@ -158,13 +180,14 @@ impl FakeDiscord {
     /// `https://discord.com` — except that `discord.com` resolves to the fake and the fake's
     /// certificate authority is trusted. Prefer this to a proxy URL (`api_url`), which turns the
     /// limiter off.
+    #[cfg(feature = "tls")]
     pub fn http(&self, token: &str) -> Result<serenity::http::Http, String> {
-        let authority = reqwest::Certificate::from_pem(self.authority_pem.as_bytes())
+        let authority = reqwest::Certificate::from_pem(self.tls.authority_pem.as_bytes())
             .map_err(|e| format!("the fake's certificate: {e}"))?;
         let client = reqwest::Client::builder()
             .use_rustls_tls()
             .add_root_certificate(authority)
-            .resolve(DISCORD_HOST, self.tls_addr)
+            .resolve(DISCORD_HOST, self.tls.addr)
             // As the bot's own client: no request waits forever.
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
@@ -481,7 +504,8 @@ impl FakeDiscord {
             let _ = stop.send(());
         }
         self.drop_gateway();
-        if let Some(tls) = self.tls_server.take() {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = self.tls.server.take() {
             tls.abort();
         }
         if let Some(server) = self.server.take() {
@@ -568,10 +592,11 @@ impl InteractionTiming {
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
-        for server in [self.server.take(), self.tls_server.take()]
-            .into_iter()
-            .flatten()
-        {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        #[cfg(feature = "tls")]
+        if let Some(server) = self.tls.server.take() {
             server.abort();
         }
     }
