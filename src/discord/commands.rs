@@ -12,9 +12,10 @@ use super::retry::with_retry;
 use crate::corpus::{Difficulty, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
-use crate::domain::schedule::{RevealRule, Zone};
+use crate::domain::schedule::RevealRule;
 use crate::service::Error as ServiceError;
 use crate::service::{Leaderboard, QuizFilter, ScheduleEdit, ScheduleSpec, ScheduleView};
+use crate::zone_search;
 
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
@@ -248,7 +249,7 @@ async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAuto
         // Longer than the option may hold: no zone matches, so it is not searched.
         return serenity::CreateAutocompleteResponse::new();
     }
-    let choices = Zone::search(partial, 25)
+    let choices = zone_search::search(partial, 25)
         .into_iter()
         .map(serenity::AutocompleteChoice::from)
         .collect();
@@ -337,7 +338,7 @@ async fn schedule_add(
         Ok(ScheduleSpec {
             channel: ChannelId(channel.id.get()),
             time: time.parse()?,
-            zone: timezone.parse()?,
+            zone: zone_search::parse(&timezone)?,
             tracks,
             reveal: reveal
                 .as_deref()
@@ -691,7 +692,7 @@ async fn schedule_edit(
         Ok(ScheduleEdit {
             channel: channel.map(|c| ChannelId(c.id.get())),
             time: time.as_deref().map(str::parse).transpose()?,
-            zone: timezone.as_deref().map(str::parse).transpose()?,
+            zone: timezone.as_deref().map(zone_search::parse).transpose()?,
             tracks: tracks.as_deref().map(parse_tracks).transpose()?,
             reveal: reveal.as_deref().map(str::parse).transpose()?,
             mention_role: role.map(|r| Some(RoleId(r.id.get()))),
