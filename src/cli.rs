@@ -17,6 +17,7 @@ use crate::corpus::{Corpus, CorpusSource, LoadError};
 use crate::domain::schedule::{self, PostTime, Zone};
 use crate::liveness::probe;
 use crate::telemetry;
+use crate::zone_search;
 
 const ENVIRONMENT: &str = "\
 Environment (also read from a .env file in the working directory):
@@ -104,7 +105,7 @@ pub enum ScheduleCommand {
         #[arg(long, value_name = "HH:MM")]
         time: PostTime,
         /// IANA time zone, e.g. Europe/Berlin.
-        #[arg(long, value_name = "ZONE")]
+        #[arg(long, value_name = "ZONE", value_parser = zone_search::parse)]
         tz: Zone,
         /// First local date [default: the next post from now].
         #[arg(long, value_name = "YYYY-MM-DD")]

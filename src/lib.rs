@@ -21,6 +21,8 @@
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
 //! - [`telemetry`]: tracing set-up.
 //! - [`sync`]: the one way tasks share mutable state (a lock reached only through a closure).
+//! - [`zone_search`]: zone names from partial or misspelt text: the time-zone autocomplete and
+//!   the "did you mean" names shown with an unknown zone.
 
 pub mod app;
 pub mod cli;
@@ -36,3 +38,4 @@ pub mod service;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod zone_search;

@@ -8,15 +8,16 @@ use crate::corpus::TrackId;
 use crate::discord::context::{Context, Error, Invoker};
 use crate::discord::reply::{MAX_OPTION_CHARS, bounded, command_refusal, invalid_options, say};
 use crate::domain::ids::{ChannelId, RoleId, ScheduleId};
-use crate::domain::schedule::{RevealRule, Zone};
+use crate::domain::schedule::RevealRule;
 use crate::service::{ScheduleEdit, ScheduleSpec, ScheduleView};
+use crate::zone_search;
 
 async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
     if partial.chars().count() > MAX_OPTION_CHARS {
         // Longer than the option may hold: no zone matches, so it is not searched.
         return serenity::CreateAutocompleteResponse::new();
     }
-    let choices = Zone::search(partial, 25)
+    let choices = zone_search::search(partial, 25)
         .into_iter()
         .map(serenity::AutocompleteChoice::from)
         .collect();
@@ -106,7 +107,7 @@ async fn schedule_add(
         Ok(ScheduleSpec {
             channel: ChannelId(channel.id.get()),
             time: time.parse()?,
-            zone: timezone.parse()?,
+            zone: zone_search::parse(&timezone)?,
             tracks,
             reveal: reveal
                 .as_deref()
@@ -250,7 +251,7 @@ async fn schedule_edit(
         Ok(ScheduleEdit {
             channel: channel.map(|c| ChannelId(c.id.get())),
             time: time.as_deref().map(str::parse).transpose()?,
-            zone: timezone.as_deref().map(str::parse).transpose()?,
+            zone: timezone.as_deref().map(zone_search::parse).transpose()?,
             tracks: tracks.as_deref().map(parse_tracks).transpose()?,
             reveal: reveal.as_deref().map(str::parse).transpose()?,
             mention_role: role.map(|r| Some(RoleId(r.id.get()))),
