@@ -96,36 +96,7 @@ pub struct FakeDiscord {
     server: Option<JoinHandle<()>>,
     /// The same routes over TLS as `discord.com` (feature `tls`, for tests and benchmarks).
     #[cfg(feature = "tls")]
-    tls: TlsRoute,
-}
-
-/// Where the TLS route listens, who signed its certificate, and its server task.
-#[cfg(feature = "tls")]
-struct TlsRoute {
-    addr: SocketAddr,
-    /// The certificate authority that signed the fake's `discord.com` certificate.
-    authority_pem: String,
-    server: Option<JoinHandle<()>>,
-}
-
-#[cfg(feature = "tls")]
-impl TlsRoute {
-    async fn start(app: Router) -> std::io::Result<TlsRoute> {
-        let identity = tls::Identity::generate().map_err(std::io::Error::other)?;
-        let listener =
-            tls::TlsListener::new(TcpListener::bind("127.0.0.1:0").await?, identity.server)?;
-        let addr = axum::serve::Listener::local_addr(&listener)?;
-        let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!("fake Discord (TLS) stopped: {e}");
-            }
-        });
-        Ok(TlsRoute {
-            addr,
-            authority_pem: identity.authority_pem,
-            server: Some(server),
-        })
-    }
+    tls: tls::TlsRoute,
 }
 
 impl FakeDiscord {
@@ -147,7 +118,7 @@ impl FakeDiscord {
             .fallback(any(rest::handle))
             .with_state(rest);
         #[cfg(feature = "tls")]
-        let tls = TlsRoute::start(app.clone()).await?;
+        let tls = tls::TlsRoute::start(app.clone()).await?;
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {

@@ -11,9 +11,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -117,5 +119,31 @@ impl axum::serve::Listener for TlsListener {
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
         Ok(self.local)
+    }
+}
+
+/// Where the TLS route listens, who signed its certificate, and its server task.
+pub(crate) struct TlsRoute {
+    pub addr: SocketAddr,
+    /// The certificate authority that signed the fake's `discord.com` certificate.
+    pub authority_pem: String,
+    pub server: Option<JoinHandle<()>>,
+}
+
+impl TlsRoute {
+    pub async fn start(app: Router) -> std::io::Result<TlsRoute> {
+        let identity = Identity::generate().map_err(std::io::Error::other)?;
+        let listener = TlsListener::new(TcpListener::bind("127.0.0.1:0").await?, identity.server)?;
+        let addr = axum::serve::Listener::local_addr(&listener)?;
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!("fake Discord (TLS) stopped: {e}");
+            }
+        });
+        Ok(TlsRoute {
+            addr,
+            authority_pem: identity.authority_pem,
+            server: Some(server),
+        })
     }
 }
