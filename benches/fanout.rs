@@ -48,7 +48,7 @@ fn channel(i: usize) -> u64 {
 
 /// A question post: a message with the Answer button (`ans:<post>`).
 fn is_question(body: &Value) -> bool {
-    body["components"][0]["components"][0]["custom_id"]
+    fake_discord::first_component(body)["custom_id"]
         .as_str()
         .is_some_and(|id| id.starts_with("ans:"))
 }

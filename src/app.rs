@@ -151,36 +151,33 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
         () = stop.asked() => None,
         client = connect(&config, &service, &timing, &liveness) => Some(client?),
     };
-    let Some((mut client, outbox)) = started else {
+    let Some((bot, outbox)) = started else {
         stop_operator(operator).await;
         close_store(&service).await;
         tracing::info!("stopped");
         return Ok(());
     };
     let scheduler = tokio::spawn(scheduler::run(
-        client.http.clone(),
+        bot.http.clone(),
         service.clone(),
         outbox,
         liveness.clone(),
         stop.subscribe(),
     ));
-    let shards = client.shard_manager.clone();
-    tracing::info!("connecting to Discord");
-    let ended = {
-        let running = client.start();
-        tokio::pin!(running);
-        tokio::select! {
-            biased;
-            () = stop.asked() => {
-                // serenity's `shutdown_all` returns at once while no shard is running (still
-                // connecting, or waiting to reconnect), and `start` would then retry forever:
-                // ask, wait a bounded time, and drop the client either way.
-                let _ = tokio::time::timeout(SHARDS_STOP, shards.shutdown_all()).await;
-                let _ = tokio::time::timeout(CLIENT_STOP, &mut running).await;
-                None
+    let mut client = bot.task;
+    let ended = tokio::select! {
+        biased;
+        () = stop.asked() => {
+            // serenity's `shutdown_all` returns at once while no shard is running (still
+            // connecting, or waiting to reconnect), and the client would then retry forever:
+            // ask, wait a bounded time, and abort it either way.
+            let _ = tokio::time::timeout(SHARDS_STOP, bot.shards.shutdown_all()).await;
+            if tokio::time::timeout(CLIENT_STOP, &mut client).await.is_err() {
+                client.abort();
             }
-            ended = &mut running => Some(ended),
+            None
         }
+        ended = &mut client => Some(ended),
     };
     // The client also ends when the bot stopped itself (its commands could not be registered):
     // then stop the scheduler too, and fail.
@@ -195,11 +192,12 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
     stop_operator(operator).await;
     close_store(&service).await;
     match ended {
-        Some(Err(serenity::Error::Gateway(
+        Some(Ok(Err(serenity::Error::Gateway(
             serenity::gateway::GatewayError::InvalidAuthentication,
-        ))) => anyhow::bail!(TOKEN_REFUSED_HELP),
-        Some(Err(e)) => Err(e.into()),
-        Some(Ok(())) if unasked => anyhow::bail!(
+        )))) => anyhow::bail!(TOKEN_REFUSED_HELP),
+        Some(Ok(Err(e))) => Err(e.into()),
+        Some(Err(failed)) => anyhow::bail!("the Discord client failed: {failed}"),
+        Some(Ok(Ok(()))) if unasked => anyhow::bail!(
             "the bot stopped because it could not register its slash commands (the error above says why)"
         ),
         _ => {
@@ -209,14 +207,14 @@ pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyho
     }
 }
 
-/// Checks the configured API, then builds the serenity client (which asks for the gateway's
-/// address) and the outbox it shares with the scheduler.
+/// Checks the configured API, then starts the serenity client (which asks for the gateway's
+/// address) with the outbox it shares with the scheduler.
 async fn connect(
     config: &BotConfig,
     service: &Service,
     timing: &Timing,
     liveness: &Liveness,
-) -> anyhow::Result<(serenity::Client, Outbox)> {
+) -> anyhow::Result<(bot::Running, Outbox)> {
     let http =
         client::http(&config.token, config.api.as_ref()).context("cannot build an HTTP client")?;
     if let Some(api) = &config.api {
@@ -242,7 +240,8 @@ async fn connect(
         }
     }
     let outbox = Outbox::new(Pacer::discord(), timing.backoff);
-    let client = bot::client(
+    tracing::info!("connecting to Discord");
+    let bot = bot::spawn(
         http,
         service.clone(),
         outbox.clone(),
@@ -250,7 +249,7 @@ async fn connect(
         config.dev_guild,
     )
     .await?;
-    Ok((client, outbox))
+    Ok((bot, outbox))
 }
 
 /// What serves the operator: `/healthz` and `/metrics`, and the watchdog that logs a stall.

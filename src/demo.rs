@@ -87,7 +87,7 @@ impl Demo {
 
     fn newest_post(&self) -> Option<(u64, i64, String)> {
         self.fake.messages_in(CHANNEL).iter().rev().find_map(|m| {
-            let button = m["components"][0]["components"][0]["custom_id"].as_str()?;
+            let button = fake_discord::first_component(m)["custom_id"].as_str()?;
             let id = button.strip_prefix("ans:")?.parse().ok()?;
             let message = m["id"].as_str()?.parse().ok()?;
             let title = m["embeds"][0]["description"]
@@ -147,15 +147,11 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
     )
     .with_count_refresh(Duration::from_millis(100));
     let liveness = crate::liveness::Liveness::new(crate::discord::scheduler::TICK);
-    let mut bot_client =
-        bot::client(http, service.clone(), outbox.clone(), liveness, Some(GUILD)).await?;
-    let (http, shards) = (bot_client.http.clone(), bot_client.shard_manager.clone());
-    let task = tokio::spawn(async move {
-        let _ = bot_client.start().await;
-    });
-    fake.wait_for(WAIT, |f| (f.registrations() > 0).then_some(()))
-        .await
-        .ok_or_else(|| anyhow::anyhow!("the bot did not connect to the fake Discord"))?;
+    let bot = bot::spawn(http, service.clone(), outbox.clone(), liveness, Some(GUILD)).await?;
+    let (http, shards, task) = (bot.http, bot.shards, bot.task);
+    if !fake.registered_after(0, WAIT).await {
+        anyhow::bail!("the bot did not connect to the fake Discord");
+    }
 
     let mut demo = Demo {
         fake,
@@ -281,7 +277,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         .unwrap_or_default()
         .to_owned();
     demo.say(format!("  bot (privately) › {title}"));
-    let quiz_button = shown["data"]["components"][0]["components"][0]["custom_id"]
+    let quiz_button = fake_discord::first_component(&shown["data"])["custom_id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();

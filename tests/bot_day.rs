@@ -30,7 +30,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
     assert_eq!(posted.len(), 1);
     let post = &posted[0];
     let message_id: u64 = post["id"].as_str().unwrap().parse().unwrap();
-    let button = post["components"][0]["components"][0]["custom_id"]
+    let button = fake_discord::first_component(post)["custom_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -58,7 +58,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
     let modal = h.answer_to(click).await;
     assert_eq!(modal["type"], 9);
     let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-    let input = &modal["data"]["components"][0]["components"][0];
+    let input = fake_discord::first_component(&modal["data"]);
     assert_eq!(input["max_length"], 4000);
     assert!(
         input.get("value").is_none_or(Value::is_null),
@@ -95,7 +95,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         .answer_to(h.fake.click_button(&member(5), message_id, &button))
         .await;
     assert_eq!(
-        modal["data"]["components"][0]["components"][0]["value"],
+        fake_discord::first_component(&modal["data"])["value"],
         "select_related makes a JOIN"
     );
     let long = "x".repeat(4001);
@@ -164,7 +164,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
             .contains("Answers are closed"),
         "{question}"
     );
-    let closed = &question["components"][0]["components"][0];
+    let closed = fake_discord::first_component(&question);
     assert_eq!(
         (&closed["label"], &closed["disabled"]),
         (&json!("Answers closed"), &json!(true))
@@ -173,12 +173,12 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         .iter()
         .rev()
         .find(|m| {
-            m["components"][0]["components"][0]["custom_id"]
+            fake_discord::first_component(m)["custom_id"]
                 .as_str()
                 .is_some_and(|id| id.starts_with("fb:"))
         })
         .expect("a My feedback button");
-    let feedback_button = last["components"][0]["components"][0]["custom_id"]
+    let feedback_button = fake_discord::first_component(last)["custom_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -216,7 +216,7 @@ async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
     assert_eq!(h.tick().await.posted, 1);
     let post = h.fake.messages_in(CHANNEL).remove(0);
     let message_id: u64 = post["id"].as_str().unwrap().parse().unwrap();
-    let button = post["components"][0]["components"][0]["custom_id"]
+    let button = fake_discord::first_component(&post)["custom_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -251,7 +251,7 @@ async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(edits(&h.fake), 2, "one count edit, one closing edit");
     let question = h.fake.message(message_id).unwrap();
-    assert_eq!(question["components"][0]["components"][0]["disabled"], true);
+    assert_eq!(fake_discord::first_component(&question)["disabled"], true);
     assert_eq!(
         question["embeds"][0]["footer"]["text"],
         "Answers closed · 1 member answered"
@@ -417,7 +417,7 @@ async fn post_now_reveal_now_and_skip_act_on_the_channel() {
     let posted = h.fake.messages_in(CHANNEL);
     assert_eq!(posted.len(), 1);
     assert!(
-        posted[0]["components"][0]["components"][0]["custom_id"]
+        fake_discord::first_component(&posted[0])["custom_id"]
             .as_str()
             .unwrap()
             .starts_with("ans:")
@@ -495,7 +495,7 @@ async fn a_quiz_is_answered_privately_and_scored_at_once() {
         ("python", "hard")
     );
 
-    let button = shown["data"]["components"][0]["components"][0]["custom_id"]
+    let button = fake_discord::first_component(&shown["data"])["custom_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -593,7 +593,7 @@ async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
         .await;
     assert_eq!(shown["data"]["flags"], 64);
     assert_eq!(shown["data"]["embeds"].as_array().unwrap().len(), 1);
-    let button = shown["data"]["components"][0]["components"][0]["custom_id"]
+    let button = fake_discord::first_component(&shown["data"])["custom_id"]
         .as_str()
         .unwrap();
     assert!(button.starts_with("ans:"), "{button}");
@@ -988,7 +988,7 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
         let button = format!("ans:{open}");
         fake.messages_in(CHANNEL)
             .into_iter()
-            .find(|m| m["components"][0]["components"][0]["custom_id"] == button.as_str())
+            .find(|m| fake_discord::first_component(m)["custom_id"] == button.as_str())
             .filter(|m| m["embeds"][0]["footer"]["text"] == text)
     };
     let counted = h
@@ -1002,7 +1002,7 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
         .slash_command(&member(me), "forget-me", serde_json::json!([]));
     let ask = h.answer_to(id).await;
     assert_eq!(ask["data"]["flags"], 64);
-    let button = ask["data"]["components"][0]["components"][0]["custom_id"]
+    let button = fake_discord::first_component(&ask["data"])["custom_id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -363,7 +363,7 @@ async fn a_question_still_being_sent_at_its_reveal_time_is_closed_not_revealed()
         .wait_for(Duration::from_secs(5), |f| {
             f.messages_in(CHANNEL)
                 .first()
-                .filter(|m| m["components"][0]["components"][0]["disabled"] == true)
+                .filter(|m| fake_discord::first_component(m)["disabled"] == true)
                 .cloned()
         })
         .await;

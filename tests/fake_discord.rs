@@ -255,7 +255,7 @@ async fn a_button_opens_a_modal_and_its_submit_is_answered() {
     assert_eq!(modal["data"]["custom_id"], "modal:17");
     assert_eq!(fake.modal_shown(click), Some(modal["data"].clone()));
     assert_eq!(
-        modal["data"]["components"][0]["components"][0]["max_length"],
+        fake_discord::first_component(&modal["data"])["max_length"],
         4000
     );
 

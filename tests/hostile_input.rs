@@ -181,7 +181,7 @@ async fn a_hostile_but_valid_answer_is_kept_verbatim_echoed_only_in_its_form_and
         .click_button(&member(32), message, &format!("ans:{post}"));
     h.answer_to(click).await;
     let form = h.fake.modal_shown(click).expect("the answer form");
-    let input = &form["components"][0]["components"][0];
+    let input = fake_discord::first_component(&form);
     assert_eq!(input["value"], HOSTILE);
     assert_eq!(input["max_length"], 4000);
 

@@ -329,7 +329,7 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
         );
         let quiz = fake.slash_command(&invoker(22, 0), "quiz", serde_json::json!([]));
         let shown = common::harness::answer_to(&fake, quiz).await;
-        let button = shown["data"]["components"][0]["components"][0]["custom_id"]
+        let button = fake_discord::first_component(&shown["data"])["custom_id"]
             .as_str()
             .unwrap()
             .to_owned();

@@ -208,9 +208,9 @@ fn many_deliveries_of_the_same_parcels_with_faults_and_a_restart_deliver_each_on
         for post in &posts {
             let closed = CHANNELS.iter().any(|c| {
                 h.fake.messages_in(*c).iter().any(|m| {
-                    m["components"][0]["components"][0]["custom_id"].as_str()
+                    fake_discord::first_component(m)["custom_id"].as_str()
                         == Some(&format!("ans:{post}"))
-                        && m["components"][0]["components"][0]["disabled"] == true
+                        && fake_discord::first_component(m)["disabled"] == true
                 })
             });
             assert!(closed, "post {post} shows answers closed");

@@ -71,7 +71,7 @@ pub async fn start_bot(
 ) -> (
     Arc<serenity::Http>,
     Arc<serenity::ShardManager>,
-    tokio::task::JoinHandle<()>,
+    tokio::task::JoinHandle<Result<(), serenity::Error>>,
 ) {
     let before = fake.registrations();
     // As in production: serenity's own rate limiter on, requests to https://discord.com (the
@@ -80,25 +80,14 @@ pub async fn start_bot(
         .http(DiscordToken::parse(TOKEN).unwrap().expose())
         .expect("an HTTP client for the fake");
     let liveness = dailydrill::liveness::Liveness::new(dailydrill::discord::scheduler::TICK);
-    let mut client = bot::client(http, service.clone(), outbox.clone(), liveness, None)
+    let bot = bot::spawn(http, service.clone(), outbox.clone(), liveness, None)
         .await
         .expect("the serenity client");
-    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
-    let task = tokio::spawn(async move {
-        if let Err(e) = client.start().await {
-            eprintln!("the bot stopped: {e}");
-        }
-    });
-    let registered = fake
-        .wait_for(Duration::from_secs(30), |f| {
-            (f.registrations() > before).then_some(())
-        })
-        .await;
     assert!(
-        registered.is_some(),
+        fake.registered_after(before, Duration::from_secs(30)).await,
         "the bot connected and registered its commands"
     );
-    (http, shards, task)
+    (bot.http, bot.shards, bot.task)
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {

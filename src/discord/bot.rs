@@ -205,3 +205,26 @@ pub async fn client(
         .framework(framework(service, outbox, liveness, dev_guild))
         .await
 }
+
+/// A started bot: its HTTP client and shards, which the scheduler and a stop need, and the task
+/// running the client until it ends.
+pub struct Running {
+    pub http: std::sync::Arc<serenity::Http>,
+    pub shards: std::sync::Arc<serenity::ShardManager>,
+    pub task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+}
+
+/// Builds the client and starts it in a task of its own. The one start-up path of `run`, the
+/// demo, the tests and the benchmarks.
+pub async fn spawn(
+    http: serenity::Http,
+    service: Service,
+    outbox: Outbox,
+    liveness: Liveness,
+    dev_guild: Option<u64>,
+) -> Result<Running, serenity::Error> {
+    let mut client = client(http, service, outbox, liveness, dev_guild).await?;
+    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
+    let task = tokio::spawn(async move { client.start().await });
+    Ok(Running { http, shards, task })
+}

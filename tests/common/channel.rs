@@ -8,7 +8,7 @@ pub fn question_posts(fake: &FakeDiscord, channel: u64) -> Vec<i64> {
     fake.messages_in(channel)
         .iter()
         .filter_map(|m| {
-            m["components"][0]["components"][0]["custom_id"]
+            fake_discord::first_component(m)["custom_id"]
                 .as_str()?
                 .strip_prefix("ans:")?
                 .parse()

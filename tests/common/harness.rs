@@ -41,7 +41,7 @@ pub struct Harness {
     pub app: TestApp,
     pub http: Arc<serenity::Http>,
     pub shards: Arc<serenity::ShardManager>,
-    pub task: tokio::task::JoinHandle<()>,
+    pub task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
     /// Shared by the bot's handlers and the test's scheduler ticks, as in production.
     pub outbox: Outbox,
     /// Where the bot reports its gateway, with a scheduler period of [`PERIOD`] for tests that
@@ -99,14 +99,14 @@ pub async fn start_bot(
 ) -> (
     Arc<serenity::Http>,
     Arc<serenity::ShardManager>,
-    tokio::task::JoinHandle<()>,
+    tokio::task::JoinHandle<Result<(), serenity::Error>>,
 ) {
     let before = fake.registrations();
     // As in production: serenity's own rate limiter on, requests to https://discord.com (the fake).
     let http = fake
         .http(DiscordToken::parse(TOKEN).unwrap().expose())
         .unwrap();
-    let mut client = bot::client(
+    let bot = bot::spawn(
         http,
         app.service.clone(),
         outbox.clone(),
@@ -115,18 +115,11 @@ pub async fn start_bot(
     )
     .await
     .unwrap();
-    let (http, shards) = (client.http.clone(), client.shard_manager.clone());
-    let task = tokio::spawn(async move {
-        let _ = client.start().await;
-    });
-    let registered = fake
-        .wait_for(WAIT, |f| (f.registrations() > before).then_some(()))
-        .await;
     assert!(
-        registered.is_some(),
+        fake.registered_after(before, WAIT).await,
         "the bot started and registered its commands"
     );
-    (http, shards, task)
+    (bot.http, bot.shards, bot.task)
 }
 
 impl Harness {
@@ -207,7 +200,7 @@ impl Harness {
             .iter()
             .rev()
             .find_map(|m| {
-                m["components"][0]["components"][0]["custom_id"]
+                fake_discord::first_component(m)["custom_id"]
                     .as_str()
                     .filter(|id| id.starts_with("ans:"))
             })

@@ -88,6 +88,13 @@ impl Default for FakeOptions {
     }
 }
 
+/// The first component of a message's or a modal's JSON: its first row's first button or text
+/// input, where dailydrill puts the Answer, My feedback and quiz buttons and a form's text field.
+/// `Value::Null` when there is none.
+pub fn first_component(payload: &Value) -> &Value {
+    &payload["components"][0]["components"][0]
+}
+
 /// A running fake Discord. Dropping it stops the server.
 pub struct FakeDiscord {
     state: Arc<State>,
@@ -299,6 +306,14 @@ impl FakeDiscord {
             .iter()
             .filter(|c| c.method == "PUT" && c.path.ends_with("/commands") && c.status == 200)
             .count()
+    }
+
+    /// Waits until the bot registered its commands more than `before` times (a start, or a
+    /// restart); false after `limit`.
+    pub async fn registered_after(&self, before: usize, limit: Duration) -> bool {
+        self.wait_for(limit, |f| (f.registrations() > before).then_some(()))
+            .await
+            .is_some()
     }
 
     /// Every REST call so far, in order.
