@@ -9,6 +9,7 @@
 //! it reads from a file the parent moves, with a fast scheduler tick; the parent runs the fake
 //! Discord and plays the members.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

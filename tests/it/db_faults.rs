@@ -2,11 +2,9 @@
 //! read-only database: the member is told to try again (by the same message the bot sends),
 //! nothing half-written remains, and the service works again as soon as the fault clears.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::harness::spec_at;
+use crate::common::harness::spec_at;
 use dailydrill::discord::messages::explain;
 use dailydrill::domain::ids::{GuildId, PostId, UserId};
 use dailydrill::service::Service;
@@ -14,20 +12,20 @@ use dailydrill::store::BUSY_TIMEOUT;
 
 const GUILD: GuildId = GuildId(4242);
 
-async fn open_post(app: &common::TestApp) -> PostId {
+async fn open_post(app: &crate::common::TestApp) -> PostId {
     app.service
         .add_schedule(GUILD, spec_at("21:00"))
         .await
         .unwrap();
-    app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     let post = app.service.post_due().await.unwrap().posted.remove(0).id;
-    common::delivered(&app.service, post).await;
+    crate::common::delivered(&app.service, post).await;
     post
 }
 
 /// The database may not grow past `pages`, as on a full disk.
 async fn limit_pages(pool: &sqlx::SqlitePool, pages: i64) {
-    common::on_every_connection(pool, &format!("PRAGMA max_page_count = {pages}")).await;
+    crate::common::on_every_connection(pool, &format!("PRAGMA max_page_count = {pages}")).await;
 }
 
 async fn answer_of(service: &Service, post: PostId, user: u64) -> Option<String> {
@@ -40,9 +38,9 @@ async fn answers(service: &Service, post: PostId) -> i64 {
 
 #[tokio::test]
 async fn a_database_locked_by_another_process_asks_members_to_retry_then_recovers() {
-    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let app = crate::common::app(crate::common::utc("2026-06-01T08:00:00Z"), 3).await;
     let post = open_post(&app).await;
-    let mut locker = common::lock_from_another_process(&app.dir.path().join("test.db"));
+    let mut locker = crate::common::lock_from_another_process(&app.dir.path().join("test.db"));
 
     // Three members answer at once: their answers share one write, which the lock refuses.
     let started = Instant::now();
@@ -84,7 +82,7 @@ async fn a_database_locked_by_another_process_asks_members_to_retry_then_recover
 
 #[tokio::test]
 async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recovers() {
-    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let app = crate::common::app(crate::common::utc("2026-06-01T08:00:00Z"), 3).await;
     let post = open_post(&app).await;
     let short = "a short answer that fits";
     app.service
@@ -133,7 +131,7 @@ async fn a_full_disk_asks_members_to_retry_leaves_nothing_half_written_and_recov
 
 #[tokio::test]
 async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recovers() {
-    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let app = crate::common::app(crate::common::utc("2026-06-01T08:00:00Z"), 3).await;
     let post = open_post(&app).await;
     app.service
         .submit_answer(GUILD, post, UserId(1), "the GIL")
@@ -143,7 +141,7 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
     // Every write now fails with SQLITE_READONLY, the error a file made read-only (or a
     // read-only mount) gives; root ignores permission bits, so the pragma stands in for chmod.
     let pool = app.service.store().pool();
-    common::on_every_connection(pool, "PRAGMA query_only = ON").await;
+    crate::common::on_every_connection(pool, "PRAGMA query_only = ON").await;
     for user in 2..5 {
         let refused = app
             .service
@@ -166,7 +164,7 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
     assert_eq!(answers(&app.service, post).await, 1);
 
     // Writable again: the same pool saves.
-    common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    crate::common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
     for user in 2..5 {
         app.service
             .submit_answer(GUILD, post, UserId(user), "the GIL and threads")
@@ -177,14 +175,14 @@ async fn a_read_only_database_asks_members_to_retry_keeps_what_it_has_and_recove
 
     // Read-only again when the reveal falls due: the scheduler's pass fails and records nothing,
     // and the first pass after the fault clears makes the reveal, with every answer scored.
-    common::on_every_connection(pool, "PRAGMA query_only = ON").await;
-    app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    crate::common::on_every_connection(pool, "PRAGMA query_only = ON").await;
+    app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     app.service
         .reveal_due()
         .await
         .expect_err("a reveal cannot be recorded");
-    common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
-    app.clock.set(common::utc("2026-06-01T21:01:00Z"));
+    crate::common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    app.clock.set(crate::common::utc("2026-06-01T21:01:00Z"));
     let revealed = app.service.reveal_due().await.unwrap();
     assert_eq!(revealed.len(), 1);
     assert_eq!((revealed[0].post, revealed[0].answer_count), (post, 4));

@@ -5,11 +5,9 @@
 //! `FakeDiscord::http`). Every fault must cost exactly the invalid requests it injected: the bot
 //! never repeats a request into a 429 or an error that cannot succeed.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::harness::*;
+use crate::common::harness::*;
 use fake_discord::{Fault, RecordedCall};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -52,15 +50,15 @@ fn waited_out(h: &Harness, from: usize, method: &str, prefix: &str) {
 }
 
 fn questions(h: &Harness) -> usize {
-    common::channel::question_posts(&h.fake, CHANNEL).len()
+    crate::common::channel::question_posts(&h.fake, CHANNEL).len()
 }
 
 fn model_answers(h: &Harness) -> usize {
-    common::channel::model_answers(&h.fake, CHANNEL)
+    crate::common::channel::model_answers(&h.fake, CHANNEL)
 }
 
 fn threads(h: &Harness) -> usize {
-    common::channel::threads_opened(&h.fake)
+    crate::common::channel::threads_opened(&h.fake)
 }
 
 /// The Discord message id of the newest question in the channel.
@@ -84,7 +82,7 @@ async fn a_429_on_every_route_is_waited_out_and_costs_one_invalid_request() {
     let from = h.fake.calls().len();
     h.fake.fail_next("POST", &channel_messages, rate_limited());
     injected += 1;
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     waited_out(&h, from, "POST", &channel_messages);
     let post = h.latest_post_id();
@@ -151,7 +149,7 @@ async fn a_429_on_every_route_is_waited_out_and_costs_one_invalid_request() {
         },
     );
     injected += 1;
-    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     waited_out(&h, from, "POST", &channel_messages);
 
@@ -289,7 +287,7 @@ async fn thirty_days_of_random_discord_faults_lose_nothing_and_double_nothing() 
     let channel_messages = format!("/channels/{CHANNEL}/messages");
     let members = [31, 32, 33];
     for day in 0..30 {
-        let morning = common::utc("2026-03-01T09:00:00Z") + chrono::Duration::days(day);
+        let morning = crate::common::utc("2026-03-01T09:00:00Z") + chrono::Duration::days(day);
         let posted = day as usize + 1;
 
         maybe_fault(&mut rng, &h, "POST", &channel_messages, &mut seen);

@@ -4,13 +4,11 @@
 //! (both worker threads blocked on the outbox's lock), so every test here runs on its own runtime
 //! under a wall-clock limit: a freeze fails the test instead of hanging it.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::channel::{model_answers, question_posts, threads_opened};
-use common::harness::{CHANNEL, Harness, admin, member, spec};
-use common::within;
+use crate::common::channel::{model_answers, question_posts, threads_opened};
+use crate::common::harness::{CHANNEL, Harness, admin, member, spec};
+use crate::common::within;
 use fake_discord::Fault;
 use rand::{RngExt as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;

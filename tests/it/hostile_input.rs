@@ -4,9 +4,7 @@
 //! Each is refused with a specific message, changes nothing in the database (compared row by row),
 //! pings nobody (asserted on the recorded bodies) and, where it is a crafted request, is logged.
 
-mod common;
-
-use common::harness::{
+use crate::common::harness::{
     CHANNEL, GUILD, Harness, WAIT, admin, assert_nothing_pings, log_lines_with, member, opt, spec,
     spec_at, sub,
 };
@@ -60,7 +58,7 @@ async fn posted(h: &Harness) -> i64 {
         .add_schedule(GuildId(GUILD), spec())
         .await
         .unwrap();
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     h.latest_post_id()
 }
@@ -69,7 +67,7 @@ async fn posted(h: &Harness) -> i64 {
 async fn hostile_answers_are_refused_with_a_reason_and_change_nothing() {
     let h = Harness::spawn("2026-06-01T08:00:00Z").await;
     let post = posted(&h).await;
-    let before = common::db_dump(&h.app.url).await;
+    let before = crate::common::db_dump(&h.app.url).await;
     let calls_before = h.fake.calls().len();
 
     let empty = "Your answer is empty. Write your answer, then submit again.";
@@ -134,7 +132,7 @@ async fn hostile_answers_are_refused_with_a_reason_and_change_nothing() {
     );
 
     assert_eq!(
-        common::db_dump(&h.app.url).await,
+        crate::common::db_dump(&h.app.url).await,
         before,
         "no refused answer reached the database"
     );
@@ -190,7 +188,7 @@ async fn a_hostile_but_valid_answer_is_kept_verbatim_echoed_only_in_its_form_and
     assert!(!post_message.to_string().contains("spoiler"));
 
     // Feedback after the reveal lists the key points, not the member's text.
-    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
     assert_eq!(h.tick().await.revealed, 1);
     let feedback = h
         .answer_to(h.fake.click_button(&member(32), 1, &format!("fb:{post}")))
@@ -249,7 +247,7 @@ async fn hostile_command_options_are_quoted_harmlessly_or_refused_and_change_not
         .add_schedule(GuildId(GUILD), spec())
         .await
         .unwrap();
-    let before = common::db_dump(&h.app.url).await;
+    let before = crate::common::db_dump(&h.app.url).await;
     let breakout = "``` @everyone ||x|| <@&555> **b** [l](https://e.com)";
     let long = "9".repeat(6000);
     let add = |time: &str, zone: &str, tracks: &str, reveal: &str| {
@@ -363,7 +361,11 @@ async fn hostile_command_options_are_quoted_harmlessly_or_refused_and_change_not
         );
     }
 
-    assert_eq!(common::db_dump(&h.app.url).await, before, "nothing changed");
+    assert_eq!(
+        crate::common::db_dump(&h.app.url).await,
+        before,
+        "nothing changed"
+    );
     assert_nothing_pings(&h.fake, &[]);
     h.stop().await;
 }
@@ -392,7 +394,7 @@ async fn tampered_or_foreign_custom_ids_are_refused_logged_and_change_nothing() 
         .await
         .unwrap()
         .id;
-    let before = common::db_dump(&h.app.url).await;
+    let before = crate::common::db_dump(&h.app.url).await;
 
     let stale = "This button is no longer valid.";
     let not_here = "That question is not part of this server.";
@@ -468,7 +470,7 @@ async fn tampered_or_foreign_custom_ids_are_refused_logged_and_change_nothing() 
     }
 
     assert_eq!(
-        common::db_dump(&h.app.url).await,
+        crate::common::db_dump(&h.app.url).await,
         before,
         "no crafted request changed the database"
     );
@@ -483,7 +485,7 @@ async fn tampered_or_foreign_custom_ids_are_refused_logged_and_change_nothing() 
 async fn admin_commands_from_a_member_without_manage_server_are_refused_and_logged() {
     let h = Harness::spawn("2026-06-01T08:00:00Z").await;
     let post = posted(&h).await;
-    let before = common::db_dump(&h.app.url).await;
+    let before = crate::common::db_dump(&h.app.url).await;
     let messages = h.fake.messages_in(CHANNEL);
     let which = || json!([opt("schedule", 4, "1")]);
     // As if the server's admins had opened these commands to everyone in the server settings:
@@ -541,7 +543,11 @@ async fn admin_commands_from_a_member_without_manage_server_are_refused_and_logg
             "/{qualified} refusal was not logged"
         );
     }
-    assert_eq!(common::db_dump(&h.app.url).await, before, "nothing changed");
+    assert_eq!(
+        crate::common::db_dump(&h.app.url).await,
+        before,
+        "nothing changed"
+    );
     assert_eq!(
         h.fake.messages_in(CHANNEL),
         messages,
@@ -556,7 +562,7 @@ async fn admin_commands_from_a_member_without_manage_server_are_refused_and_logg
 #[tokio::test]
 async fn another_servers_schedules_posts_and_records_are_out_of_reach() {
     let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.latest_post_id();
     assert!(
@@ -574,11 +580,11 @@ async fn another_servers_schedules_posts_and_records_are_out_of_reach() {
         })
         .await
         .expect("the answer count was updated");
-    let before = common::db_dump(&h.app.url).await;
+    let before = crate::common::db_dump(&h.app.url).await;
     let messages = h.fake.messages_in(CHANNEL);
 
     // An admin of another server names this server's schedule #1, and numbers that exist nowhere.
-    let boss = outsider(72, common::harness::MANAGE_GUILD);
+    let boss = outsider(72, crate::common::harness::MANAGE_GUILD);
     for id in ["1", "0", "-1", &i64::MAX.to_string()] {
         let which = || json!([opt("schedule", 4, id)]);
         let expected = format!("There is no schedule #{id} in this server");
@@ -606,7 +612,11 @@ async fn another_servers_schedules_posts_and_records_are_out_of_reach() {
         !log_lines_with(&["refused: There is no schedule #1", "guild=9999", "user=72"]).is_empty(),
         "the refusals were logged"
     );
-    assert_eq!(common::db_dump(&h.app.url).await, before, "nothing changed");
+    assert_eq!(
+        crate::common::db_dump(&h.app.url).await,
+        before,
+        "nothing changed"
+    );
     assert_eq!(
         h.fake.messages_in(CHANNEL),
         messages,
@@ -620,7 +630,7 @@ async fn another_servers_schedules_posts_and_records_are_out_of_reach() {
     assert!(open.starts_with("No question is open"), "{open}");
 
     // After the reveal here, member 71 has points here and none there.
-    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     assert_eq!(h.tick().await.revealed, 1);
     let here = h
         .command_text(&member(73), "stats", json!([opt("member", 6, "71")]))

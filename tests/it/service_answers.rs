@@ -2,11 +2,9 @@
 //! told whether it was the member's first and how many have answered, as if the answers had come
 //! one at a time, though concurrent ones share a transaction.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::{app, utc};
+use crate::common::{app, utc};
 use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
 use dailydrill::service::{Error, ScheduleSpec};
 use dailydrill::store::answers::{self, NewAnswer};
@@ -35,7 +33,7 @@ async fn a_burst_of_answers_is_saved_as_if_they_came_one_at_a_time() {
     ];
     let revealed = svc.add_schedule(GUILD, spec(2)).await.unwrap();
     let closed = svc.post_now(GUILD, revealed.id).await.unwrap().id;
-    common::delivered(&svc, closed).await;
+    crate::common::delivered(&svc, closed).await;
     svc.reveal_now(GUILD, revealed.id).await.unwrap();
 
     // Each member answers, edits, and tries a revealed post and another server's, all at once.

@@ -3,14 +3,12 @@
 //! and in the middle of a fan-out of daily posts. It must exit 0 within 10 s each time, keep
 //! every answer it acknowledged, and finish what it left on the next start without doubling.
 
-mod common;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::process::Bot;
 use chrono::{DurationRound as _, Timelike as _, Utc};
-use common::process::Bot;
 use dailydrill::clock::ManualClock;
 use dailydrill::config::DatabaseUrl;
 use dailydrill::domain::ids::{ChannelId, GuildId};
@@ -134,7 +132,7 @@ async fn a_stop_in_the_middle_of_a_fan_out_keeps_every_answer_and_the_restart_po
     let posted = |fake: &FakeDiscord| -> Vec<(u64, i64)> {
         (0..SCHEDULES)
             .flat_map(|n| {
-                common::channel::question_posts(fake, 1001 + n)
+                crate::common::channel::question_posts(fake, 1001 + n)
                     .into_iter()
                     .map(move |post| (1001 + n, post))
             })
@@ -237,7 +235,7 @@ async fn operator_get(port: u16, path: &str) -> (u16, String) {
 /// stays responsive, `/healthz` says so and `/metrics` counts it.
 #[tokio::test]
 async fn a_study_group_day_through_the_binary_repeatedly() {
-    use common::harness::{command_text, opt, sub};
+    use crate::common::harness::{command_text, opt, sub};
     let fake = fake().await;
     let tmp = tempfile::tempdir().unwrap();
     let url = database(tmp.path());
@@ -276,7 +274,7 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
     for round in 1..=3 {
         let posted = command_text(&fake, &admin, "post-now", which()).await;
         assert!(posted.contains("<#77>"), "{posted}");
-        let post = *common::channel::question_posts(&fake, 77)
+        let post = *crate::common::channel::question_posts(&fake, 77)
             .last()
             .expect("a question");
         for user in [21, 22] {
@@ -288,7 +286,7 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
                     "The GIL lets one thread run Python bytecode at a time.",
                 )],
             );
-            let saved = common::harness::answer_to(&fake, submit).await;
+            let saved = crate::common::harness::answer_to(&fake, submit).await;
             assert!(
                 saved["data"]["content"]
                     .as_str()
@@ -310,15 +308,18 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
         );
         let complete = fake
             .wait_for(WAIT, |f| {
-                (common::channel::threads_opened(f) == round).then_some(())
+                (crate::common::channel::threads_opened(f) == round).then_some(())
             })
             .await;
         assert!(complete.is_some(), "round {round}: the reveal completed");
-        assert_eq!(common::channel::model_answers(&fake, 77), round);
-        assert_eq!(common::channel::question_posts(&fake, 77).len(), round);
+        assert_eq!(crate::common::channel::model_answers(&fake, 77), round);
+        assert_eq!(
+            crate::common::channel::question_posts(&fake, 77).len(),
+            round
+        );
 
         let feedback = fake.click_button(&invoker(21, 0), 1, &format!("fb:{post}"));
-        let feedback = common::harness::answer_to(&fake, feedback).await;
+        let feedback = crate::common::harness::answer_to(&fake, feedback).await;
         let text = feedback["data"]["content"].as_str().unwrap_or_default();
         assert!(text.contains("Streak"), "{text}");
         let board =
@@ -328,16 +329,19 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
             "{board}"
         );
         let quiz = fake.slash_command(&invoker(22, 0), "quiz", serde_json::json!([]));
-        let shown = common::harness::answer_to(&fake, quiz).await;
+        let shown = crate::common::harness::answer_to(&fake, quiz).await;
         let button = fake_discord::first_component(&shown["data"])["custom_id"]
             .as_str()
             .unwrap()
             .to_owned();
-        let modal =
-            common::harness::answer_to(&fake, fake.click_button(&invoker(22, 0), 1, &button)).await;
+        let modal = crate::common::harness::answer_to(
+            &fake,
+            fake.click_button(&invoker(22, 0), 1, &button),
+        )
+        .await;
         let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
         let scored = fake.submit_modal(&invoker(22, 0), &modal_id, &[("text", "It depends.")]);
-        let scored = common::harness::answer_to(&fake, scored).await;
+        let scored = crate::common::harness::answer_to(&fake, scored).await;
         assert!(
             scored["data"]["content"]
                 .as_str()

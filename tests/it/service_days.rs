@@ -1,12 +1,10 @@
 //! Thirty simulated days of a study group through the service layer, with an injected clock and a
 //! real SQLite file: posts, answers, reveals, scores, streaks (with freezes) and the leaderboard.
 
-mod common;
-
 use std::collections::{BTreeMap, HashSet};
 
+use crate::common::{app, utc};
 use chrono::{Duration, NaiveDate};
-use common::{app, utc};
 use dailydrill::corpus::QuestionId;
 use dailydrill::discord::messages::explain;
 use dailydrill::domain::ids::{ChannelId, GuildId, PostId, UserId};
@@ -90,7 +88,7 @@ fn berlin_0900(day: u32) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// One day: the post goes out once at 09:00, members answer, the reveal at 21:00 scores them.
-async fn run_day(t: &common::TestApp, day: u32, seen: &mut HashSet<QuestionId>) -> PostId {
+async fn run_day(t: &crate::common::TestApp, day: u32, seen: &mut HashSet<QuestionId>) -> PostId {
     let svc = &t.service;
     let n = day + 1;
     let fire = berlin_0900(day);

@@ -2,9 +2,7 @@
 //! and the serenity client, with the scheduler's tick driven by the test. Every assertion is on
 //! what the fake recorded, that is, on what members would see.
 
-mod common;
-
-use common::harness::{
+use crate::common::harness::{
     CHANNEL, FAST, GUILD, Harness, WAIT, admin, member, opt, spec, spec_at, sub,
 };
 use dailydrill::discord::scheduler;
@@ -23,7 +21,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         .unwrap();
 
     // 09:00: the question is posted once, with its Answer button and a nonce.
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     assert_eq!(h.tick().await.posted, 0, "a second tick posts nothing");
     let posted = h.fake.messages_in(CHANNEL);
@@ -114,9 +112,9 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
     );
 
     // The reveal: the model answer replies to the question, a thread opens, feedback is offered.
-    h.app.clock.set(common::utc("2026-06-02T08:59:59Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T08:59:59Z"));
     assert_eq!(h.tick().await.revealed, 0);
-    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
     let report = h.tick().await;
     assert_eq!((report.revealed, report.failed), (1, 0));
     // The same 09:00 tick also posted the next day's question; the reveal is found by its text.
@@ -212,7 +210,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
 #[tokio::test]
 async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
     let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec()).await;
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.fake.messages_in(CHANNEL).remove(0);
     let message_id: u64 = post["id"].as_str().unwrap().parse().unwrap();
@@ -223,7 +221,7 @@ async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
 
     // The last answer comes a second before the reveal; its count edit is still pending when
     // the reveal closes the post.
-    h.app.clock.set(common::utc("2026-06-02T08:59:59Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T08:59:59Z"));
     let modal = h
         .answer_to(h.fake.click_button(&member(5), message_id, &button))
         .await;
@@ -233,7 +231,7 @@ async fn an_answer_count_edit_due_after_the_reveal_keeps_the_post_closed() {
             .submit_modal(&member(5), &modal_id, &[("text", "the GIL")]),
     )
     .await;
-    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
     assert_eq!(h.tick().await.revealed, 1);
 
     // Once the count edit has run too, the post is still closed, with the final count.
@@ -267,7 +265,7 @@ async fn a_post_resent_after_a_crash_is_not_doubled() {
         .add_schedule(GuildId(GUILD), spec())
         .await
         .unwrap();
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     // The post row is committed, then the "crash": Discord got the message but the bot never
     // recorded its id, so at start the post counts as unsent.
     let post = h.app.service.post_due().await.unwrap().posted.remove(0);
@@ -583,7 +581,7 @@ async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
         .add_schedule(GuildId(GUILD), spec())
         .await
         .unwrap();
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     h.tick().await;
     let shown = h
         .answer_to(
@@ -634,7 +632,7 @@ async fn question_shows_the_open_post_and_edit_changes_a_schedule() {
 #[tokio::test]
 async fn a_restart_between_post_and_reveal_loses_nothing_and_posts_nothing_twice() {
     let mut h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.latest_post_id();
     assert!(
@@ -663,7 +661,7 @@ async fn a_restart_between_post_and_reveal_loses_nothing_and_posts_nothing_twice
     let questions = h.fake.messages_in(CHANNEL).len();
     assert_eq!(questions, 1);
 
-    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     assert_eq!(h.tick().await.revealed, 1);
     let feedback = h
         .app
@@ -690,7 +688,7 @@ async fn thirty_days_through_the_bot_keep_streaks_and_freezes() {
     let (a, b, c) = (21, 22, 23);
     for day in 0..30 {
         let n = day + 1;
-        let morning = common::utc("2026-03-01T09:00:00Z") + chrono::Duration::days(day);
+        let morning = crate::common::utc("2026-03-01T09:00:00Z") + chrono::Duration::days(day);
         h.app.clock.set(morning);
         assert_eq!(h.tick().await.posted, 1, "day {n}");
         let post = h.latest_post_id();
@@ -765,7 +763,7 @@ async fn a_schedules_role_is_mentioned_by_its_posts_and_nothing_else_pings() {
         "the confirmation pings nobody"
     );
 
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let create = h
         .fake
@@ -788,17 +786,17 @@ async fn a_schedules_role_is_mentioned_by_its_posts_and_nothing_else_pings() {
 }
 
 fn model_answers(h: &Harness) -> usize {
-    common::channel::model_answers(&h.fake, CHANNEL)
+    crate::common::channel::model_answers(&h.fake, CHANNEL)
 }
 
 fn threads_opened(h: &Harness) -> usize {
-    common::channel::threads_opened(&h.fake)
+    crate::common::channel::threads_opened(&h.fake)
 }
 
 #[tokio::test]
 async fn a_reveal_discord_refused_for_now_is_sent_at_the_next_tick_once() {
     let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let post = h.latest_post_id();
     assert!(h.answer(31, post, "my answer").await.starts_with("Saved."));
@@ -809,7 +807,7 @@ async fn a_reveal_discord_refused_for_now_is_sent_at_the_next_tick_once() {
     for _ in 0..FAST.attempts {
         h.fake.fail_next("POST", &route, Fault::Status(502));
     }
-    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     let report = h.tick().await;
     assert_eq!((report.revealed, report.failed), (0, 1));
     assert_eq!(model_answers(&h), 0);
@@ -841,12 +839,12 @@ async fn a_reveal_discord_refused_for_now_is_sent_at_the_next_tick_once() {
 #[tokio::test]
 async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
     let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
 
     // The reveal is committed and its first message reached Discord, then the process died
     // before the thread and before recording the reveal as sent.
-    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     let reveal = h.app.service.reveal_due().await.unwrap().remove(0);
     let question = reveal.question.as_ref().unwrap();
     let first = dailydrill::discord::render::reveal_messages(
@@ -905,7 +903,7 @@ async fn a_delivery_refused_for_good_is_recorded_and_not_retried() {
     // The bot lost access to the channel: 403 Missing Access.
     let route = format!("/channels/{CHANNEL}/messages");
     h.fake.fail_next("POST", &route, Fault::Status(403));
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     let report = h.tick().await;
     assert_eq!((report.posted, report.failed), (0, 1));
     let attempts = |h: &Harness| {
@@ -929,7 +927,7 @@ async fn a_delivery_refused_for_good_is_recorded_and_not_retried() {
 async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
     let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
     let (me, other) = (41, 42);
-    h.app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let first = h.latest_post_id();
     assert!(
@@ -942,9 +940,9 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
             .await
             .starts_with("Saved.")
     );
-    h.app.clock.set(common::utc("2026-06-01T21:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     assert_eq!(h.tick().await.revealed, 1);
-    h.app.clock.set(common::utc("2026-06-02T09:00:00Z"));
+    h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
     let open = h.latest_post_id();
     assert!(

@@ -5,8 +5,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-mod common;
-
 use dailydrill::config::DatabaseUrl;
 use dailydrill::liveness::metrics::{self, FailureKind};
 use dailydrill::liveness::{self, Liveness, probe};
@@ -368,7 +366,7 @@ async fn one_tick(liveness: &Liveness) {
 // subscriber, and sleeps end exactly when due.
 #[tokio::test(start_paused = true)]
 async fn the_watchdog_logs_each_stall_once_at_error_and_its_recovery() {
-    let logs = common::LogBuffer::default();
+    let logs = crate::common::LogBuffer::default();
     let sink = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)

@@ -5,14 +5,12 @@
 //! answer a command within a second. On the commit before the claim fix this froze the process
 //! within the first round.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::harness::{GUILD, Harness, member, spec};
-use common::within;
+use crate::common::harness::{GUILD, Harness, member, spec};
+use crate::common::within;
 use dailydrill::discord::outbox::Outbox;
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::{ChannelId, GuildId};
@@ -83,7 +81,7 @@ fn race(
 fn questions_per_post(fake: &FakeDiscord) -> HashMap<i64, usize> {
     let mut seen = HashMap::new();
     for channel in CHANNELS {
-        for post in common::channel::question_posts(fake, channel) {
+        for post in crate::common::channel::question_posts(fake, channel) {
             *seen.entry(post).or_default() += 1;
         }
     }
@@ -93,7 +91,7 @@ fn questions_per_post(fake: &FakeDiscord) -> HashMap<i64, usize> {
 fn model_answers(fake: &FakeDiscord) -> usize {
     CHANNELS
         .iter()
-        .map(|c| common::channel::model_answers(fake, *c))
+        .map(|c| crate::common::channel::model_answers(fake, *c))
         .sum()
 }
 
@@ -171,7 +169,7 @@ fn many_deliveries_of_the_same_parcels_with_faults_and_a_restart_deliver_each_on
                 "round {round}: one model answer per question"
             );
             assert_eq!(
-                common::channel::threads_opened(&h.fake),
+                crate::common::channel::threads_opened(&h.fake),
                 posts.len(),
                 "round {round}: one thread per question"
             );

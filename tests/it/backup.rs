@@ -1,13 +1,11 @@
 //! `dailydrill backup PATH` copies the live database while the bot writes to it, and the copy
 //! restores: a consistent snapshot, checked, never overwriting, never created from a typo.
 
-mod common;
-
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use common::harness::spec_at;
+use crate::common::harness::spec_at;
 use dailydrill::config::DatabaseUrl;
 use dailydrill::domain::ids::{GuildId, UserId};
 use dailydrill::service::Service;
@@ -29,10 +27,10 @@ async fn backup(url: &DatabaseUrl, path: &std::path::Path) -> std::process::Outp
 
 #[tokio::test]
 async fn a_backup_taken_while_members_answer_is_consistent_and_restores() {
-    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let app = crate::common::app(crate::common::utc("2026-06-01T08:00:00Z"), 3).await;
     let service = &app.service;
     service.add_schedule(GUILD, spec_at("21:00")).await.unwrap();
-    app.clock.set(common::utc("2026-06-01T09:00:00Z"));
+    app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     let post = service.post_due().await.unwrap().posted.remove(0).id;
 
     // Members keep answering while the backup runs: the bot's writer never stops.
@@ -96,7 +94,7 @@ async fn a_backup_taken_while_members_answer_is_consistent_and_restores() {
 
 #[tokio::test]
 async fn a_backup_never_overwrites_and_never_creates_a_database() {
-    let app = common::app(common::utc("2026-06-01T08:00:00Z"), 3).await;
+    let app = crate::common::app(crate::common::utc("2026-06-01T08:00:00Z"), 3).await;
     let existing = app.dir.path().join("existing.db");
     std::fs::write(&existing, b"keep me").unwrap();
     let out = backup(&app.url, &existing).await;

@@ -5,12 +5,10 @@
 //! appeared after its answer with a live button), and a scheduler stalled by a locked database
 //! (nobody could see it). Each affects only its own post, and what a member saw stays true.
 
-mod common;
-
 use std::time::Duration;
 
-use common::channel::{model_answers, question_posts, threads_opened};
-use common::harness::{CHANNEL, FAST, GUILD, Harness, PERIOD, admin, spec, spec_at};
+use crate::common::channel::{model_answers, question_posts, threads_opened};
+use crate::common::harness::{CHANNEL, FAST, GUILD, Harness, PERIOD, admin, spec, spec_at};
 use dailydrill::discord::outbox::{Outbox, Parcel, Sent};
 use dailydrill::discord::pace::Pacer;
 use dailydrill::discord::retry::Backoff;
@@ -55,7 +53,7 @@ async fn streak(h: &Harness, user: u64) -> (u32, u8) {
 }
 
 fn at(day: u32, time: &str) -> chrono::DateTime<chrono::Utc> {
-    common::utc(&format!("2026-06-{day:02}T{time}:00Z"))
+    crate::common::utc(&format!("2026-06-{day:02}T{time}:00Z"))
 }
 
 /// A day of the schedule through the bot: posted at 09:00, member 31 answers, revealed at 21:00.
@@ -307,13 +305,13 @@ async fn a_stale_list_or_an_unrecorded_message_never_posts_twice() {
     // Discord accepts a post whose message id the database cannot record (read-only).
     let post = service.post_now(GuildId(GUILD), s.id).await.unwrap().id;
     let pool = service.store().pool();
-    common::on_every_connection(pool, "PRAGMA query_only = ON").await;
+    crate::common::on_every_connection(pool, "PRAGMA query_only = ON").await;
     for _ in 0..3 {
         let failed = h.outbox.deliver(&h.http, service, Parcel::Post(post)).await;
         assert!(failed.is_err(), "the message cannot be recorded");
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
+    crate::common::on_every_connection(pool, "PRAGMA query_only = OFF").await;
     let sent = h
         .outbox
         .deliver(&h.http, service, Parcel::Post(post))
@@ -432,7 +430,7 @@ async fn a_scheduler_stalled_by_a_locked_database_turns_healthz_503_and_back() {
 
     // Another process locks the database, and a post falls due: each tick now waits for the
     // write lock (2 s) instead of the 100 ms period.
-    let mut lock = common::lock_from_another_process(&h.app.dir.path().join("test.db"));
+    let mut lock = crate::common::lock_from_another_process(&h.app.dir.path().join("test.db"));
     h.app.clock.set(at(1, "09:00"));
     let (took, stalled) = until(503).await;
     // Within 3 periods of the stall (plus the tick's start and a loaded machine's slack).

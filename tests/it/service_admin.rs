@@ -1,12 +1,10 @@
 //! Admin use cases (edit, pause, remove, post now, reveal now, skip), quizzes, member stats and
 //! leaderboard pages, through the service layer on a real SQLite file.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::{app, utc};
 use chrono::Duration;
-use common::{app, utc};
 use dailydrill::corpus::Difficulty;
 use dailydrill::domain::ids::{ChannelId, GuildId, UserId};
 use dailydrill::domain::period::Period;
@@ -110,7 +108,7 @@ async fn post_now_adds_a_post_and_reveal_now_scores_it_early() {
     let svc = &t.service;
     let s = svc.add_schedule(GUILD, spec("09:00")).await.unwrap();
     let manual = svc.post_now(GUILD, s.id).await.unwrap();
-    common::delivered(svc, manual.id).await;
+    crate::common::delivered(svc, manual.id).await;
     assert_eq!(manual.reveal_at, utc("2026-06-02T08:00:00Z"));
     assert!(manual.nonce.starts_with('m') && manual.nonce.len() <= 25);
     svc.submit_answer(GUILD, manual.id, UserId(5), "an answer")
@@ -119,7 +117,7 @@ async fn post_now_adds_a_post_and_reveal_now_scores_it_early() {
 
     t.clock.set(utc("2026-06-01T09:00:00Z"));
     let scheduled = svc.post_due().await.unwrap().posted.remove(0);
-    common::delivered(svc, scheduled.id).await;
+    crate::common::delivered(svc, scheduled.id).await;
     assert_ne!(
         scheduled.question.id, manual.question.id,
         "the deck moved on"
@@ -157,7 +155,7 @@ async fn a_skipped_post_neither_extends_nor_breaks_streaks() {
         t.clock
             .set(utc("2026-06-01T09:00:00Z") + Duration::days(day));
         let post = svc.post_due().await.unwrap().posted.remove(0);
-        common::delivered(svc, post.id).await;
+        crate::common::delivered(svc, post.id).await;
         for user in [answerer, idle] {
             svc.submit_answer(GUILD, post.id, user, "answer")
                 .await
@@ -168,7 +166,7 @@ async fn a_skipped_post_neither_extends_nor_breaks_streaks() {
     // Day three is skipped: only one of them had answered.
     t.clock.set(utc("2026-06-03T09:00:00Z"));
     let post = svc.post_due().await.unwrap().posted.remove(0);
-    common::delivered(svc, post.id).await;
+    crate::common::delivered(svc, post.id).await;
     svc.submit_answer(GUILD, post.id, answerer, "answer")
         .await
         .unwrap();
@@ -325,7 +323,7 @@ async fn leaderboard_pages_and_the_callers_own_rank() {
         t.clock
             .set(utc("2026-06-01T09:00:00Z") + Duration::days(day as i64));
         let post = svc.post_due().await.unwrap().posted.remove(0);
-        common::delivered(svc, post.id).await;
+        crate::common::delivered(svc, post.id).await;
         for n in 1..=25u64 {
             if day < n % 5 + 1 {
                 svc.submit_answer(GUILD, post.id, UserId(n), "answer")
