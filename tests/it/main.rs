@@ -42,3 +42,6 @@ mod races;
 mod cli;
 mod lifecycle;
 mod secrets;
+
+// The shape of the source tree.
+mod structure;
