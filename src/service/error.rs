@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::ScheduleId;
+use crate::store::QueryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -83,3 +84,14 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A query the database refused stays a database error (its SQLite code decides whether it is
+/// [`Error::is_database_unavailable`]); a row that cannot be read is corrupt data.
+impl From<QueryError> for Error {
+    fn from(error: QueryError) -> Self {
+        match error {
+            QueryError::Database(e) => Error::Store(e),
+            QueryError::Corrupt(e) => Error::Corrupt(e.to_string()),
+        }
+    }
+}

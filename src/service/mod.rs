@@ -26,6 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::clock::Clock;
 use crate::corpus::{Corpus, Question};
 use crate::domain::ids::GuildId;
+use crate::domain::schedule::Zone;
 use crate::store::{self, Store};
 use crate::sync::Shared;
 
@@ -79,11 +80,7 @@ impl Service {
 
     /// The guild's time zone (where its leaderboard weeks begin); UTC until it has a schedule.
     async fn guild_zone(&self, conn: &mut sqlx::SqliteConnection, guild: GuildId) -> Result<Tz> {
-        match store::schedules::guild_time_zone(conn, guild).await? {
-            Some(name) => name
-                .parse::<Tz>()
-                .map_err(|_| Error::Corrupt(format!("guild {guild} has time zone {name:?}"))),
-            None => Ok(Tz::UTC),
-        }
+        let zone = store::schedules::guild_time_zone(conn, guild).await?;
+        Ok(zone.map_or(Tz::UTC, Zone::tz))
     }
 }
