@@ -27,7 +27,7 @@ use crate::clock::Clock;
 use crate::corpus::{Corpus, Question};
 use crate::domain::ids::GuildId;
 use crate::domain::schedule::Zone;
-use crate::store::{self, Store};
+use crate::store::{self, AnswerWriter, Store};
 use crate::sync::Shared;
 
 /// The longest answer accepted: Discord's modal text input holds 4,000 characters.
@@ -42,18 +42,18 @@ pub struct Service {
     corpus: Arc<Corpus>,
     clock: Arc<dyn Clock>,
     rng: Shared<ChaCha8Rng>,
-    answer_writer: Arc<answers::AnswerWriter>,
+    answer_writer: Arc<AnswerWriter>,
 }
 
 impl Service {
     /// `seed` drives every random choice (deck seeds, quiz picks), so a test run is reproducible.
     pub fn new(store: Store, corpus: Arc<Corpus>, clock: Arc<dyn Clock>, seed: u64) -> Service {
         Service {
+            answer_writer: Arc::new(AnswerWriter::new(store.clone())),
             store,
             corpus,
             clock,
             rng: Shared::new(ChaCha8Rng::seed_from_u64(seed)),
-            answer_writer: Arc::default(),
         }
     }
 

@@ -25,6 +25,33 @@ pub enum QueryError {
     Corrupt(#[from] RowError),
 }
 
+impl QueryError {
+    /// Whether the database as a whole refused the work (see [`is_unavailable`]), rather than
+    /// anything about the data.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            QueryError::Database(e) => is_unavailable(e),
+            QueryError::Corrupt(_) => false,
+        }
+    }
+}
+
+/// Whether the database as a whole refused the work (busy or locked past the timeout, full,
+/// read-only, failing I/O, no free connection), rather than anything about the data: the same
+/// statements would fail for anyone, and at once again.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    // SQLite's primary result codes: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+    const UNAVAILABLE: [i64; 6] = [5, 6, 8, 10, 13, 14];
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => e
+            .code()
+            .and_then(|code| code.parse::<i64>().ok())
+            .is_some_and(|code| UNAVAILABLE.contains(&(code & 0xff))),
+        _ => false,
+    }
+}
+
 /// A stored value that cannot be what its column means: the database was edited by hand, or
 /// written by something other than this crate (which validates every value it stores). Names the
 /// table, the row and the column, so the operator can find and fix it.

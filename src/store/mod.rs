@@ -5,7 +5,11 @@
 //! `#[derive(sqlx::FromRow)]` struct and converts it there, once, into the typed row the rest of
 //! the crate uses: integers become typed ids and counts, text becomes schedule times, zones and
 //! reveal rules. A value that does not convert is a [`RowError`], never a silent default.
+//!
+//! [`AnswerWriter`] is the one piece of storage policy with a task of its own: members' answers
+//! are committed in groups.
 
+pub mod answer_writer;
 pub mod answers;
 pub mod backup;
 mod error;
@@ -26,8 +30,9 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub use answer_writer::{AnswerOutcome, AnswerWriter, WriteError};
 pub(crate) use error::Row;
-pub use error::{QueryError, RowError, StoreError};
+pub use error::{QueryError, RowError, StoreError, is_unavailable};
 
 /// What every query returns: its value, or why it failed.
 pub type Result<T, E = QueryError> = std::result::Result<T, E>;
