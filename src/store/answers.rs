@@ -57,7 +57,7 @@ pub(crate) fn encode_indices(indices: &[usize]) -> String {
 }
 
 /// The inverse of [`encode_indices`]; `None` for anything it would not have written.
-pub(crate) fn decode_indices(s: &str) -> Option<Vec<usize>> {
+fn decode_indices(s: &str) -> Option<Vec<usize>> {
     if s.is_empty() {
         return Some(Vec::new());
     }
@@ -273,4 +273,19 @@ pub async fn totals(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
     .bind(int(user.0))
     .fetch_one(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_point_indices_read_back_as_written_and_nothing_else() {
+        for indices in [vec![], vec![0], vec![0, 2, 3], vec![11, 4]] {
+            assert_eq!(decode_indices(&encode_indices(&indices)), Some(indices));
+        }
+        for bad in ["0,,2", "1,x", " 1", "-1", "0,2,"] {
+            assert_eq!(decode_indices(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -78,6 +78,7 @@ impl<K: Fn() -> String> Row<K> {
         Row { table, key }
     }
 
+    /// The error for `column` of this row, for a problem no helper below covers.
     pub(crate) fn error(&self, column: &'static str, problem: impl fmt::Display) -> RowError {
         RowError {
             table: self.table,
