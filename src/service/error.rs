@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::ScheduleId;
+use crate::store::{self, QueryError, WriteError};
 
 /// Each variant carries the data of the refusal; its `Display` is for logs. What a member reads
 /// is worded by the front end (`discord::messages`), which knows its markup and command names.
@@ -65,18 +66,34 @@ impl Error {
     /// read-only, failing I/O, no free connection), rather than anything about the data: the same
     /// statements would fail for anyone, and at once again.
     pub fn is_database_unavailable(&self) -> bool {
-        // SQLite's primary result codes: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
-        const UNAVAILABLE: [i64; 6] = [5, 6, 8, 10, 13, 14];
         match self {
             Error::Unavailable(_) => true,
-            Error::Store(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => true,
-            Error::Store(sqlx::Error::Database(e)) => e
-                .code()
-                .and_then(|code| code.parse::<i64>().ok())
-                .is_some_and(|code| UNAVAILABLE.contains(&(code & 0xff))),
+            Error::Store(e) => store::is_unavailable(e),
             _ => false,
         }
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A query the database refused stays a database error (its SQLite code decides whether it is
+/// [`Error::is_database_unavailable`]); a row that cannot be read is corrupt data.
+impl From<QueryError> for Error {
+    fn from(error: QueryError) -> Self {
+        match error {
+            QueryError::Database(e) => Error::Store(e),
+            QueryError::Corrupt(e) => Error::Corrupt(e.to_string()),
+        }
+    }
+}
+
+/// An answer's save failed alone, or as a copy of its batch's one refusal.
+impl From<WriteError> for Error {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Query(e) => e.into(),
+            WriteError::Shared(e) => Error::Unavailable(e),
+            WriteError::NoOutcome => Error::Corrupt(error.to_string()),
+        }
+    }
+}

@@ -26,7 +26,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::clock::Clock;
 use crate::corpus::{Corpus, Question};
 use crate::domain::ids::GuildId;
-use crate::store::{self, Store};
+use crate::domain::schedule::Zone;
+use crate::store::{self, AnswerWriter, Store};
 use crate::sync::Shared;
 
 /// The longest answer accepted: Discord's modal text input holds 4,000 characters.
@@ -41,18 +42,18 @@ pub struct Service {
     corpus: Arc<Corpus>,
     clock: Arc<dyn Clock>,
     rng: Shared<ChaCha8Rng>,
-    answer_writer: Arc<answers::AnswerWriter>,
+    answer_writer: Arc<AnswerWriter>,
 }
 
 impl Service {
     /// `seed` drives every random choice (deck seeds, quiz picks), so a test run is reproducible.
     pub fn new(store: Store, corpus: Arc<Corpus>, clock: Arc<dyn Clock>, seed: u64) -> Service {
         Service {
+            answer_writer: Arc::new(AnswerWriter::new(store.clone())),
             store,
             corpus,
             clock,
             rng: Shared::new(ChaCha8Rng::seed_from_u64(seed)),
-            answer_writer: Arc::default(),
         }
     }
 
@@ -79,11 +80,7 @@ impl Service {
 
     /// The guild's time zone (where its leaderboard weeks begin); UTC until it has a schedule.
     async fn guild_zone(&self, conn: &mut sqlx::SqliteConnection, guild: GuildId) -> Result<Tz> {
-        match store::schedules::guild_time_zone(conn, guild).await? {
-            Some(name) => name
-                .parse::<Tz>()
-                .map_err(|_| Error::Corrupt(format!("guild {guild} has time zone {name:?}"))),
-            None => Ok(Tz::UTC),
-        }
+        let zone = store::schedules::guild_time_zone(conn, guild).await?;
+        Ok(zone.map_or(Tz::UTC, Zone::tz))
     }
 }

@@ -9,12 +9,12 @@ use sqlx::SqliteConnection;
 
 use crate::corpus::QuestionId;
 use crate::domain::deck::{self, DeckState};
+use crate::domain::ids::RoleId;
 use crate::domain::ids::{GuildId, PostId, ScheduleId};
 use crate::domain::schedule;
 use crate::store::posts::{self, NewPost, PostRow};
 use crate::store::schedules::{self, ScheduleRow};
 
-use super::schedules::parse;
 use super::{Error, PostDue, PostView, Result, Service};
 
 /// The message nonce of a scheduled post: derived from what makes it unique, so every resend
@@ -62,8 +62,7 @@ impl Service {
         if row.paused || row.next_fire_at > now {
             return Ok(()); // claimed by a concurrent run, or paused meanwhile
         }
-        let parsed = parse(&row)?;
-        let (date, fire) = schedule::latest_fire_at_or_before(now, parsed.time, &parsed.zone);
+        let (date, fire) = schedule::latest_fire_at_or_before(now, row.time, &row.zone);
         let mut day = row.next_local_date;
         while day < date {
             tracing::warn!(schedule = %id, date = %day, "a day could not be posted: the bot was down past its reveal");
@@ -71,7 +70,7 @@ impl Service {
             out.missed.push((id, day));
             day = day.succ_opt().unwrap_or(date);
         }
-        let reveal_at = schedule::reveal_at(fire, parsed.reveal, &parsed.zone);
+        let reveal_at = schedule::reveal_at(fire, row.reveal, &row.zone);
         let pick = if reveal_at > now {
             match self.pick_question(&mut tx, &row).await {
                 Ok(pick) => Some(pick),
@@ -116,11 +115,11 @@ impl Service {
                     let post = posts::get(&mut tx, post)
                         .await?
                         .ok_or(Error::PostNotFound)?;
-                    out.posted.push(self.post_view(post, &row)?);
+                    out.posted.push(self.post_view(post, row.mention_role)?);
                 }
             }
         }
-        let (next_date, next_fire) = schedule::next_fire_after(now, parsed.time, &parsed.zone);
+        let (next_date, next_fire) = schedule::next_fire_after(now, row.time, &row.zone);
         schedules::advance(&mut tx, id, next_fire, next_date, cycle).await?;
         tx.commit().await?;
         Ok(())
@@ -154,7 +153,8 @@ impl Service {
         deck::next(&eligible, &used, last.as_ref(), state).ok_or(Error::EmptyDeck(row.id))
     }
 
-    fn post_view(&self, post: PostRow, schedule: &ScheduleRow) -> Result<PostView> {
+    /// A post as sent, with the role its schedule mentions.
+    fn post_view(&self, post: PostRow, mention_role: Option<RoleId>) -> Result<PostView> {
         let question = self
             .question(&post.question_id)
             .ok_or_else(|| {
@@ -177,7 +177,7 @@ impl Service {
             question,
             track_name,
             reveal_at: post.reveal_at,
-            mention_role: schedule.mention_role,
+            mention_role,
             nonce: post.nonce,
             message_id: post.message_id,
             revealed: post.revealed_at.is_some(),
@@ -217,10 +217,10 @@ impl Service {
         {
             return Ok(None);
         }
-        let Some(schedule) = schedules::get_any(&mut conn, row.schedule).await? else {
+        let Some(mention_role) = schedules::mention_role(&mut conn, row.schedule).await? else {
             return Ok(None);
         };
-        self.post_view(row, &schedule).map(Some)
+        self.post_view(row, mention_role).map(Some)
     }
 }
 
@@ -236,7 +236,6 @@ impl Service {
         let row = schedules::get(&mut tx, guild, id)
             .await?
             .ok_or(Error::ScheduleNotFound(id))?;
-        let parsed = parse(&row)?;
         let pick = self.pick_question(&mut tx, &row).await?;
         let post = posts::insert(
             &mut tx,
@@ -245,11 +244,11 @@ impl Service {
                 guild,
                 channel: row.channel,
                 manual: true,
-                local_date: schedule::local_date(now, &parsed.zone),
+                local_date: schedule::local_date(now, &row.zone),
                 question_id: pick.question.as_str(),
                 deck_cycle: pick.cycle,
                 fire_at: now,
-                reveal_at: schedule::reveal_at(now, parsed.reveal, &parsed.zone),
+                reveal_at: schedule::reveal_at(now, row.reveal, &row.zone),
                 nonce: &nonce,
                 now,
             },
@@ -267,7 +266,7 @@ impl Service {
         let post = posts::get(&mut tx, post)
             .await?
             .ok_or(Error::PostNotFound)?;
-        let view = self.post_view(post, &row)?;
+        let view = self.post_view(post, row.mention_role)?;
         tx.commit().await?;
         Ok(view)
     }
@@ -280,10 +279,10 @@ impl Service {
         let Some(row) = posts::get(&mut conn, post).await? else {
             return Ok(None);
         };
-        let Some(schedule) = schedules::get_any(&mut conn, row.schedule).await? else {
+        let Some(mention_role) = schedules::mention_role(&mut conn, row.schedule).await? else {
             return Ok(None);
         };
-        self.post_view(row, &schedule).map(Some)
+        self.post_view(row, mention_role).map(Some)
     }
 
     /// A post of `guild` as sent, to render it again (e.g. with a new answer count).
@@ -293,10 +292,10 @@ impl Service {
             .await?
             .filter(|p| p.guild == guild)
             .ok_or(Error::PostNotFound)?;
-        let schedule = schedules::get_any(&mut conn, row.schedule)
+        let mention_role = schedules::mention_role(&mut conn, row.schedule)
             .await?
             .ok_or(Error::PostNotFound)?;
-        self.post_view(row, &schedule)
+        self.post_view(row, mention_role)
     }
 }
 
@@ -306,10 +305,10 @@ impl Service {
         let mut conn = self.store.read().await?;
         let mut views = Vec::new();
         for row in posts::open_in_guild(&mut conn, guild).await? {
-            let Some(schedule) = schedules::get_any(&mut conn, row.schedule).await? else {
+            let Some(mention_role) = schedules::mention_role(&mut conn, row.schedule).await? else {
                 continue;
             };
-            views.push(self.post_view(row, &schedule)?);
+            views.push(self.post_view(row, mention_role)?);
         }
         Ok(views)
     }

@@ -71,13 +71,14 @@ impl Service {
             let mut conn = self.store.read().await?;
             members::rows(&mut conn, guild, user).await?
         };
-        let labels = |question_id: &str, covered: Option<&str>| -> Vec<String> {
+        let labels = |question_id: &str, covered: Option<&[usize]>| -> Vec<String> {
             let Some(question) = self.question(question_id) else {
                 return Vec::new();
             };
-            crate::store::answers::decode_indices(covered.unwrap_or_default())
-                .into_iter()
-                .filter_map(|i| question.key_points.get(i).map(|k| k.label.clone()))
+            covered
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|&i| question.key_points.get(i).map(|k| k.label.clone()))
                 .collect()
         };
         Ok(MemberExport {
@@ -90,15 +91,15 @@ impl Service {
                 .map(|a| ExportedAnswer {
                     key_points_covered: labels(&a.question_id, a.covered.as_deref()),
                     question: self.question(&a.question_id).map(|q| q.question.clone()),
-                    post: a.post_id,
-                    schedule: a.schedule_id,
+                    post: a.post.0,
+                    schedule: a.schedule.0,
                     date: a.local_date.to_string(),
                     question_id: a.question_id,
                     answer: a.body,
                     submitted_at: a.submitted_at,
                     updated_at: a.updated_at,
-                    coverage_percent: a.coverage_percent,
-                    points: a.points,
+                    coverage_percent: a.coverage_percent.map(i64::from),
+                    points: a.points.map(i64::from),
                 })
                 .collect(),
             quizzes: rows
@@ -110,17 +111,17 @@ impl Service {
                     started_at: q.started_at,
                     answered_at: q.answered_at,
                     answer: q.body,
-                    coverage_percent: q.coverage_percent,
+                    coverage_percent: q.coverage_percent.map(i64::from),
                 })
                 .collect(),
             streaks: rows
                 .streaks
                 .into_iter()
                 .map(|s| ExportedStreak {
-                    schedule: s.schedule_id,
-                    current: s.current,
-                    longest: s.longest,
-                    freezes: s.freezes,
+                    schedule: s.schedule.0,
+                    current: i64::from(s.streak.current),
+                    longest: i64::from(s.streak.longest),
+                    freezes: i64::from(s.streak.freezes),
                 })
                 .collect(),
             leaderboard: rows
@@ -130,7 +131,7 @@ impl Service {
                     period: s.period,
                     points: s.points,
                     answers: s.answers,
-                    streak: s.streak,
+                    streak: i64::from(s.streak),
                 })
                 .collect(),
         })

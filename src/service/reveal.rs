@@ -252,9 +252,9 @@ impl Service {
     ) -> Result<RevealView> {
         let open = {
             let mut conn = self.store.read().await?;
-            schedules::get(&mut conn, guild, schedule)
-                .await?
-                .ok_or(Error::ScheduleNotFound(schedule))?;
+            if !schedules::exists(&mut conn, guild, schedule).await? {
+                return Err(Error::ScheduleNotFound(schedule));
+            }
             posts::latest_open(&mut conn, schedule).await?
         };
         let post = open.ok_or(Error::NothingOpen(schedule))?;

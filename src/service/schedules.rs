@@ -3,54 +3,25 @@
 use crate::corpus::TrackId;
 use crate::domain::deck;
 use crate::domain::ids::{GuildId, ScheduleId};
-use crate::domain::schedule::{self, PostTime, RevealRule, Zone};
+use crate::domain::schedule;
 use crate::store::schedules::{self as rows, NewSchedule, ScheduleRow, ScheduleUpdate};
 
 use super::{
     Error, MAX_SCHEDULES_PER_GUILD, Result, ScheduleEdit, ScheduleSpec, ScheduleView, Service,
 };
 
-/// A stored schedule's text fields, parsed; stored values were validated when written, so a
-/// failure here means the database was edited by hand.
-pub(crate) struct Parsed {
-    pub time: PostTime,
-    pub zone: Zone,
-    pub reveal: RevealRule,
-}
-
-pub(crate) fn parse(row: &ScheduleRow) -> Result<Parsed> {
-    let corrupt = |what: &str, value: &str| {
-        Error::Corrupt(format!("schedule {} has {what} {value:?}", row.id))
-    };
-    Ok(Parsed {
-        time: row
-            .post_time
-            .parse()
-            .map_err(|_| corrupt("time", &row.post_time))?,
-        zone: row
-            .time_zone
-            .parse()
-            .map_err(|_| corrupt("time zone", &row.time_zone))?,
-        reveal: row
-            .reveal_rule
-            .parse()
-            .map_err(|_| corrupt("reveal rule", &row.reveal_rule))?,
-    })
-}
-
-fn view(row: ScheduleRow) -> Result<ScheduleView> {
-    let parsed = parse(&row)?;
-    Ok(ScheduleView {
+fn view(row: ScheduleRow) -> ScheduleView {
+    ScheduleView {
         id: row.id,
         channel: row.channel,
-        time: parsed.time,
-        zone: parsed.zone,
+        time: row.time,
+        zone: row.zone,
         tracks: row.tracks.iter().filter_map(|t| t.parse().ok()).collect(),
-        reveal: parsed.reveal,
+        reveal: row.reveal,
         mention_role: row.mention_role,
         paused: row.paused,
         next_post_at: row.next_fire_at,
-    })
+    }
 }
 
 impl Service {
@@ -62,11 +33,6 @@ impl Service {
         let (next_local_date, next_fire_at) = schedule::next_fire_after(now, spec.time, &spec.zone);
         let deck_seed = self.with_rng(deck::new_seed);
         let track_names: Vec<String> = tracks.iter().map(|t| t.to_string()).collect();
-        let (time, zone, reveal) = (
-            spec.time.to_string(),
-            spec.zone.to_string(),
-            spec.reveal.to_string(),
-        );
 
         let mut tx = self.store.write().await?;
         if rows::count_in_guild(&mut tx, guild).await? >= MAX_SCHEDULES_PER_GUILD as i64 {
@@ -74,15 +40,15 @@ impl Service {
                 limit: MAX_SCHEDULES_PER_GUILD,
             });
         }
-        rows::ensure_guild(&mut tx, guild, &zone).await?;
+        rows::ensure_guild(&mut tx, guild, spec.zone).await?;
         let id = rows::insert(
             &mut tx,
             &NewSchedule {
                 guild,
                 channel: spec.channel,
-                post_time: &time,
-                time_zone: &zone,
-                reveal_rule: &reveal,
+                time: spec.time,
+                zone: spec.zone,
+                reveal: spec.reveal,
                 mention_role: spec.mention_role,
                 deck_seed,
                 next_fire_at,
@@ -97,17 +63,17 @@ impl Service {
             .ok_or(Error::ScheduleNotFound(id))?;
         tx.commit().await?;
         tracing::info!(schedule = %id, "schedule added");
-        view(row)
+        Ok(view(row))
     }
 
     /// The guild's schedules, with when each posts next.
     pub async fn list_schedules(&self, guild: GuildId) -> Result<Vec<ScheduleView>> {
         let mut tx = self.store.read().await?;
-        rows::list(&mut tx, guild)
+        Ok(rows::list(&mut tx, guild)
             .await?
             .into_iter()
             .map(view)
-            .collect()
+            .collect())
     }
 
     /// Known tracks with at least one question; an empty request means all of them.
@@ -158,10 +124,9 @@ impl Service {
         let row = rows::get(&mut tx, guild, id)
             .await?
             .ok_or(Error::ScheduleNotFound(id))?;
-        let current = parse(&row)?;
-        let time = edit.time.unwrap_or(current.time);
-        let zone = edit.zone.unwrap_or(current.zone);
-        let reveal = edit.reveal.unwrap_or(current.reveal);
+        let time = edit.time.unwrap_or(row.time);
+        let zone = edit.zone.unwrap_or(row.zone);
+        let reveal = edit.reveal.unwrap_or(row.reveal);
         let (next_local_date, next_fire_at) = if edit.time.is_some() || edit.zone.is_some() {
             schedule::next_fire_after(now, time, &zone)
         } else {
@@ -171,15 +136,14 @@ impl Service {
             Some(tracks) => tracks.iter().map(ToString::to_string).collect(),
             None => row.tracks.clone(),
         };
-        let (time, zone_name, reveal) = (time.to_string(), zone.to_string(), reveal.to_string());
         rows::update(
             &mut tx,
             id,
             &ScheduleUpdate {
                 channel: edit.channel.unwrap_or(row.channel),
-                post_time: &time,
-                time_zone: &zone_name,
-                reveal_rule: &reveal,
+                time,
+                zone,
+                reveal,
                 mention_role: edit.mention_role.unwrap_or(row.mention_role),
                 paused: row.paused,
                 next_fire_at,
@@ -192,7 +156,7 @@ impl Service {
             .await?
             .ok_or(Error::ScheduleNotFound(id))?;
         tx.commit().await?;
-        view(row)
+        Ok(view(row))
     }
 
     /// Deletes a schedule with its posts, answers and streaks; points already earned stay on the
@@ -221,17 +185,16 @@ impl Service {
         let row = rows::get(&mut tx, guild, id)
             .await?
             .ok_or(Error::ScheduleNotFound(id))?;
-        let current = parse(&row)?;
         let (next_local_date, next_fire_at) = if paused {
             (row.next_local_date, row.next_fire_at)
         } else {
-            schedule::next_fire_after(now, current.time, &current.zone)
+            schedule::next_fire_after(now, row.time, &row.zone)
         };
         rows::set_paused(&mut tx, id, paused, next_fire_at, next_local_date).await?;
         let row = rows::get(&mut tx, guild, id)
             .await?
             .ok_or(Error::ScheduleNotFound(id))?;
         tx.commit().await?;
-        view(row)
+        Ok(view(row))
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{int, snowflake};
+use super::{Result, Row, RowError, Totals, int, snowflake};
 use crate::domain::ids::{GuildId, PostId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,24 +18,33 @@ pub struct AnswerRow {
     pub points: Option<u32>,
 }
 
-type RawRow = (
-    i64,
-    String,
-    DateTime<Utc>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-);
+/// An answer as SQLite holds it; [`AnswerRow`] is what the rest of the crate reads.
+#[derive(sqlx::FromRow)]
+struct RawAnswer {
+    user_id: i64,
+    body: String,
+    submitted_at: DateTime<Utc>,
+    covered: Option<String>,
+    coverage_percent: Option<i64>,
+    points: Option<i64>,
+}
 
-fn from_raw(r: RawRow) -> AnswerRow {
-    AnswerRow {
-        user: UserId(snowflake(r.0)),
-        body: r.1,
-        submitted_at: r.2,
-        covered: r.3.map(|s| decode_indices(&s)),
-        coverage_percent: r.4.and_then(|v| u32::try_from(v).ok()),
-        points: r.5.and_then(|v| u32::try_from(v).ok()),
-    }
+const COLUMNS: &str = "user_id, body, submitted_at, covered, coverage_percent, points";
+
+fn from_raw(post: PostId, r: RawAnswer) -> Result<AnswerRow, RowError> {
+    let user = r.user_id;
+    let row = Row::new("answers", || format!("post_id {post}, user_id {user}"));
+    Ok(AnswerRow {
+        user: UserId(snowflake(r.user_id)),
+        body: r.body,
+        submitted_at: r.submitted_at,
+        covered: r.covered.map(|s| indices(&row, &s)).transpose()?,
+        coverage_percent: r
+            .coverage_percent
+            .map(|v| row.number("coverage_percent", v))
+            .transpose()?,
+        points: r.points.map(|v| row.number("points", v)).transpose()?,
+    })
 }
 
 /// Key point indices as stored: `0,2,3`.
@@ -47,8 +56,22 @@ pub(crate) fn encode_indices(indices: &[usize]) -> String {
         .join(",")
 }
 
-pub(crate) fn decode_indices(s: &str) -> Vec<usize> {
-    s.split(',').filter_map(|n| n.parse().ok()).collect()
+/// The inverse of [`encode_indices`]; `None` for anything it would not have written.
+fn decode_indices(s: &str) -> Option<Vec<usize>> {
+    if s.is_empty() {
+        return Some(Vec::new());
+    }
+    s.split(',').map(|n| n.parse().ok()).collect()
+}
+
+/// A stored `covered` column of `row`, decoded.
+pub(crate) fn indices<K: Fn() -> String>(row: &Row<K>, s: &str) -> Result<Vec<usize>, RowError> {
+    decode_indices(s).ok_or_else(|| {
+        row.error(
+            "covered",
+            format!("{s:?} is not a list of key point indices"),
+        )
+    })
 }
 
 /// What deciding whether a post still takes answers needs, and its answer count.
@@ -65,16 +88,25 @@ pub struct PostTally {
 pub async fn tallies(
     conn: &mut SqliteConnection,
     posts: &[PostId],
-) -> sqlx::Result<HashMap<PostId, PostTally>> {
+) -> Result<HashMap<PostId, PostTally>> {
+    /// A post's tally as SQLite holds it.
+    #[derive(sqlx::FromRow)]
+    struct RawTally {
+        id: i64,
+        guild_id: i64,
+        reveal_at: DateTime<Utc>,
+        revealed_at: Option<DateTime<Utc>>,
+        answers: i64,
+    }
     let ids = posts
         .iter()
         .map(|p| p.0.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    type Raw = (i64, i64, DateTime<Utc>, Option<DateTime<Utc>>, i64);
-    let rows: Vec<Raw> = sqlx::query_as(
-        "SELECT p.id, p.guild_id, p.reveal_at, p.revealed_at, \
-           (SELECT COUNT(*) FROM answers AS a WHERE a.post_id = p.id) \
+    let rows: Vec<RawTally> = sqlx::query_as(
+        "SELECT p.id AS id, p.guild_id AS guild_id, p.reveal_at AS reveal_at, \
+           p.revealed_at AS revealed_at, \
+           (SELECT COUNT(*) FROM answers AS a WHERE a.post_id = p.id) AS answers \
          FROM posts AS p WHERE p.id IN (SELECT value FROM json_each(?))",
     )
     .bind(format!("[{ids}]"))
@@ -82,14 +114,14 @@ pub async fn tallies(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, guild, reveal_at, revealed_at, answers)| {
+        .map(|r| {
             let tally = PostTally {
-                guild: GuildId(snowflake(guild)),
-                reveal_at,
-                revealed_at,
-                answers,
+                guild: GuildId(snowflake(r.guild_id)),
+                reveal_at: r.reveal_at,
+                revealed_at: r.revealed_at,
+                answers: r.answers,
             };
-            (PostId(id), tally)
+            (PostId(r.id), tally)
         })
         .collect())
 }
@@ -115,7 +147,7 @@ const ROWS_PER_INSERT: usize = 256;
 pub async fn upsert_many(
     conn: &mut SqliteConnection,
     batch: &[NewAnswer<'_>],
-) -> sqlx::Result<Vec<bool>> {
+) -> Result<Vec<bool>> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
@@ -128,14 +160,23 @@ pub async fn upsert_many(
             .collect::<Vec<_>>()
             .join(",")
     );
-    let existing: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT a.post_id, a.user_id FROM json_each(?) AS k \
+    /// The key of an answer already stored.
+    #[derive(sqlx::FromRow)]
+    struct Existing {
+        post_id: i64,
+        user_id: i64,
+    }
+    let existing: Vec<Existing> = sqlx::query_as(
+        "SELECT a.post_id AS post_id, a.user_id AS user_id FROM json_each(?) AS k \
          JOIN answers AS a ON a.post_id = k.value ->> 0 AND a.user_id = k.value ->> 1",
     )
     .bind(keys)
     .fetch_all(&mut *conn)
     .await?;
-    let mut seen: HashSet<(i64, i64)> = existing.into_iter().collect();
+    let mut seen: HashSet<(i64, i64)> = existing
+        .into_iter()
+        .map(|e| (e.post_id, e.user_id))
+        .collect();
     let first = batch
         .iter()
         .map(|a| seen.insert((a.post.0, int(a.user.0))))
@@ -165,35 +206,38 @@ pub async fn get(
     conn: &mut SqliteConnection,
     post: PostId,
     user: UserId,
-) -> sqlx::Result<Option<AnswerRow>> {
-    let raw: Option<RawRow> = sqlx::query_as(
-        "SELECT user_id, body, submitted_at, covered, coverage_percent, points \
-         FROM answers WHERE post_id = ? AND user_id = ?",
-    )
+) -> Result<Option<AnswerRow>> {
+    let raw: Option<RawAnswer> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM answers WHERE post_id = ? AND user_id = ?"
+    ))
     .bind(post.0)
     .bind(int(user.0))
     .fetch_optional(conn)
     .await?;
-    Ok(raw.map(from_raw))
+    Ok(raw.map(|r| from_raw(post, r)).transpose()?)
 }
 
 /// Every answer to a post, for scoring at the reveal.
-pub async fn for_post(conn: &mut SqliteConnection, post: PostId) -> sqlx::Result<Vec<AnswerRow>> {
-    let raws: Vec<RawRow> = sqlx::query_as(
-        "SELECT user_id, body, submitted_at, covered, coverage_percent, points \
-         FROM answers WHERE post_id = ? ORDER BY user_id",
-    )
+pub async fn for_post(conn: &mut SqliteConnection, post: PostId) -> Result<Vec<AnswerRow>> {
+    let raws: Vec<RawAnswer> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM answers WHERE post_id = ? ORDER BY user_id"
+    ))
     .bind(post.0)
     .fetch_all(conn)
     .await?;
-    Ok(raws.into_iter().map(from_raw).collect())
+    Ok(raws
+        .into_iter()
+        .map(|r| from_raw(post, r))
+        .collect::<Result<_, _>>()?)
 }
 
-pub async fn count(conn: &mut SqliteConnection, post: PostId) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM answers WHERE post_id = ?")
-        .bind(post.0)
-        .fetch_one(conn)
-        .await
+pub async fn count(conn: &mut SqliteConnection, post: PostId) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM answers WHERE post_id = ?")
+            .bind(post.0)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 pub async fn record_score(
@@ -203,7 +247,7 @@ pub async fn record_score(
     covered: &[usize],
     coverage_percent: u32,
     points: u32,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query(
         "UPDATE answers SET covered = ?, coverage_percent = ?, points = ? \
          WHERE post_id = ? AND user_id = ?",
@@ -218,18 +262,30 @@ pub async fn record_score(
     Ok(())
 }
 
-/// (answers scored, average coverage percent) for a member's daily answers in a guild.
-pub async fn totals(
-    conn: &mut SqliteConnection,
-    guild: crate::domain::ids::GuildId,
-    user: UserId,
-) -> sqlx::Result<(i64, Option<f64>)> {
-    sqlx::query_as(
-        "SELECT COUNT(*), AVG(a.coverage_percent) FROM answers a JOIN posts p ON p.id = a.post_id \
+/// A member's daily answers in a guild that were scored, and their average coverage.
+pub async fn totals(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> Result<Totals> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*) AS count, AVG(a.coverage_percent) AS average_percent \
+         FROM answers a JOIN posts p ON p.id = a.post_id \
          WHERE p.guild_id = ? AND a.user_id = ? AND a.points IS NOT NULL",
     )
     .bind(int(guild.0))
     .bind(int(user.0))
     .fetch_one(conn)
-    .await
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_point_indices_read_back_as_written_and_nothing_else() {
+        for indices in [vec![], vec![0], vec![0, 2, 3], vec![11, 4]] {
+            assert_eq!(decode_indices(&encode_indices(&indices)), Some(indices));
+        }
+        for bad in ["0,,2", "1,x", " 1", "-1", "0,2,"] {
+            assert_eq!(decode_indices(bad), None, "{bad:?}");
+        }
+    }
 }

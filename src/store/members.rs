@@ -4,47 +4,51 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::int;
-use crate::domain::ids::{GuildId, UserId};
+use super::answers::indices;
+use super::{Result, Row, RowError, int};
+use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
+use crate::domain::streak::Streak;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A member's answer to a post, with the post it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberAnswer {
-    pub post_id: i64,
-    pub schedule_id: i64,
+    pub post: PostId,
+    pub schedule: ScheduleId,
     pub question_id: String,
     pub local_date: NaiveDate,
     pub body: String,
     pub submitted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub covered: Option<String>,
-    pub coverage_percent: Option<i64>,
-    pub points: Option<i64>,
+    pub covered: Option<Vec<usize>>,
+    pub coverage_percent: Option<u32>,
+    pub points: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A member's practice question.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberQuiz {
     pub question_id: String,
     pub started_at: DateTime<Utc>,
     pub answered_at: Option<DateTime<Utc>>,
     pub body: Option<String>,
-    pub covered: Option<String>,
-    pub coverage_percent: Option<i64>,
+    pub covered: Option<Vec<usize>>,
+    pub coverage_percent: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A member's streak on one schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemberStreak {
-    pub schedule_id: i64,
-    pub current: i64,
-    pub longest: i64,
-    pub freezes: i64,
+    pub schedule: ScheduleId,
+    pub streak: Streak,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A member's line in one leaderboard period.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberStanding {
     pub period: String,
     pub points: i64,
     pub answers: i64,
-    pub streak: i64,
+    pub streak: u32,
 }
 
 /// A member's rows in a server, oldest first.
@@ -65,13 +69,125 @@ pub struct Deleted {
     pub standings: u64,
 }
 
-pub async fn rows(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-    user: UserId,
-) -> sqlx::Result<MemberRows> {
+// The rows as SQLite holds them; the public types above are what the rest of the crate reads.
+
+#[derive(sqlx::FromRow)]
+struct RawAnswer {
+    post_id: i64,
+    schedule_id: i64,
+    question_id: String,
+    local_date: NaiveDate,
+    body: String,
+    submitted_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    covered: Option<String>,
+    coverage_percent: Option<i64>,
+    points: Option<i64>,
+}
+
+impl RawAnswer {
+    fn convert(self, user: UserId) -> Result<MemberAnswer, RowError> {
+        let post = self.post_id;
+        let row = Row::new("answers", || format!("post_id {post}, user_id {user}"));
+        Ok(MemberAnswer {
+            post: PostId(self.post_id),
+            schedule: ScheduleId(self.schedule_id),
+            question_id: self.question_id,
+            local_date: self.local_date,
+            body: self.body,
+            submitted_at: self.submitted_at,
+            updated_at: self.updated_at,
+            covered: self.covered.map(|s| indices(&row, &s)).transpose()?,
+            coverage_percent: self
+                .coverage_percent
+                .map(|v| row.number("coverage_percent", v))
+                .transpose()?,
+            points: self.points.map(|v| row.number("points", v)).transpose()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RawQuiz {
+    id: i64,
+    question_id: String,
+    started_at: DateTime<Utc>,
+    answered_at: Option<DateTime<Utc>>,
+    body: Option<String>,
+    covered: Option<String>,
+    coverage_percent: Option<i64>,
+}
+
+impl RawQuiz {
+    fn convert(self) -> Result<MemberQuiz, RowError> {
+        let id = self.id;
+        let row = Row::new("quizzes", || format!("id {id}"));
+        Ok(MemberQuiz {
+            question_id: self.question_id,
+            started_at: self.started_at,
+            answered_at: self.answered_at,
+            body: self.body,
+            covered: self.covered.map(|s| indices(&row, &s)).transpose()?,
+            coverage_percent: self
+                .coverage_percent
+                .map(|v| row.number("coverage_percent", v))
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RawStreak {
+    schedule_id: i64,
+    current: i64,
+    longest: i64,
+    freezes: i64,
+}
+
+impl RawStreak {
+    fn convert(self, user: UserId) -> Result<MemberStreak, RowError> {
+        let schedule = self.schedule_id;
+        let row = Row::new("streaks", || {
+            format!("schedule_id {schedule}, user_id {user}")
+        });
+        Ok(MemberStreak {
+            schedule: ScheduleId(self.schedule_id),
+            streak: Streak {
+                current: row.number("current", self.current)?,
+                longest: row.number("longest", self.longest)?,
+                freezes: row.number("freezes", self.freezes)?,
+            },
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RawStanding {
+    period: String,
+    points: i64,
+    answers: i64,
+    streak: i64,
+}
+
+impl RawStanding {
+    fn convert(self, guild: GuildId, user: UserId) -> Result<MemberStanding, RowError> {
+        let period = &self.period;
+        let row = Row::new("standings", || {
+            format!("guild_id {guild}, period {period}, user_id {user}")
+        });
+        let streak = row.number("streak", self.streak)?;
+        Ok(MemberStanding {
+            period: self.period,
+            points: self.points,
+            answers: self.answers,
+            streak,
+        })
+    }
+}
+
+pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> Result<MemberRows> {
     let (g, u) = (int(guild.0), int(user.0));
-    let answers = sqlx::query_as(
+    let answers: Vec<RawAnswer> = sqlx::query_as(
         "SELECT a.post_id, p.schedule_id, p.question_id, p.local_date, a.body, a.submitted_at, \
          a.updated_at, a.covered, a.coverage_percent, a.points \
          FROM answers a JOIN posts p ON p.id = a.post_id \
@@ -81,15 +197,15 @@ pub async fn rows(
     .bind(u)
     .fetch_all(&mut *conn)
     .await?;
-    let quizzes = sqlx::query_as(
-        "SELECT question_id, started_at, answered_at, body, covered, coverage_percent \
+    let quizzes: Vec<RawQuiz> = sqlx::query_as(
+        "SELECT id, question_id, started_at, answered_at, body, covered, coverage_percent \
          FROM quizzes WHERE guild_id = ? AND user_id = ? ORDER BY id",
     )
     .bind(g)
     .bind(u)
     .fetch_all(&mut *conn)
     .await?;
-    let streaks = sqlx::query_as(
+    let streaks: Vec<RawStreak> = sqlx::query_as(
         "SELECT s.schedule_id, s.current, s.longest, s.freezes FROM streaks s \
          JOIN schedules c ON c.id = s.schedule_id \
          WHERE c.guild_id = ? AND s.user_id = ? ORDER BY s.schedule_id",
@@ -98,7 +214,7 @@ pub async fn rows(
     .bind(u)
     .fetch_all(&mut *conn)
     .await?;
-    let standings = sqlx::query_as(
+    let standings: Vec<RawStanding> = sqlx::query_as(
         "SELECT period, points, answers, streak FROM standings \
          WHERE guild_id = ? AND user_id = ? ORDER BY period",
     )
@@ -107,18 +223,26 @@ pub async fn rows(
     .fetch_all(&mut *conn)
     .await?;
     Ok(MemberRows {
-        answers,
-        quizzes,
-        streaks,
-        standings,
+        answers: answers
+            .into_iter()
+            .map(|r| r.convert(user))
+            .collect::<Result<_, _>>()?,
+        quizzes: quizzes
+            .into_iter()
+            .map(RawQuiz::convert)
+            .collect::<Result<_, _>>()?,
+        streaks: streaks
+            .into_iter()
+            .map(|r| r.convert(user))
+            .collect::<Result<_, _>>()?,
+        standings: standings
+            .into_iter()
+            .map(|r| r.convert(guild, user))
+            .collect::<Result<_, _>>()?,
     })
 }
 
-pub async fn delete(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-    user: UserId,
-) -> sqlx::Result<Deleted> {
+pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> Result<Deleted> {
     let (g, u) = (int(guild.0), int(user.0));
     let answers = sqlx::query(
         "DELETE FROM answers WHERE user_id = ? \

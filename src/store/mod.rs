@@ -1,10 +1,18 @@
 //! Storage: a SQLite database through sqlx, with the migrations in `migrations/` applied at open.
 //!
 //! Queries live in one file per table group and take a `&mut SqliteConnection`, so a use case can
-//! compose several of them inside one transaction. Integers become typed ids only here.
+//! compose several of them inside one transaction. Each file reads rows into a private
+//! `#[derive(sqlx::FromRow)]` struct and converts it there, once, into the typed row the rest of
+//! the crate uses: integers become typed ids and counts, text becomes schedule times, zones and
+//! reveal rules. A value that does not convert is a [`RowError`], never a silent default.
+//!
+//! [`AnswerWriter`] is the one piece of storage policy with a task of its own: members' answers
+//! are committed in groups.
 
+pub mod answer_writer;
 pub mod answers;
 pub mod backup;
+mod error;
 pub mod members;
 pub mod posts;
 pub mod quizzes;
@@ -21,6 +29,13 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
+
+pub use answer_writer::{AnswerOutcome, AnswerWriter, WriteError};
+pub(crate) use error::Row;
+pub use error::{QueryError, RowError, StoreError, is_unavailable};
+
+/// What every query returns: its value, or why it failed.
+pub type Result<T, E = QueryError> = std::result::Result<T, E>;
 
 /// How long a writer waits for another writer before giving up with "database is locked". Short
 /// enough that a member whose answer cannot be saved (the file locked by another process, say) is
@@ -107,13 +122,12 @@ async fn still_usable(conn: &mut sqlx::SqliteConnection) -> bool {
     }
 }
 
-/// The database could not be opened or migrated.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot open the database: {0}")]
-    Open(#[from] sqlx::Error),
-    #[error("cannot migrate the database: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+/// How many of a member's answers (or practice questions) were scored, and their average coverage
+/// percent (`None` with none scored). Aggregates, read as they are: nothing in them to convert.
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct Totals {
+    pub count: i64,
+    pub average_percent: Option<f64>,
 }
 
 /// Converts a stored INTEGER to a Discord snowflake; snowflakes fit in 63 bits.

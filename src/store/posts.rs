@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{int, snowflake};
+use super::{Result, Row, RowError, int, snowflake};
 use crate::domain::ids::{ChannelId, GuildId, PostId, ScheduleId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,16 +57,23 @@ const COLUMNS: &str = "id, schedule_id, guild_id, channel_id, kind, local_date, 
     deck_cycle, fire_at, reveal_at, revealed_at, skipped, nonce, message_id, reveal_sent_at, \
     delivery_error, undelivered";
 
-fn from_raw(r: RawPost) -> PostRow {
-    PostRow {
+fn from_raw(r: RawPost) -> Result<PostRow, RowError> {
+    let id = r.id;
+    let row = Row::new("posts", || format!("id {id}"));
+    let manual = match r.kind.as_str() {
+        "manual" => true,
+        "scheduled" => false,
+        other => return Err(row.error("kind", format!("{other:?} is not scheduled or manual"))),
+    };
+    Ok(PostRow {
         id: PostId(r.id),
         schedule: ScheduleId(r.schedule_id),
         guild: GuildId(snowflake(r.guild_id)),
         channel: ChannelId(snowflake(r.channel_id)),
-        manual: r.kind == "manual",
+        manual,
         local_date: r.local_date,
         question_id: r.question_id,
-        deck_cycle: u32::try_from(r.deck_cycle).unwrap_or(0),
+        deck_cycle: row.number("deck_cycle", r.deck_cycle)?,
         fire_at: r.fire_at,
         reveal_at: r.reveal_at,
         revealed_at: r.revealed_at,
@@ -76,7 +83,7 @@ fn from_raw(r: RawPost) -> PostRow {
         reveal_sent_at: r.reveal_sent_at,
         delivery_error: r.delivery_error,
         undelivered: r.undelivered,
-    }
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -96,7 +103,7 @@ pub struct NewPost<'a> {
 
 /// Inserts a post; `None` when a scheduled post for that schedule and date already exists, which
 /// is how a second run of the due step (a retry, a race, a restart) knows to do nothing.
-pub async fn insert(conn: &mut SqliteConnection, p: &NewPost<'_>) -> sqlx::Result<Option<PostId>> {
+pub async fn insert(conn: &mut SqliteConnection, p: &NewPost<'_>) -> Result<Option<PostId>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO posts (schedule_id, guild_id, channel_id, kind, local_date, question_id, \
          deck_cycle, fire_at, created_at, reveal_at, nonce) \
@@ -119,12 +126,12 @@ pub async fn insert(conn: &mut SqliteConnection, p: &NewPost<'_>) -> sqlx::Resul
     Ok(id.map(PostId))
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: PostId) -> sqlx::Result<Option<PostRow>> {
+pub async fn get(conn: &mut SqliteConnection, id: PostId) -> Result<Option<PostRow>> {
     let raw: Option<RawPost> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE id = ?"))
         .bind(id.0)
         .fetch_optional(conn)
         .await?;
-    Ok(raw.map(from_raw))
+    Ok(raw.map(from_raw).transpose()?)
 }
 
 /// Questions a schedule already posted in a deck cycle, so the deck does not repeat them.
@@ -132,33 +139,34 @@ pub async fn questions_in_cycle(
     conn: &mut SqliteConnection,
     schedule: ScheduleId,
     cycle: u32,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT question_id FROM posts WHERE schedule_id = ? AND deck_cycle = ?")
+) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT question_id FROM posts WHERE schedule_id = ? AND deck_cycle = ?",
+        )
         .bind(schedule.0)
         .bind(i64::from(cycle))
         .fetch_all(conn)
-        .await
+        .await?,
+    )
 }
 
 /// The schedule's most recent post.
-pub async fn latest(
-    conn: &mut SqliteConnection,
-    schedule: ScheduleId,
-) -> sqlx::Result<Option<PostRow>> {
+pub async fn latest(conn: &mut SqliteConnection, schedule: ScheduleId) -> Result<Option<PostRow>> {
     let raw: Option<RawPost> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM posts WHERE schedule_id = ? ORDER BY id DESC LIMIT 1"
     ))
     .bind(schedule.0)
     .fetch_optional(conn)
     .await?;
-    Ok(raw.map(from_raw))
+    Ok(raw.map(from_raw).transpose()?)
 }
 
 /// The schedule's latest post that is still open for answers.
 pub async fn latest_open(
     conn: &mut SqliteConnection,
     schedule: ScheduleId,
-) -> sqlx::Result<Option<PostRow>> {
+) -> Result<Option<PostRow>> {
     let raw: Option<RawPost> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM posts WHERE schedule_id = ? AND revealed_at IS NULL \
          ORDER BY id DESC LIMIT 1"
@@ -166,15 +174,12 @@ pub async fn latest_open(
     .bind(schedule.0)
     .fetch_optional(conn)
     .await?;
-    Ok(raw.map(from_raw))
+    Ok(raw.map(from_raw).transpose()?)
 }
 
 /// Posts whose reveal time has come, in reveal order (then post order, so streaks advance in the
 /// order the questions were asked).
-pub async fn reveal_due(
-    conn: &mut SqliteConnection,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Vec<PostId>> {
+pub async fn reveal_due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<PostId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM posts WHERE revealed_at IS NULL AND reveal_at <= ? ORDER BY reveal_at, id",
     )
@@ -190,7 +195,7 @@ pub async fn mark_revealed(
     id: PostId,
     now: DateTime<Utc>,
     skipped: bool,
-) -> sqlx::Result<bool> {
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE posts SET revealed_at = ?, skipped = ? WHERE id = ? AND revealed_at IS NULL",
     )
@@ -203,11 +208,7 @@ pub async fn mark_revealed(
 }
 
 /// Records the Discord message of a post once Discord accepted it.
-pub async fn set_message(
-    conn: &mut SqliteConnection,
-    id: PostId,
-    message_id: u64,
-) -> sqlx::Result<()> {
+pub async fn set_message(conn: &mut SqliteConnection, id: PostId, message_id: u64) -> Result<()> {
     sqlx::query("UPDATE posts SET message_id = ? WHERE id = ?")
         .bind(int(message_id))
         .bind(id.0)
@@ -218,7 +219,7 @@ pub async fn set_message(
 
 /// Posts committed but not (known to be) sent: a crash or an outage came between the commit and
 /// Discord's answer. They are sent again with the same nonce, which Discord deduplicates.
-pub async fn unsent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
+pub async fn unsent(conn: &mut SqliteConnection) -> Result<Vec<PostId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM posts WHERE message_id IS NULL AND revealed_at IS NULL \
          AND delivery_error IS NULL ORDER BY id",
@@ -229,7 +230,7 @@ pub async fn unsent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
 }
 
 /// Reveals committed (and scored) whose model answer Discord has not yet accepted, oldest first.
-pub async fn unsent_reveals(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PostId>> {
+pub async fn unsent_reveals(conn: &mut SqliteConnection) -> Result<Vec<PostId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM posts WHERE revealed_at IS NOT NULL AND reveal_sent_at IS NULL \
          AND delivery_error IS NULL ORDER BY id",
@@ -245,7 +246,7 @@ pub async fn close_undelivered(
     conn: &mut SqliteConnection,
     id: PostId,
     now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE posts SET revealed_at = ?, reveal_sent_at = ?, undelivered = TRUE \
          WHERE id = ? AND revealed_at IS NULL AND message_id IS NULL",
@@ -263,7 +264,7 @@ pub async fn set_reveal_sent(
     conn: &mut SqliteConnection,
     id: PostId,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query("UPDATE posts SET reveal_sent_at = ? WHERE id = ? AND reveal_sent_at IS NULL")
         .bind(now)
         .bind(id.0)
@@ -277,7 +278,7 @@ pub async fn set_delivery_error(
     conn: &mut SqliteConnection,
     id: PostId,
     error: &str,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query("UPDATE posts SET delivery_error = ? WHERE id = ?")
         .bind(error)
         .bind(id.0)
@@ -287,21 +288,17 @@ pub async fn set_delivery_error(
 }
 
 /// Questions currently open for answers in a guild: a quiz must not reveal their model answers.
-pub async fn open_questions(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT question_id FROM posts WHERE guild_id = ? AND revealed_at IS NULL")
-        .bind(int(guild.0))
-        .fetch_all(conn)
-        .await
+pub async fn open_questions(conn: &mut SqliteConnection, guild: GuildId) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT question_id FROM posts WHERE guild_id = ? AND revealed_at IS NULL",
+    )
+    .bind(int(guild.0))
+    .fetch_all(conn)
+    .await?)
 }
 
 /// A guild's posts still open for answers whose message was sent, newest first.
-pub async fn open_in_guild(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-) -> sqlx::Result<Vec<PostRow>> {
+pub async fn open_in_guild(conn: &mut SqliteConnection, guild: GuildId) -> Result<Vec<PostRow>> {
     let raws: Vec<RawPost> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM posts WHERE guild_id = ? AND revealed_at IS NULL \
          AND message_id IS NOT NULL ORDER BY id DESC"
@@ -309,5 +306,5 @@ pub async fn open_in_guild(
     .bind(int(guild.0))
     .fetch_all(conn)
     .await?;
-    Ok(raws.into_iter().map(from_raw).collect())
+    Ok(raws.into_iter().map(from_raw).collect::<Result<_, _>>()?)
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::int;
+use super::{Result, Totals, int};
 use crate::domain::ids::{GuildId, QuizId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub async fn insert(
     user: UserId,
     question_id: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<QuizId> {
+) -> Result<QuizId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO quizzes (guild_id, user_id, question_id, started_at) VALUES (?, ?, ?, ?) \
          RETURNING id",
@@ -41,8 +41,14 @@ pub async fn get(
     guild: GuildId,
     user: UserId,
     id: QuizId,
-) -> sqlx::Result<Option<QuizRow>> {
-    let raw: Option<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
+) -> Result<Option<QuizRow>> {
+    /// The part of a quiz row not already known from the key.
+    #[derive(sqlx::FromRow)]
+    struct RawQuiz {
+        question_id: String,
+        answered_at: Option<DateTime<Utc>>,
+    }
+    let raw: Option<RawQuiz> = sqlx::query_as(
         "SELECT question_id, answered_at FROM quizzes WHERE id = ? AND guild_id = ? AND user_id = ?",
     )
     .bind(id.0)
@@ -50,12 +56,12 @@ pub async fn get(
     .bind(int(user.0))
     .fetch_optional(conn)
     .await?;
-    Ok(raw.map(|(question_id, answered_at)| QuizRow {
+    Ok(raw.map(|raw| QuizRow {
         id,
         guild,
         user,
-        question_id,
-        answered_at,
+        question_id: raw.question_id,
+        answered_at: raw.answered_at,
     }))
 }
 
@@ -67,7 +73,7 @@ pub async fn answer(
     covered: &str,
     coverage_percent: u32,
     now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE quizzes SET answered_at = ?, body = ?, covered = ?, coverage_percent = ? \
          WHERE id = ? AND answered_at IS NULL",
@@ -88,8 +94,8 @@ pub async fn seen_since(
     guild: GuildId,
     user: UserId,
     since: DateTime<Utc>,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
         "SELECT question_id FROM quizzes WHERE guild_id = ? AND user_id = ? AND started_at >= ? \
          ORDER BY started_at DESC, id DESC",
     )
@@ -97,21 +103,17 @@ pub async fn seen_since(
     .bind(int(user.0))
     .bind(since)
     .fetch_all(conn)
-    .await
+    .await?)
 }
 
-/// (quizzes answered, average coverage percent) for a member.
-pub async fn totals(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-    user: UserId,
-) -> sqlx::Result<(i64, Option<f64>)> {
-    sqlx::query_as(
-        "SELECT COUNT(*), AVG(coverage_percent) FROM quizzes \
+/// A member's answered practice questions, and their average coverage.
+pub async fn totals(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> Result<Totals> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*) AS count, AVG(coverage_percent) AS average_percent FROM quizzes \
          WHERE guild_id = ? AND user_id = ? AND answered_at IS NOT NULL",
     )
     .bind(int(guild.0))
     .bind(int(user.0))
     .fetch_one(conn)
-    .await
+    .await?)
 }

@@ -1,20 +1,23 @@
 //! Schedules, their tracks, and the per-guild time zone.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use sqlx::SqliteConnection;
 
-use super::{int, snowflake};
+use super::{Result, Row, int, snowflake};
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId};
+use crate::domain::schedule::{PostTime, RevealRule, Zone};
 
-/// A schedule as stored; times and zones stay text here and are parsed by the service.
+/// A schedule as the crate uses it: its time, zone and reveal rule were parsed once, here, from
+/// the text they are stored as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleRow {
     pub id: ScheduleId,
     pub guild: GuildId,
     pub channel: ChannelId,
-    pub post_time: String,
-    pub time_zone: String,
-    pub reveal_rule: String,
+    pub time: PostTime,
+    pub zone: Zone,
+    pub reveal: RevealRule,
     pub mention_role: Option<RoleId>,
     pub paused: bool,
     pub deck_seed: u64,
@@ -29,9 +32,9 @@ pub struct ScheduleRow {
 pub struct NewSchedule<'a> {
     pub guild: GuildId,
     pub channel: ChannelId,
-    pub post_time: &'a str,
-    pub time_zone: &'a str,
-    pub reveal_rule: &'a str,
+    pub time: PostTime,
+    pub zone: Zone,
+    pub reveal: RevealRule,
     pub mention_role: Option<RoleId>,
     pub deck_seed: u64,
     pub next_fire_at: DateTime<Utc>,
@@ -40,74 +43,84 @@ pub struct NewSchedule<'a> {
     pub now: DateTime<Utc>,
 }
 
-type RawRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    bool,
-    i64,
-    i64,
-    DateTime<Utc>,
-    NaiveDate,
-);
+/// A row as SQLite holds it; [`ScheduleRow`] is what the rest of the crate reads.
+#[derive(sqlx::FromRow)]
+struct RawSchedule {
+    id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    post_time: String,
+    time_zone: String,
+    reveal_rule: String,
+    mention_role_id: Option<i64>,
+    paused: bool,
+    deck_seed: i64,
+    deck_cycle: i64,
+    next_fire_at: DateTime<Utc>,
+    next_local_date: NaiveDate,
+}
 
 const COLUMNS: &str = "id, guild_id, channel_id, post_time, time_zone, reveal_rule, \
     mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date";
 
-async fn with_tracks(conn: &mut SqliteConnection, raw: RawRow) -> sqlx::Result<ScheduleRow> {
+/// Converts a stored schedule, reading its tracks.
+async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<ScheduleRow> {
+    let id = raw.id;
+    let row = Row::new("schedules", || format!("id {id}"));
+    let time = row.parse("post_time", &raw.post_time)?;
+    let zone = row.parse("time_zone", &raw.time_zone)?;
+    let reveal = row.parse("reveal_rule", &raw.reveal_rule)?;
+    let deck_cycle = row.number("deck_cycle", raw.deck_cycle)?;
     let tracks: Vec<String> = sqlx::query_scalar(
         "SELECT track FROM schedule_tracks WHERE schedule_id = ? ORDER BY track",
     )
-    .bind(raw.0)
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     Ok(ScheduleRow {
-        id: ScheduleId(raw.0),
-        guild: GuildId(snowflake(raw.1)),
-        channel: ChannelId(snowflake(raw.2)),
-        post_time: raw.3,
-        time_zone: raw.4,
-        reveal_rule: raw.5,
-        mention_role: raw.6.map(|r| RoleId(snowflake(r))),
-        paused: raw.7,
-        deck_seed: raw.8 as u64,
-        deck_cycle: u32::try_from(raw.9).unwrap_or(0),
-        next_fire_at: raw.10,
-        next_local_date: raw.11,
+        id: ScheduleId(id),
+        guild: GuildId(snowflake(raw.guild_id)),
+        channel: ChannelId(snowflake(raw.channel_id)),
+        time,
+        zone,
+        reveal,
+        mention_role: raw.mention_role_id.map(|r| RoleId(snowflake(r))),
+        paused: raw.paused,
+        // Stored as the same 64 bits (`insert` binds `deck_seed as i64`), so the cast restores it.
+        deck_seed: raw.deck_seed as u64,
+        deck_cycle,
+        next_fire_at: raw.next_fire_at,
+        next_local_date: raw.next_local_date,
         tracks,
     })
 }
 
 /// Records the guild's time zone the first time it configures a schedule; later schedules in
 /// other zones do not move the guild's leaderboard weeks.
-pub async fn ensure_guild(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-    time_zone: &str,
-) -> sqlx::Result<()> {
+pub async fn ensure_guild(conn: &mut SqliteConnection, guild: GuildId, zone: Zone) -> Result<()> {
     sqlx::query("INSERT INTO guilds (guild_id, time_zone) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(int(guild.0))
-        .bind(time_zone)
+        .bind(zone.name())
         .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn guild_time_zone(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT time_zone FROM guilds WHERE guild_id = ?")
-        .bind(int(guild.0))
-        .fetch_optional(conn)
-        .await
+/// The guild's time zone; `None` until it configured a schedule. Read as the exact IANA name
+/// [`ensure_guild`] writes (chrono-tz's own parser, not the forgiving one admins type into).
+pub async fn guild_time_zone(conn: &mut SqliteConnection, guild: GuildId) -> Result<Option<Zone>> {
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT time_zone FROM guilds WHERE guild_id = ?")
+            .bind(int(guild.0))
+            .fetch_optional(conn)
+            .await?;
+    let row = Row::new("guilds", || format!("guild_id {guild}"));
+    Ok(name
+        .map(|name| row.parse::<Tz>("time_zone", &name).map(Zone::from))
+        .transpose()?)
 }
 
-pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> sqlx::Result<ScheduleId> {
+pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> Result<ScheduleId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO schedules (guild_id, channel_id, post_time, time_zone, reveal_rule, \
          mention_role_id, deck_seed, next_fire_at, next_local_date, created_at) \
@@ -115,9 +128,9 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> sqlx::R
     )
     .bind(int(s.guild.0))
     .bind(int(s.channel.0))
-    .bind(s.post_time)
-    .bind(s.time_zone)
-    .bind(s.reveal_rule)
+    .bind(s.time.to_string())
+    .bind(s.zone.name())
+    .bind(s.reveal.to_string())
     .bind(s.mention_role.map(|r| int(r.0)))
     .bind(s.deck_seed as i64)
     .bind(s.next_fire_at)
@@ -135,11 +148,13 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> sqlx::R
     Ok(ScheduleId(id))
 }
 
-pub async fn count_in_guild(conn: &mut SqliteConnection, guild: GuildId) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM schedules WHERE guild_id = ?")
-        .bind(int(guild.0))
-        .fetch_one(conn)
-        .await
+pub async fn count_in_guild(conn: &mut SqliteConnection, guild: GuildId) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM schedules WHERE guild_id = ?")
+            .bind(int(guild.0))
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// A schedule of `guild`; another guild's schedule is indistinguishable from a missing one.
@@ -147,12 +162,39 @@ pub async fn get(
     conn: &mut SqliteConnection,
     guild: GuildId,
     id: ScheduleId,
-) -> sqlx::Result<Option<ScheduleRow>> {
+) -> Result<Option<ScheduleRow>> {
     Ok(get_any(conn, id).await?.filter(|row| row.guild == guild))
 }
 
-pub async fn list(conn: &mut SqliteConnection, guild: GuildId) -> sqlx::Result<Vec<ScheduleRow>> {
-    let raws: Vec<RawRow> = sqlx::query_as(&format!(
+/// Whether `guild` has the schedule, without converting it: closing its open post needs nothing
+/// more, and works even when the schedule's own time or zone is unreadable.
+pub async fn exists(conn: &mut SqliteConnection, guild: GuildId, id: ScheduleId) -> Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM schedules WHERE id = ? AND guild_id = ?")
+            .bind(id.0)
+            .bind(int(guild.0))
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// The role a schedule's posts mention: `None` when the schedule is gone, `Some(None)` when it
+/// mentions nobody. All a post needs of its schedule to be sent, so a post still goes out when
+/// its schedule's own time or zone is unreadable.
+pub async fn mention_role(
+    conn: &mut SqliteConnection,
+    id: ScheduleId,
+) -> Result<Option<Option<RoleId>>> {
+    let role: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT mention_role_id FROM schedules WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?;
+    Ok(role.map(|role| role.map(|r| RoleId(snowflake(r)))))
+}
+
+pub async fn list(conn: &mut SqliteConnection, guild: GuildId) -> Result<Vec<ScheduleRow>> {
+    let raws: Vec<RawSchedule> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM schedules WHERE guild_id = ? ORDER BY id"
     ))
     .bind(int(guild.0))
@@ -166,7 +208,7 @@ pub async fn list(conn: &mut SqliteConnection, guild: GuildId) -> sqlx::Result<V
 }
 
 /// Active schedules whose next post is due at `now`, oldest first.
-pub async fn due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> sqlx::Result<Vec<ScheduleId>> {
+pub async fn due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<ScheduleId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM schedules WHERE NOT paused AND next_fire_at <= ? ORDER BY next_fire_at, id",
     )
@@ -177,11 +219,8 @@ pub async fn due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> sqlx::Resul
 }
 
 /// A schedule by id alone, for the scheduler (which acts for every guild).
-pub async fn get_any(
-    conn: &mut SqliteConnection,
-    id: ScheduleId,
-) -> sqlx::Result<Option<ScheduleRow>> {
-    let raw: Option<RawRow> =
+pub async fn get_any(conn: &mut SqliteConnection, id: ScheduleId) -> Result<Option<ScheduleRow>> {
+    let raw: Option<RawSchedule> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM schedules WHERE id = ?"))
             .bind(id.0)
             .fetch_optional(&mut *conn)
@@ -199,7 +238,7 @@ pub async fn advance(
     next_fire_at: DateTime<Utc>,
     next_local_date: NaiveDate,
     deck_cycle: u32,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query(
         "UPDATE schedules SET next_fire_at = ?, next_local_date = ?, deck_cycle = ? WHERE id = ?",
     )
@@ -218,7 +257,7 @@ pub async fn record_missed_day(
     id: ScheduleId,
     local_date: NaiveDate,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO missed_days (schedule_id, local_date, recorded_at) VALUES (?, ?, ?) \
          ON CONFLICT DO NOTHING",
@@ -231,25 +270,22 @@ pub async fn record_missed_day(
     Ok(())
 }
 
-pub async fn missed_days(
-    conn: &mut SqliteConnection,
-    id: ScheduleId,
-) -> sqlx::Result<Vec<NaiveDate>> {
-    sqlx::query_scalar(
+pub async fn missed_days(conn: &mut SqliteConnection, id: ScheduleId) -> Result<Vec<NaiveDate>> {
+    Ok(sqlx::query_scalar(
         "SELECT local_date FROM missed_days WHERE schedule_id = ? ORDER BY local_date",
     )
     .bind(id.0)
     .fetch_all(conn)
-    .await
+    .await?)
 }
 
-/// The changeable parts of a schedule, as stored text.
+/// The changeable parts of a schedule.
 #[derive(Debug, Clone)]
 pub struct ScheduleUpdate<'a> {
     pub channel: ChannelId,
-    pub post_time: &'a str,
-    pub time_zone: &'a str,
-    pub reveal_rule: &'a str,
+    pub time: PostTime,
+    pub zone: Zone,
+    pub reveal: RevealRule,
     pub mention_role: Option<RoleId>,
     pub paused: bool,
     pub next_fire_at: DateTime<Utc>,
@@ -261,15 +297,15 @@ pub async fn update(
     conn: &mut SqliteConnection,
     id: ScheduleId,
     u: &ScheduleUpdate<'_>,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query(
         "UPDATE schedules SET channel_id = ?, post_time = ?, time_zone = ?, reveal_rule = ?, \
          mention_role_id = ?, paused = ?, next_fire_at = ?, next_local_date = ? WHERE id = ?",
     )
     .bind(int(u.channel.0))
-    .bind(u.post_time)
-    .bind(u.time_zone)
-    .bind(u.reveal_rule)
+    .bind(u.time.to_string())
+    .bind(u.zone.name())
+    .bind(u.reveal.to_string())
     .bind(u.mention_role.map(|r| int(r.0)))
     .bind(u.paused)
     .bind(u.next_fire_at)
@@ -298,7 +334,7 @@ pub async fn set_paused(
     paused: bool,
     next_fire_at: DateTime<Utc>,
     next_local_date: NaiveDate,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query(
         "UPDATE schedules SET paused = ?, next_fire_at = ?, next_local_date = ? WHERE id = ?",
     )
@@ -312,11 +348,7 @@ pub async fn set_paused(
 }
 
 /// Deletes a schedule with its posts, answers and streaks; standings already earned stay.
-pub async fn delete(
-    conn: &mut SqliteConnection,
-    guild: GuildId,
-    id: ScheduleId,
-) -> sqlx::Result<bool> {
+pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, id: ScheduleId) -> Result<bool> {
     let done = sqlx::query("DELETE FROM schedules WHERE id = ? AND guild_id = ?")
         .bind(id.0)
         .bind(int(guild.0))

@@ -5,7 +5,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{int, snowflake};
+use super::{Result, Row, RowError, int, snowflake};
 use crate::domain::ids::{GuildId, UserId};
 
 /// One member's line in a period.
@@ -17,13 +17,26 @@ pub struct StandingRow {
     pub streak: u32,
 }
 
-fn from_raw((u, p, a, s): (i64, i64, i64, i64)) -> StandingRow {
-    StandingRow {
-        user: UserId(snowflake(u)),
-        points: p,
-        answers: a,
-        streak: u32::try_from(s).unwrap_or(0),
-    }
+/// A line as SQLite holds it; [`StandingRow`] is what the rest of the crate reads.
+#[derive(sqlx::FromRow)]
+struct RawStanding {
+    user_id: i64,
+    points: i64,
+    answers: i64,
+    streak: i64,
+}
+
+fn from_raw(guild: GuildId, period: &str, raw: RawStanding) -> Result<StandingRow, RowError> {
+    let user = raw.user_id;
+    let row = Row::new("standings", || {
+        format!("guild_id {guild}, period {period}, user_id {user}")
+    });
+    Ok(StandingRow {
+        user: UserId(snowflake(raw.user_id)),
+        points: raw.points,
+        answers: raw.answers,
+        streak: row.number("streak", raw.streak)?,
+    })
 }
 
 /// Adds an answer's points to a member's total in one period.
@@ -34,7 +47,7 @@ pub async fn add(
     user: UserId,
     points: u32,
     streak: u32,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO standings (guild_id, period, user_id, points, answers, streak) \
          VALUES (?, ?, ?, ?, 1, ?) \
@@ -59,7 +72,7 @@ pub async fn set_streak(
     periods: &[String],
     user: UserId,
     streak: u32,
-) -> sqlx::Result<()> {
+) -> Result<()> {
     for period in periods {
         sqlx::query(
             "UPDATE standings SET streak = ? WHERE guild_id = ? AND period = ? AND user_id = ?",
@@ -113,23 +126,26 @@ pub async fn page(
     period: &str,
     offset: i64,
     limit: i64,
-) -> sqlx::Result<Vec<StandingRow>> {
-    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(PAGE_SQL)
+) -> Result<Vec<StandingRow>> {
+    let rows: Vec<RawStanding> = sqlx::query_as(PAGE_SQL)
         .bind(int(guild.0))
         .bind(period)
         .bind(limit)
         .bind(offset)
         .fetch_all(conn)
         .await?;
-    Ok(rows.into_iter().map(from_raw).collect())
+    Ok(rows
+        .into_iter()
+        .map(|raw| from_raw(guild, period, raw))
+        .collect::<Result<_, _>>()?)
 }
 
-pub async fn count(conn: &mut SqliteConnection, guild: GuildId, period: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar(COUNT_SQL)
+pub async fn count(conn: &mut SqliteConnection, guild: GuildId, period: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(COUNT_SQL)
         .bind(int(guild.0))
         .bind(period)
         .fetch_one(conn)
-        .await
+        .await?)
 }
 
 /// A member's line and 1-based rank in a period, if they have one.
@@ -138,22 +154,22 @@ pub async fn rank_of(
     guild: GuildId,
     period: &str,
     user: UserId,
-) -> sqlx::Result<Option<(i64, StandingRow)>> {
-    let raw: Option<(i64, i64, i64, i64)> = sqlx::query_as(LINE_SQL)
+) -> Result<Option<(i64, StandingRow)>> {
+    let raw: Option<RawStanding> = sqlx::query_as(LINE_SQL)
         .bind(int(guild.0))
         .bind(period)
         .bind(int(user.0))
         .fetch_optional(&mut *conn)
         .await?;
     let Some(raw) = raw else { return Ok(None) };
-    let row = from_raw(raw);
+    let row = from_raw(guild, period, raw)?;
     let ahead: i64 = sqlx::query_scalar(AHEAD_SQL)
         .bind(int(guild.0))
         .bind(period)
         .bind(row.points)
         .bind(row.answers)
         .bind(i64::from(row.streak))
-        .bind(raw.0)
+        .bind(int(row.user.0))
         .fetch_one(conn)
         .await?;
     Ok(Some((ahead + 1, row)))
