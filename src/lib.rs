@@ -5,24 +5,39 @@
 //! the key points they covered, and keeps streaks and a leaderboard.
 //!
 //! # Layout
+//! A cargo workspace: this crate (the bot) and `crates/fake-discord` (a fake Discord on loopback
+//! for the tests, the benchmarks and the demo; never in a build without the `demo` feature).
+//!
+//! The core, with no serenity type in it:
 //! - [`corpus`]: question files → typed, validated [`corpus::Question`]s; the bundled corpus.
 //! - [`domain`]: the rules (schedule times, deck rotation, scoring, streaks, leaderboard periods),
 //!   pure functions with time and randomness passed in.
-//! - [`store`]: SQLite through sqlx; migrations in `migrations/`.
-//! - [`service`]: the use cases (post, answer, reveal, leaderboard, ...), one transaction each.
-//! - [`discord`]: the Discord layer over serenity (retries of must-not-lose calls).
-//! - [`demo`]: `dailydrill demo`, the real bot on the fake Discord (the `fake-discord` crate in
-//!   `crates/`, also the tests' and benchmarks'), as a transcript; feature `demo`, on by default.
+//! - [`store`]: SQLite through sqlx, rows read into named types and converted once (a bad value
+//!   is an error naming its table, row and column); the answers' group-commit writer; migrations
+//!   in `migrations/`.
+//! - [`service`]: the use cases (post, answer, reveal, leaderboard, ...), one transaction each,
+//!   returning data; their errors carry data, not wording.
 //! - [`clock`]: the time source the service reads, manual in tests.
-//! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
+//! - [`sync`]: the one way tasks share mutable state (a lock reached only through a closure).
+//!
+//! Around it:
+//! - [`discord`]: the Discord layer over serenity and poise: `commands/` by feature (member,
+//!   practice, schedule, delivery, privacy), `interactions` (buttons and forms), `messages` and
+//!   `render` (what members read), `outbox/` and `scheduler` (delivery of what was committed).
+//! - [`zone_search`]: zone names from partial or misspelt text: the time-zone autocomplete and
+//!   the "did you mean" names shown with an unknown zone.
 //! - [`liveness`]: what the scheduler and the gateway last did, served as `/healthz` and
 //!   `/metrics` (`METRICS_ADDR`), the metrics themselves, and a watchdog that logs a stall.
 //! - [`app`]: running the bot: client, scheduler and graceful shutdown.
+//! - [`config`]: configuration from the environment and `.env`, with the token kept secret.
 //! - [`cli`]: the `dailydrill` command line; `main.rs` only calls [`cli::main`].
 //! - [`telemetry`]: tracing set-up.
-//! - [`sync`]: the one way tasks share mutable state (a lock reached only through a closure).
-//! - [`zone_search`]: zone names from partial or misspelt text: the time-zone autocomplete and
-//!   the "did you mean" names shown with an unknown zone.
+//! - [`demo`]: `dailydrill demo`, the real bot on the fake Discord, as a transcript (feature
+//!   `demo`, on by default).
+//!
+//! Tests: unit tests beside the code; `tests/it/` (one binary, modules by level: core, bot, faults,
+//! the binary, the tree's structure) and `tests/crash.rs` (kills its own process); benchmarks in
+//! `benches/`.
 
 pub mod app;
 pub mod cli;

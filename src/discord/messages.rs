@@ -51,7 +51,15 @@ pub fn explain(error: &Error) -> String {
         Error::QuizAlreadyAnswered => {
             "You already answered this practice question; start another with /quiz.".to_owned()
         }
-        Error::NoQuizQuestions(filter) => format!("No practice question matches {filter}."),
+        Error::NoQuizQuestions(filter) => {
+            let wanted = match (&filter.track, filter.difficulty) {
+                (Some(t), Some(d)) => format!("track `{t}` at difficulty {d}"),
+                (Some(t), None) => format!("track `{t}`"),
+                (None, Some(d)) => format!("difficulty {d}"),
+                (None, None) => "any track".to_owned(),
+            };
+            format!("No practice question matches {wanted}.")
+        }
         Error::Store(_) | Error::Corrupt(_) | Error::Unavailable(_) => INTERNAL_FAILURE.to_owned(),
     }
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::ScheduleId;
+use crate::service::QuizFilter;
 use crate::store::{self, QueryError, WriteError};
 
 /// Each variant carries the data of the refusal; its `Display` is for logs. What a member reads
@@ -40,9 +41,8 @@ pub enum Error {
     QuizNotFound,
     #[error("the practice question was answered already")]
     QuizAlreadyAnswered,
-    /// The filter, described for the member (e.g. "track python, hard").
-    #[error("no practice question matches {0}")]
-    NoQuizQuestions(String),
+    #[error("no practice question matches {0:?}")]
+    NoQuizQuestions(QuizFilter),
     #[error("a database error: {0}")]
     Store(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]

@@ -17,15 +17,6 @@ use super::{Error, QuizFilter, QuizResult, QuizView, Result, Service};
 /// How far back a member's quiz history keeps a question from coming up again.
 pub const QUIZ_MEMORY: Duration = Duration::days(30);
 
-fn describe(filter: &QuizFilter) -> String {
-    match (&filter.track, filter.difficulty) {
-        (Some(t), Some(d)) => format!("track `{t}` at difficulty {d}"),
-        (Some(t), None) => format!("track `{t}`"),
-        (None, Some(d)) => format!("difficulty {d}"),
-        (None, None) => "any track".to_owned(),
-    }
-}
-
 impl Service {
     /// Picks a practice question: never one open in the guild's daily posts (its model answer
     /// would give the day away), preferably one the member has not been quizzed on in the last
@@ -52,7 +43,7 @@ impl Service {
             .filter(|q| !open.contains(q.id.as_str()))
             .collect();
         if candidates.is_empty() {
-            return Err(Error::NoQuizQuestions(describe(&filter)));
+            return Err(Error::NoQuizQuestions(filter));
         }
         let recent = quizzes::seen_since(&mut tx, guild, user, now - QUIZ_MEMORY).await?;
         let fresh: Vec<&Question> = candidates
