@@ -9,7 +9,7 @@
 //! pass (a deleted channel, lost access) is recorded on the post and not retried, so errors never
 //! loop against Discord's invalid-request limit.
 //!
-//! Two deliveries of one parcel never run at once ([`claims`]), and each reads its parcel again
+//! Two deliveries of one parcel never run at once (`claims`), and each reads its parcel again
 //! from the database once it holds the claim, so a list made before another task delivered it is
 //! never acted on. A pass waits for its deliveries only up to a limit: one that hangs keeps its
 //! claim and finishes (or times out) on its own, and every other parcel goes out meanwhile.
@@ -147,7 +147,7 @@ impl Outbox {
 
     /// Edits a post's message to what the database says when the edit starts: its answer count,
     /// and once closed, answers closed and the button greyed out. Edits of one post run one after
-    /// another (see [`editor`]).
+    /// another (see the `editor` module).
     pub fn edit_question(
         &self,
         http: &Arc<Http>,
