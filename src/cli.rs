@@ -14,7 +14,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::app::{self, BotConfig};
 use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken, MetricsAddr};
 use crate::corpus::{Corpus, CorpusSource, LoadError};
+use crate::domain::grading::Grader;
 use crate::domain::schedule::{self, PostTime, Zone};
+use crate::grading_eval;
 use crate::liveness::probe;
 use crate::telemetry;
 use crate::zone_search;
@@ -62,6 +64,11 @@ pub enum Command {
     /// Check or export the question corpus.
     #[command(subcommand)]
     Corpus(CorpusCommand),
+    /// Grade answers as the bot grades them at a reveal: one answer's feedback, JSON lines, or
+    /// the grader measured against expert-labelled answers.
+    ///
+    /// Reads QUESTIONS_DIR when --dir is not given.
+    Grade(GradeArgs),
     /// Check schedule times before configuring them.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
@@ -135,6 +142,28 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["question", "jsonl", "eval"])))]
+pub struct GradeArgs {
+    /// Grade the answer in --answer-file to this question (its id) and print the feedback.
+    #[arg(long, value_name = "ID", requires = "answer_file")]
+    pub question: Option<String>,
+    /// The answer to grade, as a text file.
+    #[arg(long, value_name = "FILE")]
+    pub answer_file: Option<PathBuf>,
+    /// Read JSON lines {"question": ID, "answer": TEXT} on stdin; write one JSON line per input
+    /// with its score (0-100), grade (0-4), covered and missed key points and misconceptions.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Measure the grader against labelled answers (JSON lines with question, kind, label 0-4,
+    /// answer; see tests/grading/): per-question and pooled Spearman, and how often a
+    /// misconception or a bare list of terms scores below the partial answer.
+    #[arg(long, value_name = "FILE")]
+    pub eval: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: CorpusDir,
+}
+
+#[derive(Debug, Args)]
 pub struct CorpusDir {
     /// Question corpus folder [default: ./questions if present, else the bundled corpus].
     #[arg(long = "dir", value_name = "DIR", env = "QUESTIONS_DIR")]
@@ -176,6 +205,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
+        Command::Grade(args) => grade(args),
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
         #[cfg(feature = "demo")]
         Command::Demo { days, corpus } => demo(days, corpus),
@@ -271,6 +301,80 @@ fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: 
             )
         })
         .collect();
+    emit(&lines)
+}
+
+fn grade(args: GradeArgs) -> ExitCode {
+    let corpus = match load_corpus(&CorpusSource::resolve(args.corpus.dir)) {
+        Ok(corpus) => corpus,
+        Err(code) => return code,
+    };
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            ExitCode::from(2)
+        })
+    };
+    let question = |id: &str| {
+        let found = id.parse().ok().and_then(|id| corpus.question(&id));
+        found.ok_or_else(|| {
+            eprintln!(
+                "error: no question {id:?} in the corpus (`dailydrill corpus export` lists them)"
+            );
+            ExitCode::from(2)
+        })
+    };
+    if let Some(path) = &args.eval {
+        let text = match read(path) {
+            Ok(text) => text,
+            Err(code) => return code,
+        };
+        return match grading_eval::parse(&text, &corpus) {
+            Ok(rows) => emit(&format!("{}\n", grading_eval::evaluate(&rows, &corpus))),
+            Err(e) => {
+                eprintln!("error: {}:{e}", path.display());
+                ExitCode::from(2)
+            }
+        };
+    }
+    if let (Some(id), Some(path)) = (&args.question, &args.answer_file) {
+        let (question, answer) = match (question(id), read(path)) {
+            (Ok(q), Ok(a)) => (q, a),
+            (Err(code), _) | (_, Err(code)) => return code,
+        };
+        let graded = Grader::new(question).grade(&answer);
+        return emit(&grading_eval::feedback_text(question, &graded));
+    }
+    #[derive(serde::Deserialize)]
+    struct Input {
+        question: String,
+        answer: String,
+    }
+    let mut lines = String::new();
+    for (index, line) in std::io::stdin().lines().enumerate() {
+        let line = match line {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => line,
+            Err(e) => {
+                eprintln!("error: cannot read standard input: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let input: Input = match serde_json::from_str(&line) {
+            Ok(input) => input,
+            Err(e) => {
+                eprintln!("error: stdin line {}: {e}", index + 1);
+                return ExitCode::from(2);
+            }
+        };
+        let question = match question(&input.question) {
+            Ok(q) => q,
+            Err(code) => return code,
+        };
+        let graded = Grader::new(question).grade(&input.answer);
+        lines.push_str(&grading_eval::json_line(question, &graded).to_string());
+        lines.push('\n');
+    }
     emit(&lines)
 }
 

@@ -5,6 +5,7 @@
 //! is tested exhaustively with fixed clocks and seeds.
 
 pub mod deck;
+pub mod grading;
 pub mod ids;
 pub mod period;
 pub mod schedule;

@@ -19,6 +19,7 @@ mod bundled_corpus;
 mod corpus_examples;
 mod corpus_properties;
 mod corpus_validation;
+mod grading;
 mod service_admin;
 mod service_answers;
 mod service_days;
