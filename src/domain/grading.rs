@@ -7,9 +7,9 @@
 //! cannot yet tell a confident wrong claim from a right one (no misconceptions are detected).
 //! `GRADING.md` measures it against expert-labelled answers.
 
-use crate::corpus::Question;
+use crate::corpus::{KeyPoint, Question};
 
-use super::scoring::{self, KeyPointMatcher};
+use super::scoring::{self, Coverage, KeyPointMatcher};
 
 /// The highest grade: an excellent answer.
 pub const MAX_GRADE: u8 = 4;
@@ -29,6 +29,16 @@ pub struct Grade {
     pub misconceptions: Vec<usize>,
 }
 
+impl Grade {
+    /// The key points covered and missed, from which points are counted.
+    pub fn coverage(&self) -> Coverage {
+        Coverage {
+            covered: self.covered.clone(),
+            missed: self.missed.clone(),
+        }
+    }
+}
+
 /// Grades many answers to one question, its phrasings normalised once.
 #[derive(Debug)]
 pub struct Grader {
@@ -37,8 +47,14 @@ pub struct Grader {
 
 impl Grader {
     pub fn new(question: &Question) -> Grader {
+        Grader::from_key_points(&question.key_points)
+    }
+
+    /// A grader of bare key points: a question no longer in the corpus has none, and every
+    /// answer to it covers nothing.
+    pub fn from_key_points(key_points: &[KeyPoint]) -> Grader {
         Grader {
-            matcher: KeyPointMatcher::new(&question.key_points),
+            matcher: KeyPointMatcher::new(key_points),
         }
     }
 

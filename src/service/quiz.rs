@@ -8,7 +8,7 @@ use rand::seq::IndexedRandom;
 
 use crate::corpus::Question;
 use crate::domain::ids::{GuildId, QuizId, UserId};
-use crate::domain::scoring::{self, KeyPointMatcher};
+use crate::domain::grading::Grader;
 use crate::store::{answers::encode_indices, posts, quizzes};
 
 use super::answers::check;
@@ -105,8 +105,8 @@ impl Service {
             .question(&row.question_id)
             .cloned()
             .ok_or(Error::QuizNotFound)?;
-        let coverage = KeyPointMatcher::new(&question.key_points).coverage(text);
-        let percent = scoring::percent(&coverage);
+        let coverage = Grader::new(&question).grade(text);
+        let percent = u32::from(coverage.score);
         if !quizzes::answer(
             &mut tx,
             quiz,

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
-use crate::domain::scoring::{self, KeyPointMatcher};
+use crate::domain::grading::Grader;
+use crate::domain::scoring;
 use crate::domain::streak::Outcome;
 use crate::store::{answers, posts, schedules, standings, streaks};
 
@@ -107,7 +108,7 @@ impl Service {
                 .iter()
                 .map(|p| period_key(*p, now, zone))
                 .collect();
-            let matcher = KeyPointMatcher::new(
+            let grader = Grader::from_key_points(
                 question
                     .as_ref()
                     .map(|q| q.key_points.as_slice())
@@ -116,14 +117,14 @@ impl Service {
 
             let mut answered = HashSet::new();
             for answer in &submitted {
-                let coverage = matcher.coverage(&answer.body);
-                let points = scoring::points(&coverage);
+                let graded = grader.grade(&answer.body);
+                let points = scoring::points(&graded.coverage());
                 answers::record_score(
                     &mut tx,
                     post,
                     answer.user,
-                    &coverage.covered,
-                    scoring::percent(&coverage),
+                    &graded.covered,
+                    u32::from(graded.score),
                     points,
                 )
                 .await?;
