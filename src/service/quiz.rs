@@ -7,8 +7,8 @@ use chrono::Duration;
 use rand::seq::IndexedRandom;
 
 use crate::corpus::Question;
-use crate::domain::ids::{GuildId, QuizId, UserId};
 use crate::domain::grading::Grader;
+use crate::domain::ids::{GuildId, QuizId, UserId};
 use crate::store::{answers::encode_indices, posts, quizzes};
 
 use super::answers::check;

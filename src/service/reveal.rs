@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
-use crate::domain::grading::Grader;
 use crate::domain::scoring;
 use crate::domain::streak::Outcome;
 use crate::store::{answers, posts, schedules, standings, streaks};
