@@ -110,7 +110,8 @@ impl Stop {
 }
 
 /// Runs until a shutdown signal. Answers acknowledged to members are committed before they are
-/// acknowledged, so stopping loses none; the scheduler finishes its tick, then the shards close.
+/// acknowledged, so stopping loses none; a scheduler tick under way gets a few seconds to finish,
+/// and what it leaves unsent goes out at the next start.
 pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
     let store = Store::open(&config.database)
         .await

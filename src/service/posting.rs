@@ -184,12 +184,13 @@ impl Service {
         })
     }
 
-    /// Records the Discord message a post became, once Discord accepted it.
-    pub async fn record_message(&self, post: PostId, message_id: u64) -> Result<()> {
+    /// Records the Discord message a post became, once Discord accepted it. True when the post
+    /// was closed meanwhile, so the front end can show it closed at once.
+    pub async fn record_message(&self, post: PostId, message_id: u64) -> Result<bool> {
         let mut tx = self.store.write().await?;
-        posts::set_message(&mut tx, post, message_id).await?;
+        let closed = posts::set_message(&mut tx, post, message_id).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(closed)
     }
 
     /// Posts committed but not known to be sent (a crash between commit and Discord's reply, an
@@ -217,10 +218,7 @@ impl Service {
         {
             return Ok(None);
         }
-        let Some(mention_role) = schedules::mention_role(&mut conn, row.schedule).await? else {
-            return Ok(None);
-        };
-        self.post_view(row, mention_role).map(Some)
+        self.view_of(&mut conn, row).await
     }
 }
 
@@ -279,23 +277,24 @@ impl Service {
         let Some(row) = posts::get(&mut conn, post).await? else {
             return Ok(None);
         };
-        let Some(mention_role) = schedules::mention_role(&mut conn, row.schedule).await? else {
-            return Ok(None);
-        };
-        self.post_view(row, mention_role).map(Some)
+        self.view_of(&mut conn, row).await
     }
 
     /// A post of `guild` as sent, to render it again (e.g. with a new answer count).
     pub async fn post(&self, guild: GuildId, post: PostId) -> Result<PostView> {
-        let mut conn = self.store.read().await?;
-        let row = posts::get(&mut conn, post)
+        self.post_by_id(post)
             .await?
-            .filter(|p| p.guild == guild)
-            .ok_or(Error::PostNotFound)?;
-        let mention_role = schedules::mention_role(&mut conn, row.schedule)
-            .await?
-            .ok_or(Error::PostNotFound)?;
-        self.post_view(row, mention_role)
+            .filter(|view| view.guild == guild)
+            .ok_or(Error::PostNotFound)
+    }
+
+    /// A post row as members see it, with its schedule's role to mention; `None` when the
+    /// schedule is gone.
+    async fn view_of(&self, conn: &mut SqliteConnection, row: PostRow) -> Result<Option<PostView>> {
+        let Some(mention_role) = schedules::mention_role(conn, row.schedule).await? else {
+            return Ok(None);
+        };
+        self.post_view(row, mention_role).map(Some)
     }
 }
 
@@ -305,10 +304,7 @@ impl Service {
         let mut conn = self.store.read().await?;
         let mut views = Vec::new();
         for row in posts::open_in_guild(&mut conn, guild).await? {
-            let Some(mention_role) = schedules::mention_role(&mut conn, row.schedule).await? else {
-                continue;
-            };
-            views.push(self.post_view(row, mention_role)?);
+            views.extend(self.view_of(&mut conn, row).await?);
         }
         Ok(views)
     }

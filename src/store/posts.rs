@@ -207,14 +207,17 @@ pub async fn mark_revealed(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records the Discord message of a post once Discord accepted it.
-pub async fn set_message(conn: &mut SqliteConnection, id: PostId, message_id: u64) -> Result<()> {
-    sqlx::query("UPDATE posts SET message_id = ? WHERE id = ?")
-        .bind(int(message_id))
-        .bind(id.0)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Records the Discord message of a post once Discord accepted it; returns whether the post is
+/// closed already (its reveal time came while it was being sent), read in the same statement.
+pub async fn set_message(conn: &mut SqliteConnection, id: PostId, message_id: u64) -> Result<bool> {
+    let closed: Option<bool> = sqlx::query_scalar(
+        "UPDATE posts SET message_id = ? WHERE id = ? RETURNING revealed_at IS NOT NULL",
+    )
+    .bind(int(message_id))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?;
+    Ok(closed.unwrap_or(false))
 }
 
 /// Posts committed but not (known to be) sent: a crash or an outage came between the commit and

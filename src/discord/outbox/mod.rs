@@ -285,14 +285,17 @@ impl Outbox {
                 }
             }
         };
-        if let Err(e) = service.record_message(post, message_id).await {
-            tracing::error!(post = %post, "posted but could not record the message (recorded at the next pass, without sending again): {e}");
-            return Err(e.into());
-        }
+        let closed = match service.record_message(post, message_id).await {
+            Ok(closed) => closed,
+            Err(e) => {
+                tracing::error!(post = %post, "posted but could not record the message (recorded at the next pass, without sending again): {e}");
+                return Err(e.into());
+            }
+        };
         self.accepted.with(|accepted| accepted.remove(&post));
         // Its reveal time came while it was being sent, and closed it: show it closed.
-        if let Ok(Some(now)) = service.post_by_id(post).await
-            && now.revealed
+        if closed
+            && let Ok(Some(now)) = service.post_by_id(post).await
             && let Edited::Transient(e) | Edited::Refused(e) =
                 self.edit_question(http, service, now.guild, post).await
         {
