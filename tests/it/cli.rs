@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use dailydrill::config::ENV_VARIABLES;
 
-const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789";
+use crate::common::process::{Bot, Exited, TOKEN};
 
 /// The binary, run in `cwd` with none of our variables inherited from the developer's shell.
 fn dailydrill(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -55,75 +55,6 @@ fn run_without_a_token_explains_how_to_get_one() {
     assert_eq!(err.trim().lines().count(), 1, "one paragraph: {err}");
 }
 
-/// `dailydrill run` as a child process whose output is drained while it runs: at trace level it
-/// writes far more than a pipe buffer holds.
-struct Running {
-    child: tokio::process::Child,
-    stdout: tokio::task::JoinHandle<String>,
-    stderr: tokio::task::JoinHandle<String>,
-}
-
-impl Running {
-    /// `run` against `fake`, with commands registered in its guild 4242, logging at trace.
-    fn against(fake: &fake_discord::FakeDiscord, cwd: &Path) -> Running {
-        let api = fake.api_url();
-        Running::start(
-            cwd,
-            &[
-                ("DISCORD_TOKEN", TOKEN),
-                ("DISCORD_API_URL", &api),
-                ("DEV_GUILD_ID", "4242"),
-                ("RUST_LOG", "trace"),
-            ],
-        )
-    }
-
-    fn start(cwd: &Path, env: &[(&str, &str)]) -> Running {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dailydrill"));
-        cmd.current_dir(cwd).arg("run");
-        for var in ENV_VARIABLES {
-            cmd.env_remove(var);
-        }
-        cmd.envs(env.iter().copied())
-            .kill_on_drop(true)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let drain = |pipe: Option<Box<dyn tokio::io::AsyncRead + Unpin + Send>>| {
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                if let Some(mut pipe) = pipe {
-                    let _ = tokio::io::AsyncReadExt::read_to_end(&mut pipe, &mut buf).await;
-                }
-                String::from_utf8_lossy(&buf).into_owned()
-            })
-        };
-        let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
-        let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
-        Running {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    /// Waits for the process to exit by itself; returns its exit code, stdout and stderr.
-    async fn exit_within(mut self, limit: std::time::Duration) -> (Option<i32>, String, String) {
-        let status = tokio::time::timeout(limit, self.child.wait()).await;
-        if status.is_err() {
-            let _ = self.child.kill().await;
-        }
-        let (stdout, stderr) = (self.stdout.await.unwrap(), self.stderr.await.unwrap());
-        match status {
-            Ok(status) => (status.unwrap().code(), stdout, stderr),
-            Err(_) => {
-                let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
-                panic!("still running after {limit:?}; its last log lines:\n{tail:#?}");
-            }
-        }
-    }
-}
-
 /// Asserts that no part of the token appears in `output`.
 fn assert_no_token(output: &str) {
     for part in TOKEN.split('.') {
@@ -142,19 +73,10 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();
     fake.add_guild(4242);
     let tmp = tempfile::tempdir().unwrap();
-    let bot = Running::against(&fake, tmp.path());
-    let (mut child, stdout_task, stderr_task) = (bot.child, bot.stdout, bot.stderr);
-    let registered = fake
-        .wait_for(Duration::from_secs(20), |f| {
-            f.calls()
-                .into_iter()
-                .find(|c| c.method == "PUT" && c.path.ends_with("/guilds/4242/commands"))
-        })
-        .await;
-    if registered.is_none() {
-        let _ = child.kill().await;
-        let log = stderr_task.await.unwrap();
-        let tail: Vec<&str> = log.lines().rev().take(15).collect();
+    let bot = Bot::against(&fake, tmp.path(), &[("RUST_LOG", "trace")]);
+    if !fake.registered_after(0, Duration::from_secs(20)).await {
+        let log = bot.log();
+        let tail: Vec<&String> = log.iter().rev().take(15).collect();
         panic!("the bot did not register its commands; its last log lines:\n{tail:#?}");
     }
 
@@ -167,20 +89,14 @@ async fn run_connects_stops_on_sigterm_and_never_shows_the_token() {
         "the database file was created"
     );
 
-    let pid = child.id().unwrap().to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
-        .await
-        .expect("stopped within 15 s")
-        .unwrap();
-    let (stdout, stderr) = (stdout_task.await.unwrap(), stderr_task.await.unwrap());
-    assert_eq!(status.code(), Some(0), "graceful stop");
+    bot.signal("TERM");
+    let Exited {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = bot.exits_within(Duration::from_secs(15)).await;
+    assert_eq!(code, Some(0), "graceful stop");
     assert!(
         stderr.contains("shutting down") && stderr.contains("stopped"),
         "{stderr}"
@@ -480,8 +396,13 @@ async fn run_with_a_token_discord_refuses_stops_and_never_shows_it() {
     fake.add_guild(4242);
     fake.reject_tokens();
     let tmp = tempfile::tempdir().unwrap();
-    let bot = Running::against(&fake, tmp.path());
-    let (code, stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(30)).await;
+    let bot = Bot::against(&fake, tmp.path(), &[("RUST_LOG", "trace")]);
+    let Exited {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = bot.exits_within(std::time::Duration::from_secs(30)).await;
     assert!(
         fake.gateway_ops().contains(&2),
         "it identified, and was refused"
@@ -512,8 +433,13 @@ async fn run_whose_commands_discord_refuses_to_register_stops_instead_of_staying
     // succeed later: one attempt, then the bot stops.
     fake.fail_next("PUT", "/applications/", Fault::Status(403));
     let tmp = tempfile::tempdir().unwrap();
-    let bot = Running::against(&fake, tmp.path());
-    let (code, _stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(30)).await;
+    let bot = Bot::against(&fake, tmp.path(), &[("RUST_LOG", "trace")]);
+    let Exited {
+        code,
+        stdout: _stdout,
+        stderr,
+        ..
+    } = bot.exits_within(std::time::Duration::from_secs(30)).await;
     assert_eq!(code, Some(1), "a failure, not a mute bot: {stderr}");
     assert!(
         stderr.contains("could not register the slash commands"),
@@ -538,11 +464,16 @@ async fn run_whose_commands_discord_refuses_to_register_stops_instead_of_staying
 async fn run_with_a_discord_api_url_that_does_not_answer_fails_instead_of_going_elsewhere() {
     // serenity would fall back to Discord's real gateway, past the configured proxy.
     let tmp = tempfile::tempdir().unwrap();
-    let bot = Running::start(
+    let bot = Bot::start(
         tmp.path(),
         &[("DISCORD_TOKEN", TOKEN), ("DISCORD_API_URL", NO_DISCORD)],
     );
-    let (code, stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(20)).await;
+    let Exited {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = bot.exits_within(std::time::Duration::from_secs(20)).await;
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("error: DISCORD_API_URL http://127.0.0.1:9")
@@ -594,7 +525,7 @@ async fn run_refuses_malformed_tokens_at_trace_level_without_echoing_them() {
         ),
         ("quotes", quoted.as_str(), "characters other than"),
     ] {
-        let bot = Running::start(
+        let bot = Bot::start(
             tmp.path(),
             &[
                 ("DISCORD_TOKEN", token),
@@ -602,7 +533,12 @@ async fn run_refuses_malformed_tokens_at_trace_level_without_echoing_them() {
                 ("RUST_LOG", "trace"),
             ],
         );
-        let (code, stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(20)).await;
+        let Exited {
+            code,
+            stdout,
+            stderr,
+            ..
+        } = bot.exits_within(std::time::Duration::from_secs(20)).await;
         assert_eq!(code, Some(2), "{what}: {stderr}");
         assert!(
             stderr.contains("does not look like a bot token") && stderr.contains(why),
@@ -645,7 +581,7 @@ async fn run_refuses_a_bad_database_url_without_showing_the_token() {
             "unknown value \"bogus\" for `mode`",
         ),
     ] {
-        let bot = Running::start(
+        let bot = Bot::start(
             tmp.path(),
             &[
                 ("DISCORD_TOKEN", TOKEN),
@@ -654,7 +590,12 @@ async fn run_refuses_a_bad_database_url_without_showing_the_token() {
                 ("RUST_LOG", "trace"),
             ],
         );
-        let (exit, stdout, stderr) = bot.exit_within(std::time::Duration::from_secs(20)).await;
+        let Exited {
+            code: exit,
+            stdout,
+            stderr,
+            ..
+        } = bot.exits_within(std::time::Duration::from_secs(20)).await;
         assert_eq!(exit, Some(code), "{url}: {stderr}");
         let errors: Vec<&str> = stderr
             .lines()

@@ -1,6 +1,7 @@
-//! The release of `dailydrill run` as an operator starts it: the built binary in a directory of
-//! its own, with none of our variables inherited from the developer's shell, its output read
-//! while it runs, and signals sent as a terminal or a service manager sends them.
+//! `dailydrill run` as an operator starts it: the built binary in a directory of its own, with
+//! none of our variables inherited from the developer's shell, both its outputs drained while it
+//! runs (at trace level it writes far more than a pipe holds), and signals sent as a terminal or
+//! a service manager sends them.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,17 @@ pub struct Bot {
     /// Every line it wrote to stderr (its log) so far.
     log: Arc<Mutex<Vec<String>>>,
     reader: tokio::task::JoinHandle<()>,
+    /// Everything it wrote to stdout, once it has closed it.
+    stdout: tokio::task::JoinHandle<String>,
+}
+
+/// How a `dailydrill run` ended.
+pub struct Exited {
+    pub code: Option<i32>,
+    /// From the call to [`Bot::exits_within`] to the exit.
+    pub took: Duration,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Bot {
@@ -34,9 +46,15 @@ impl Bot {
         }
         cmd.envs(env.iter().copied())
             .kill_on_drop(true)
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().expect("the binary starts");
+        let mut out = child.stdout.take().expect("stdout is piped");
+        let stdout = tokio::spawn(async move {
+            let mut buf = Vec::new();
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut out, &mut buf).await;
+            String::from_utf8_lossy(&buf).into_owned()
+        });
         let log = Arc::new(Mutex::new(Vec::new()));
         let stderr = child.stderr.take().expect("stderr is piped");
         let lines = log.clone();
@@ -46,11 +64,16 @@ impl Bot {
                 lines.lock().unwrap().push(line);
             }
         });
-        Bot { child, log, reader }
+        Bot {
+            child,
+            log,
+            reader,
+            stdout,
+        }
     }
 
-    /// `dailydrill run` against `fake` (its API URL), commands registered in guild 4242, with
-    /// the database at `database` and `extra` variables.
+    /// `dailydrill run` against `fake` (its API URL), commands registered in guild 4242, logging
+    /// at info, with `extra` variables (which win over those).
     pub fn against(fake: &fake_discord::FakeDiscord, cwd: &Path, extra: &[(&str, &str)]) -> Bot {
         let api = fake.api_url();
         let mut env = vec![
@@ -90,10 +113,9 @@ impl Bot {
         assert!(sent.success(), "kill -{name} {pid}");
     }
 
-    /// Waits for the process to exit by itself within `limit`; returns its exit code and how
-    /// long it took. Fails the test (after killing it) when it is still running, showing the end
-    /// of its log.
-    pub async fn exits_within(mut self, limit: Duration) -> (Option<i32>, Duration, Vec<String>) {
+    /// Waits for the process to exit by itself within `limit`. Fails the test (after killing it)
+    /// when it is still running, showing the end of its log.
+    pub async fn exits_within(mut self, limit: Duration) -> Exited {
         let started = Instant::now();
         let status = tokio::time::timeout(limit, self.child.wait()).await;
         let took = started.elapsed();
@@ -101,9 +123,19 @@ impl Bot {
             let _ = self.child.kill().await;
         }
         let _ = tokio::time::timeout(Duration::from_secs(2), &mut self.reader).await;
-        let log = self.log();
+        let stdout = tokio::time::timeout(Duration::from_secs(2), self.stdout)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let log = self.log.lock().unwrap().clone();
         match status {
-            Ok(status) => (status.expect("waited").code(), took, log),
+            Ok(status) => Exited {
+                code: status.expect("waited").code(),
+                took,
+                stdout,
+                stderr: log.join("\n"),
+            },
             Err(_) => {
                 let tail: Vec<&String> = log.iter().rev().take(15).collect();
                 panic!("still running {limit:?} after the signal; its last log lines:\n{tail:#?}")
