@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::app::{self, BotConfig};
 use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken, MetricsAddr};
 use crate::corpus::{Corpus, CorpusSource, LoadError};
-use crate::domain::grading::Grader;
+use crate::domain::grading::{self, Grader};
 use crate::domain::schedule::{self, PostTime, Zone};
 use crate::grading_eval;
 use crate::liveness::probe;
@@ -257,6 +257,14 @@ fn corpus_check(dir: CorpusDir) -> ExitCode {
         Ok(corpus) => corpus,
         Err(code) => return code,
     };
+    let problems = grading::check_rubrics(corpus.questions());
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        eprintln!("{source}: {} problem(s)", problems.len());
+        return ExitCode::from(1);
+    }
     let mut text = format!(
         "{source}: {} questions in {} tracks, no problems\n",
         corpus.questions().len(),

@@ -9,7 +9,8 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::corpus::{Corpus, Question};
-use crate::domain::grading::{Grade, Grader, MAX_GRADE};
+use crate::domain::grading::{Grade, Grader};
+use crate::feedback::Assessment;
 
 /// What an answer of the labelled set is an example of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -269,42 +270,34 @@ impl fmt::Display for Report {
     }
 }
 
-/// One answer's grade as `dailydrill grade --jsonl` writes it: the key points by label.
+/// One answer's grade as `dailydrill grade --jsonl` writes it: key points and misconceptions by
+/// their labels, so the line reads without the question file.
 pub fn json_line(question: &Question, grade: &Grade) -> serde_json::Value {
-    let labels = |indices: &[usize]| -> Vec<&str> {
-        indices
-            .iter()
-            .filter_map(|i| question.key_points.get(*i).map(|k| k.label.as_str()))
-            .collect()
-    };
+    let assessment = Assessment::new(Some(question), grade);
+    let claims: Vec<&str> = assessment
+        .misconceptions
+        .iter()
+        .map(|m| m.claim.as_str())
+        .collect();
     serde_json::json!({
         "question": question.id.as_str(),
         "score": grade.score,
         "grade": grade.grade,
-        "covered": labels(&grade.covered),
-        "missed": labels(&grade.missed),
-        "misconceptions": grade.misconceptions,
+        "covered": assessment.covered,
+        "missed": assessment.missed,
+        "misconceptions": claims,
+        "shape": grade.shape,
+        "next_step": assessment.next_step,
     })
 }
 
-/// One answer's feedback as plain text: the grade, the score, and the key points covered and
-/// missed by label.
+/// One answer's feedback as a member reads it, under the question.
 pub fn feedback_text(question: &Question, grade: &Grade) -> String {
-    let mut text = format!(
-        "{}\nGrade {}/{MAX_GRADE}, score {}/100.\n",
-        question.question, grade.grade, grade.score
-    );
-    for (title, indices) in [("Covered", &grade.covered), ("Missed", &grade.missed)] {
-        if indices.is_empty() {
-            continue;
-        }
-        text.push_str(title);
-        text.push_str(":\n");
-        for point in indices.iter().filter_map(|i| question.key_points.get(*i)) {
-            text.push_str(&format!("  - {}\n", point.label));
-        }
-    }
-    text
+    format!(
+        "{}\n\n{}\n",
+        question.question,
+        Assessment::new(Some(question), grade).markdown()
+    )
 }
 
 #[cfg(test)]

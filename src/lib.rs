@@ -24,6 +24,8 @@
 //! - [`discord`]: the Discord layer over serenity and poise: `commands/` by feature (member,
 //!   practice, schedule, delivery, privacy), `interactions` (buttons and forms), `messages` and
 //!   `render` (what members read), `outbox/` and `scheduler` (delivery of what was committed).
+//! - [`feedback`]: a graded answer in the member's words (grade, key points, corrections, next
+//!   step), the same text in Discord and in `dailydrill grade`.
 //! - [`grading_eval`]: the grader measured against expert-labelled answers (`tests/grading/`),
 //!   and its output for `dailydrill grade`.
 //! - [`zone_search`]: zone names from partial or misspelt text: the time-zone autocomplete and
@@ -50,6 +52,7 @@ pub mod corpus;
 pub mod demo;
 pub mod discord;
 pub mod domain;
+pub mod feedback;
 pub mod grading_eval;
 pub mod liveness;
 pub mod service;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::types::{Difficulty, KeyPoint, Question};
+use super::types::{Difficulty, KeyPoint, Misconception, Question};
 
 /// One question as exported; field names are a stable interface.
 #[derive(Debug, Serialize)]
@@ -16,6 +16,9 @@ pub struct ExportedQuestion<'a> {
     /// The model answer in Markdown.
     pub answer: &'a str,
     pub key_points: &'a [KeyPoint],
+    /// The misconceptions and red flags (`red_flag: true`), each with its correction.
+    pub misconceptions: &'a [Misconception],
+    pub synonyms: &'a [Vec<String>],
     /// The file the question came from.
     pub source: &'a str,
 }
@@ -30,6 +33,8 @@ impl<'a> From<&'a Question> for ExportedQuestion<'a> {
             question: &q.question,
             answer: &q.answer,
             key_points: &q.key_points,
+            misconceptions: &q.misconceptions,
+            synonyms: &q.synonyms,
             source: &q.source,
         }
     }

@@ -7,17 +7,13 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub(crate) use super::problem::Located;
 use super::problem::line_of;
-use super::types::{Difficulty, KeyPoint, QuestionId, TrackId, check_slug};
-use super::{MAX_KEY_POINTS, MIN_KEY_POINTS};
-
-/// A problem inside one file: its line and what is wrong.
-pub(crate) type Located = (usize, String);
+use super::rubric::{self, RawClaim, RawKeyPoint};
+use super::types::{Difficulty, KeyPoint, Misconception, QuestionId, TrackId, check_slug};
 
 /// The longest question text accepted; a question is a sentence or two, not an essay.
 pub const MAX_QUESTION_LEN: usize = 1000;
-/// The longest key point label; labels are listed in feedback messages.
-pub const MAX_LABEL_LEN: usize = 200;
 
 /// A question file cut at its `+++` delimiters.
 pub(crate) struct Split<'a> {
@@ -75,13 +71,9 @@ struct RawFront {
     tags: Option<Vec<Spanned<String>>>,
     question: Option<Spanned<String>>,
     key_points: Option<Spanned<Vec<Spanned<RawKeyPoint>>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawKeyPoint {
-    label: Option<Spanned<String>>,
-    phrasings: Option<Spanned<Vec<Spanned<String>>>>,
+    synonyms: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
+    misconceptions: Option<Vec<Spanned<RawClaim>>>,
+    red_flags: Option<Vec<Spanned<RawClaim>>>,
 }
 
 /// The typed front matter of a question, and the line of its id for duplicate reports.
@@ -94,6 +86,9 @@ pub(crate) struct Front {
     pub tags: Vec<String>,
     pub question: String,
     pub key_points: Vec<KeyPoint>,
+    /// Misconceptions, then red flags.
+    pub misconceptions: Vec<Misconception>,
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// Parses and checks front matter; every problem found is returned, with its file line.
@@ -168,7 +163,10 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
         }
     }
 
-    let key_points = parse_key_points(raw.key_points, &line, &mut problems);
+    let key_points = rubric::key_points(raw.key_points, &line, &mut problems);
+    let mut misconceptions = rubric::claims(raw.misconceptions, false, &line, &mut problems);
+    misconceptions.extend(rubric::claims(raw.red_flags, true, &line, &mut problems));
+    let synonyms = rubric::synonyms(raw.synonyms, &line, &mut problems);
 
     match (id, track, difficulty, question) {
         (Some((id, id_line)), Some((track, track_line)), Some(difficulty), Some(question))
@@ -183,81 +181,10 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
                 tags,
                 question,
                 key_points,
+                misconceptions,
+                synonyms,
             })
         }
         _ => Err(problems),
     }
-}
-
-fn parse_key_points(
-    raw: Option<Spanned<Vec<Spanned<RawKeyPoint>>>>,
-    line: &impl Fn(std::ops::Range<usize>) -> usize,
-    problems: &mut Vec<Located>,
-) -> Vec<KeyPoint> {
-    let Some(raw) = raw else {
-        problems.push((
-            1,
-            format!("front matter has no [[key_points]]; a question needs {MIN_KEY_POINTS} to {MAX_KEY_POINTS}"),
-        ));
-        return Vec::new();
-    };
-    let list_line = line(raw.span());
-    let raw = raw.into_inner();
-    if raw.len() < MIN_KEY_POINTS || raw.len() > MAX_KEY_POINTS {
-        problems.push((
-            list_line,
-            format!(
-                "{} key point(s); a question needs {MIN_KEY_POINTS} to {MAX_KEY_POINTS}",
-                raw.len()
-            ),
-        ));
-    }
-    let mut points = Vec::new();
-    for (n, kp) in raw.into_iter().enumerate() {
-        let at = line(kp.span());
-        let kp = kp.into_inner();
-        let which = format!("key point {}", n + 1);
-        let label = match kp.label {
-            None => {
-                problems.push((at, format!("{which} has no `label`")));
-                None
-            }
-            Some(l) if l.get_ref().trim().is_empty() => {
-                problems.push((line(l.span()), format!("{which} has an empty `label`")));
-                None
-            }
-            Some(l) if l.get_ref().chars().count() > MAX_LABEL_LEN => {
-                problems.push((
-                    line(l.span()),
-                    format!("{which}'s `label` is longer than {MAX_LABEL_LEN} characters"),
-                ));
-                None
-            }
-            Some(l) => Some(l.into_inner().trim().to_owned()),
-        };
-        let mut phrasings = Vec::new();
-        match kp.phrasings {
-            None => problems.push((at, format!("{which} has no `phrasings`"))),
-            Some(p) if p.get_ref().is_empty() => problems.push((
-                line(p.span()),
-                format!("{which} has no phrasings; give at least one"),
-            )),
-            Some(p) => {
-                for phrasing in p.into_inner() {
-                    if phrasing.get_ref().chars().any(char::is_alphanumeric) {
-                        phrasings.push(phrasing.into_inner().trim().to_owned());
-                    } else {
-                        problems.push((
-                            line(phrasing.span()),
-                            format!("{which} has a phrasing with no letters or digits"),
-                        ));
-                    }
-                }
-            }
-        }
-        if let Some(label) = label {
-            points.push(KeyPoint { label, phrasings });
-        }
-    }
-    points
 }

@@ -261,6 +261,8 @@ fn parse_question(file: &SourceFile, tracks: &[Track]) -> Result<(Question, usiz
         question: front.question,
         answer: answer.markdown,
         key_points: front.key_points,
+        misconceptions: front.misconceptions,
+        synonyms: front.synonyms,
         examples: answer.examples,
         source: file.display.clone(),
     };

@@ -9,13 +9,17 @@ mod front_matter;
 mod load;
 mod markdown;
 mod problem;
+mod rubric;
 mod types;
 
 pub use embedded::bundled_files;
 pub use export::ExportedQuestion;
 pub use load::{CorpusSource, LoadError, SourceFile, load_dir};
 pub use problem::{Problem, Problems};
-pub use types::{Difficulty, Example, KeyPoint, Question, QuestionId, Track, TrackId};
+pub use rubric::{BINDING, MAX_BINDING_PARTS, MAX_WEIGHT, MIN_MISCONCEPTIONS};
+pub use types::{
+    Difficulty, Example, KeyPoint, Misconception, Question, QuestionId, Track, TrackId,
+};
 
 use std::collections::BTreeMap;
 

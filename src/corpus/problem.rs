@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+/// A problem inside one file: its line and what is wrong.
+pub(crate) type Located = (usize, String);
+
 /// One thing wrong with a corpus file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

@@ -120,13 +120,37 @@ pub struct Track {
     pub description: String,
 }
 
-/// One thing a good answer mentions; members get feedback on which they covered.
+/// One thing a good answer states; members get feedback on which they covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeyPoint {
     /// Shown to the member as feedback.
     pub label: String,
-    /// Words or phrases that count as mentioning the point.
+    /// How much the point counts towards the score, 1 to 5: the point an interviewer listens for
+    /// first weighs more than a detail.
+    pub weight: u8,
+    /// Phrases that state the point (see `questions/README.md` for the `&` binding syntax).
     pub phrasings: Vec<String>,
+}
+
+/// A confident wrong claim an interviewer hears for a question, or a red flag (a practice that
+/// must not be recommended, such as a hard-coded secret). Stating one caps the grade below
+/// "partial", and the member is shown the correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Misconception {
+    /// The wrong claim, named as the member is told it: "prefetch_related does the SQL JOIN".
+    pub claim: String,
+    /// Phrases that state the claim, matched as key point phrasings are.
+    pub phrasings: Vec<String>,
+    /// Regular expressions (case-insensitive) on the raw answer, for code such as
+    /// `allow_origins=["*"]` that words alone cannot describe.
+    pub patterns: Vec<String>,
+    /// What is true instead, shown to the member who stated the claim.
+    pub correction: String,
+    /// Declared under `[[red_flags]]` rather than `[[misconceptions]]`.
+    pub red_flag: bool,
+    /// Line of its table in the source file, for problems an author must fix there.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// A `python` code block of a model answer, kept so the test suite can check that it is true.
@@ -153,6 +177,11 @@ pub struct Question {
     /// The model answer in Markdown, with corpus-only fence attributes removed.
     pub answer: String,
     pub key_points: Vec<KeyPoint>,
+    /// The misconceptions, then the red flags, in file order; grades refer to them by index.
+    pub misconceptions: Vec<Misconception>,
+    /// Groups of phrases that mean the same in this question, so a phrasing written with one
+    /// matches an answer written with another.
+    pub synonyms: Vec<Vec<String>>,
     pub examples: Vec<Example>,
     /// Where the question was loaded from, for messages to authors.
     pub source: String,

@@ -40,6 +40,8 @@ pub async fn on_component(
             who,
         )))
     };
+    // Feedback longer than one message continues in private follow-ups.
+    let mut rest = Vec::new();
     let response = match parse_custom_id(custom_id) {
         Some((ANSWER_BUTTON, id)) => match data.service.my_answer(guild, PostId(id), user).await {
             Ok(earlier) => CreateInteractionResponse::Modal(render::answer_modal(id, earlier)),
@@ -51,7 +53,10 @@ pub async fn on_component(
         },
         Some((FEEDBACK_BUTTON, id)) => match data.service.feedback(guild, PostId(id), user).await {
             Ok(feedback) => {
-                CreateInteractionResponse::Message(ephemeral(render::feedback_text(&feedback)))
+                let mut parts = render::feedback_parts(&feedback).into_iter();
+                let first = parts.next().unwrap_or_default();
+                rest = parts.collect();
+                CreateInteractionResponse::Message(ephemeral(first))
             }
             Err(e) => refuse(e),
         },
@@ -64,6 +69,13 @@ pub async fn on_component(
         }
     };
     click.create_response(ctx, response).await?;
+    for part in rest {
+        let followup = serenity::CreateInteractionResponseFollowup::new()
+            .content(part)
+            .ephemeral(true)
+            .allowed_mentions(render::no_mentions());
+        click.create_followup(ctx, followup).await?;
+    }
     Ok(())
 }
 

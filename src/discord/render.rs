@@ -243,51 +243,31 @@ pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
         .allowed_mentions(no_mentions())
 }
 
-/// The covered and missed key points as a list.
-fn coverage_lists(covered: &[String], missed: &[String]) -> String {
-    let list = |items: &[String]| {
-        if items.is_empty() {
-            "—".to_owned()
-        } else {
-            items
-                .iter()
-                .map(|i| format!("- {i}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-    };
-    format!(
-        "**Covered:**\n{}\n\n**Missed:**\n{}",
-        list(covered),
-        list(missed)
-    )
-}
-
 /// A practice answer's result, then the model answer, in parts that each fit a message.
 pub fn quiz_result(result: &crate::service::QuizResult) -> Vec<String> {
     let text = format!(
-        "**You covered {}% of the key points.**\n\n{}\n\n**Model answer**\n\n{}",
-        result.coverage_percent,
-        coverage_lists(&result.covered, &result.missed),
+        "{}\n\n**Model answer**\n\n{}",
+        result.assessment.markdown(),
         result.question.answer
     );
     super::split::split_markdown(&text, super::split::MESSAGE_LIMIT)
 }
 
-/// A member's feedback on a revealed question.
-pub fn feedback_text(feedback: &Feedback) -> String {
+/// A member's feedback on a revealed question, in parts that each fit a message (corrections
+/// can make it longer than one).
+pub fn feedback_parts(feedback: &Feedback) -> Vec<String> {
     if !feedback.answered {
-        return "You did not answer this question before the reveal.".to_owned();
+        return vec!["You did not answer this question before the reveal.".to_owned()];
     }
-    format!(
-        "**You covered {}% of the key points.**\n\n{}\n\n**Points:** {} · **Streak:** {} (longest {}, freezes {})",
-        feedback.coverage_percent,
-        coverage_lists(&feedback.covered, &feedback.missed),
+    let text = format!(
+        "{}\n\n**Points:** {} · **Streak:** {} (longest {}, freezes {})",
+        feedback.assessment.markdown(),
         feedback.points,
         feedback.streak.current,
         feedback.streak.longest,
         feedback.streak.freezes
-    )
+    );
+    super::split::split_markdown(&text, super::split::MESSAGE_LIMIT)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use rand::seq::IndexedRandom;
 use crate::corpus::Question;
 use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, QuizId, UserId};
-use crate::store::{answers::encode_indices, posts, quizzes};
+use crate::feedback::Assessment;
+use crate::store::{posts, quizzes};
 
 use super::answers::check;
 use super::{Error, QuizFilter, QuizResult, QuizView, Result, Service};
@@ -105,26 +106,13 @@ impl Service {
             .question(&row.question_id)
             .cloned()
             .ok_or(Error::QuizNotFound)?;
-        let coverage = Grader::new(&question).grade(text);
-        let percent = u32::from(coverage.score);
-        if !quizzes::answer(
-            &mut tx,
-            quiz,
-            text,
-            &encode_indices(&coverage.covered),
-            percent,
-            now,
-        )
-        .await?
-        {
+        let graded = Grader::new(&question).grade(text);
+        if !quizzes::answer(&mut tx, quiz, text, &graded, now).await? {
             return Err(Error::QuizAlreadyAnswered);
         }
         tx.commit().await?;
-        let label = |i: &usize| question.key_points.get(*i).map(|k| k.label.clone());
         Ok(QuizResult {
-            covered: coverage.covered.iter().filter_map(label).collect(),
-            missed: coverage.missed.iter().filter_map(label).collect(),
-            coverage_percent: percent,
+            assessment: Assessment::new(Some(&question), &graded),
             question,
         })
     }

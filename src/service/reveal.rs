@@ -108,26 +108,16 @@ impl Service {
                 .iter()
                 .map(|p| period_key(*p, now, zone))
                 .collect();
-            let grader = Grader::from_key_points(
-                question
-                    .as_ref()
-                    .map(|q| q.key_points.as_slice())
-                    .unwrap_or_default(),
-            );
+            // A question that left the corpus has no rubric: its answers cover nothing.
+            let grader = question
+                .as_ref()
+                .map_or_else(|| Grader::from_key_points(&[]), Grader::new);
 
             let mut answered = HashSet::new();
             for answer in &submitted {
                 let graded = grader.grade(&answer.body);
-                let points = scoring::points(&graded.coverage());
-                answers::record_score(
-                    &mut tx,
-                    post,
-                    answer.user,
-                    &graded.covered,
-                    u32::from(graded.score),
-                    points,
-                )
-                .await?;
+                let points = scoring::points(graded.score);
+                answers::record_score(&mut tx, post, answer.user, &graded, points).await?;
                 let (streak, event) = streaks::get(&mut tx, row.schedule, answer.user)
                     .await?
                     .apply(Outcome::Answered);

@@ -7,6 +7,7 @@ use crate::domain::ids::{ChannelId, GuildId, PostId, QuizId, RoleId, ScheduleId,
 use crate::domain::period::Period;
 use crate::domain::schedule::{PostTime, RevealRule, Zone};
 use crate::domain::streak::{Streak, StreakEvent};
+use crate::feedback::Assessment;
 
 /// What an admin asks for when adding a schedule.
 #[derive(Debug, Clone)]
@@ -103,9 +104,9 @@ pub struct RevealView {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feedback {
     pub answered: bool,
-    pub covered: Vec<String>,
-    pub missed: Vec<String>,
-    pub coverage_percent: u32,
+    /// The grade, key points, corrections and next step; for a member who did not answer, every
+    /// key point missed.
+    pub assessment: Assessment,
     pub points: u32,
     pub streak: Streak,
 }
@@ -146,9 +147,7 @@ pub struct QuizView {
 #[derive(Debug, Clone)]
 pub struct QuizResult {
     pub question: Question,
-    pub covered: Vec<String>,
-    pub missed: Vec<String>,
-    pub coverage_percent: u32,
+    pub assessment: Assessment,
 }
 
 /// What to filter a practice question by.

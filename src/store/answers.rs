@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use super::{Result, Row, RowError, Totals, int, snowflake};
+use crate::domain::grading::{Grade, Shape};
 use crate::domain::ids::{GuildId, PostId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +15,19 @@ pub struct AnswerRow {
     pub body: String,
     pub submitted_at: DateTime<Utc>,
     pub covered: Option<Vec<usize>>,
+    /// The grader's score, 0-100.
     pub coverage_percent: Option<u32>,
     pub points: Option<u32>,
+    /// The rest of the grade, when the answer was graded after grades were stored.
+    pub grade: Option<StoredGrade>,
+}
+
+/// What a stored grade adds to the covered key points and score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGrade {
+    pub grade: u8,
+    pub misconceptions: Vec<usize>,
+    pub shape: Shape,
 }
 
 /// An answer as SQLite holds it; [`AnswerRow`] is what the rest of the crate reads.
@@ -27,9 +39,13 @@ struct RawAnswer {
     covered: Option<String>,
     coverage_percent: Option<i64>,
     points: Option<i64>,
+    grade: Option<i64>,
+    misconceptions: Option<String>,
+    shape: Option<String>,
 }
 
-const COLUMNS: &str = "user_id, body, submitted_at, covered, coverage_percent, points";
+const COLUMNS: &str =
+    "user_id, body, submitted_at, covered, coverage_percent, points, grade, misconceptions, shape";
 
 fn from_raw(post: PostId, r: RawAnswer) -> Result<AnswerRow, RowError> {
     let user = r.user_id;
@@ -44,7 +60,31 @@ fn from_raw(post: PostId, r: RawAnswer) -> Result<AnswerRow, RowError> {
             .map(|v| row.number("coverage_percent", v))
             .transpose()?,
         points: r.points.map(|v| row.number("points", v)).transpose()?,
+        grade: stored_grade(&row, r.grade, r.misconceptions, r.shape)?,
     })
+}
+
+/// The grade columns of `row`, decoded; `None` when the row predates them.
+pub(crate) fn stored_grade<K: Fn() -> String>(
+    row: &Row<K>,
+    grade: Option<i64>,
+    misconceptions: Option<String>,
+    shape: Option<String>,
+) -> Result<Option<StoredGrade>, RowError> {
+    let (Some(grade), Some(misconceptions), Some(shape)) = (grade, misconceptions, shape) else {
+        return Ok(None);
+    };
+    Ok(Some(StoredGrade {
+        grade: row.number("grade", grade)?,
+        misconceptions: decode_indices(&misconceptions).ok_or_else(|| {
+            row.error(
+                "misconceptions",
+                format!("{misconceptions:?} is not a list of indices"),
+            )
+        })?,
+        shape: Shape::parse(&shape)
+            .ok_or_else(|| row.error("shape", format!("{shape:?} is not an answer shape")))?,
+    }))
 }
 
 /// Key point indices as stored: `0,2,3`.
@@ -244,17 +284,19 @@ pub async fn record_score(
     conn: &mut SqliteConnection,
     post: PostId,
     user: UserId,
-    covered: &[usize],
-    coverage_percent: u32,
+    graded: &Grade,
     points: u32,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE answers SET covered = ?, coverage_percent = ?, points = ? \
-         WHERE post_id = ? AND user_id = ?",
+        "UPDATE answers SET covered = ?, coverage_percent = ?, points = ?, grade = ?, \
+         misconceptions = ?, shape = ? WHERE post_id = ? AND user_id = ?",
     )
-    .bind(encode_indices(covered))
-    .bind(i64::from(coverage_percent))
+    .bind(encode_indices(&graded.covered))
+    .bind(i64::from(graded.score))
     .bind(i64::from(points))
+    .bind(i64::from(graded.grade))
+    .bind(encode_indices(&graded.misconceptions))
+    .bind(graded.shape.as_str())
     .bind(post.0)
     .bind(int(user.0))
     .execute(conn)

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
+use super::answers::encode_indices;
 use super::{Result, Totals, int};
+use crate::domain::grading::Grade;
 use crate::domain::ids::{GuildId, QuizId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,18 +72,20 @@ pub async fn answer(
     conn: &mut SqliteConnection,
     id: QuizId,
     body: &str,
-    covered: &str,
-    coverage_percent: u32,
+    graded: &Grade,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE quizzes SET answered_at = ?, body = ?, covered = ?, coverage_percent = ? \
-         WHERE id = ? AND answered_at IS NULL",
+        "UPDATE quizzes SET answered_at = ?, body = ?, covered = ?, coverage_percent = ?, \
+         grade = ?, misconceptions = ?, shape = ? WHERE id = ? AND answered_at IS NULL",
     )
     .bind(now)
     .bind(body)
-    .bind(covered)
-    .bind(i64::from(coverage_percent))
+    .bind(encode_indices(&graded.covered))
+    .bind(i64::from(graded.score))
+    .bind(i64::from(graded.grade))
+    .bind(encode_indices(&graded.misconceptions))
+    .bind(graded.shape.as_str())
     .bind(id.0)
     .execute(conn)
     .await?;

@@ -502,18 +502,14 @@ async fn a_quiz_is_answered_privately_and_scored_at_once() {
         .await;
     assert_eq!(modal["type"], 9);
     let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-    let answer: Vec<&str> = question
-        .key_points
-        .iter()
-        .map(|k| k.phrasings[0].as_str())
-        .collect();
+    let answer = crate::common::full_answer(question);
     let submit = h
         .fake
-        .submit_modal(&member(4), &modal_id, &[("text", &answer.join(". "))]);
+        .submit_modal(&member(4), &modal_id, &[("text", &answer)]);
     let result = h.answer_to(submit).await;
     let text = result["data"]["content"].as_str().unwrap();
     assert!(
-        text.starts_with("**You covered 100% of the key points.**"),
+        text.starts_with("**Grade 4/4 (excellent) · score 100/100**"),
         "{text}"
     );
     assert_eq!(result["data"]["flags"], 64);
@@ -561,7 +557,7 @@ async fn a_quiz_is_answered_privately_and_scored_at_once() {
         .command_text(&member(4), "stats", serde_json::json!([]))
         .await;
     assert!(
-        stats.contains("1 practice quiz(zes) averaging 100%"),
+        stats.contains("1 practice quiz(zes) averaging 100/100"),
         "{stats}"
     );
     h.stop().await;

@@ -29,7 +29,7 @@ fn write(dir: &Path, rel: &str, content: &str) {
     std::fs::write(path, content).unwrap();
 }
 
-const QUESTION: &str = "+++\nid = \"demo-one\"\ntrack = \"demo\"\ndifficulty = \"hard\"\nquestion = \"Why?\"\n\n[[key_points]]\nlabel = \"A\"\nphrasings = [\"a\"]\n\n[[key_points]]\nlabel = \"B\"\nphrasings = [\"b\"]\n\n[[key_points]]\nlabel = \"C\"\nphrasings = [\"c\"]\n+++\n\nBecause.\n";
+const QUESTION: &str = "+++\nid = \"demo-one\"\ntrack = \"demo\"\ndifficulty = \"hard\"\nquestion = \"Why?\"\n\n[[key_points]]\nlabel = \"A\"\nphrasings = [\"a\"]\n\n[[key_points]]\nlabel = \"B\"\nphrasings = [\"b\"]\n\n[[key_points]]\nlabel = \"C\"\nphrasings = [\"c\"]\n\n[[misconceptions]]\nclaim = \"D\"\nphrasings = [\"d\"]\ncorrection = \"Not d.\"\n+++\n\nBecause of a, b and c.\n";
 
 fn custom_corpus(dir: &Path) {
     write(
@@ -199,7 +199,7 @@ fn corpus_check_prints_every_problem_and_exits_1() {
         "demo/three.md",
         &QUESTION
             .replace("demo-one", "demo-three")
-            .replace("Because.\n", ""),
+            .replace("Because of a, b and c.\n", ""),
     );
     let out = dailydrill(tmp.path(), &["corpus", "check"], &[("QUESTIONS_DIR", ".")]);
     assert_eq!(out.status.code(), Some(1));
@@ -370,7 +370,7 @@ fn the_demo_runs_a_study_group_without_a_token() {
         "── Day 2 · 09:00 Berlin ──",
         "Ada presses Answer and submits privately › bot: Saved.",
         "the model answer is posted as a reply (1 revealed)",
-        "Ada › My feedback › You covered 100% of the key points. Streak 2",
+        "Ada › My feedback › Grade 4/4 (excellent) · score 100/100 Streak 2",
         "/quiz track:python",
         "**Leaderboard, all time**",
         "1. <@11>",

@@ -18,6 +18,11 @@ phrasings = [\"two\", \"second\"]
 [[key_points]]
 label = \"Three\"
 phrasings = [\"three\"]
+
+[[misconceptions]]
+claim = \"Four\"
+phrasings = [\"four & five\"]
+correction = \"Three, not four.\"
 ";
 
 fn file(rel: &str, text: &str) -> SourceFile {
@@ -71,7 +76,7 @@ fn a_valid_file_loads_into_a_typed_question() {
     assert_eq!(q.key_points[1].phrasings, ["two", "second"]);
     assert!(q.answer.starts_with("Because."));
     assert_eq!(q.examples.len(), 1);
-    assert_eq!(q.examples[0].line, 23);
+    assert_eq!(q.examples[0].line, 28);
     assert_eq!(q.source, "q/python/a.md");
 }
 
@@ -201,13 +206,13 @@ fn an_answer_with_no_text_is_refused() {
 #[test]
 fn an_unclosed_code_fence_names_its_opening_line() {
     let text = question("python-a").replace("print(1)\n```\n", "print(1)\n");
-    assert_one(&problems_of(&text), "q/python/a.md:23:", "never closed");
+    assert_one(&problems_of(&text), "q/python/a.md:28:", "never closed");
 }
 
 #[test]
 fn a_code_fence_without_a_language_is_refused() {
     let text = question("python-a").replace("```python", "```");
-    assert_one(&problems_of(&text), "q/python/a.md:23:", "no language");
+    assert_one(&problems_of(&text), "q/python/a.md:28:", "no language");
 }
 
 #[test]
@@ -252,7 +257,7 @@ fn invalid_utf8_names_the_line() {
     assert!(
         problems.0[0]
             .to_string()
-            .starts_with("q/python/a.md:27: not valid UTF-8")
+            .starts_with("q/python/a.md:32: not valid UTF-8")
     );
 }
 
@@ -293,5 +298,113 @@ fn a_corpus_needs_tracks_and_questions() {
     assert!(
         problems.0[0].to_string().starts_with("q/tracks.toml:"),
         "{problems:?}"
+    );
+}
+
+#[test]
+fn a_rubric_loads_with_weights_bindings_misconceptions_red_flags_and_synonyms() {
+    let text = question("python-a")
+        .replace(
+            "label = \"Two\"\n",
+            "label = \"Two\"\nweight = 3\n",
+        )
+        .replace(
+            "[[misconceptions]]",
+            "synonyms = [[\"two\", \"2\"]]\n\n[[red_flags]]\nclaim = \"Secret\"\npatterns = ['''SECRET\\s*=\\s*\"''']\ncorrection = \"Read it from the environment.\"\n\n[[misconceptions]]",
+        );
+    // `synonyms` is a top-level key: it must come before the first table.
+    let text = text.replacen(
+        "question = \"Why?\"\n",
+        "question = \"Why?\"\nsynonyms = [[\"two\", \"2\"]]\n",
+        1,
+    );
+    let text = text.replace(
+        "synonyms = [[\"two\", \"2\"]]\n\n[[red_flags]]",
+        "[[red_flags]]",
+    );
+    let corpus = load(&[("python/a.md", &text)]).unwrap_or_else(|p| panic!("{p:#?}"));
+    let q = &corpus.questions()[0];
+    assert_eq!(q.key_points[1].weight, 3);
+    assert_eq!(q.key_points[0].weight, 1, "the default weight");
+    assert_eq!(q.synonyms, [vec!["two".to_owned(), "2".to_owned()]]);
+    // Misconceptions first, then red flags, whatever the file's order.
+    let kinds: Vec<(&str, bool)> = q
+        .misconceptions
+        .iter()
+        .map(|m| (m.claim.as_str(), m.red_flag))
+        .collect();
+    assert_eq!(kinds, [("Four", false), ("Secret", true)]);
+    assert_eq!(q.misconceptions[0].phrasings, ["four & five"]);
+    assert_eq!(q.misconceptions[0].correction, "Three, not four.");
+}
+
+#[test]
+fn a_question_without_a_misconception_is_refused() {
+    let text = question("python-a").replace(
+        "[[misconceptions]]\nclaim = \"Four\"\nphrasings = [\"four & five\"]\ncorrection = \"Three, not four.\"\n",
+        "",
+    );
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:1:",
+        "no [[misconceptions]]; a question needs at least 1",
+    );
+}
+
+#[test]
+fn each_rubric_mistake_is_named_at_its_line() {
+    let text = question("python-a")
+        .replace("label = \"Two\"\n", "label = \"Two\"\nweight = 9\n")
+        .replace(
+            "phrasings = [\"three\"]",
+            "phrasings = [\"a & b & c & d\", \"x & ()\"]",
+        )
+        .replace("correction = \"Three, not four.\"\n", "")
+        .replace(
+            "phrasings = [\"four & five\"]",
+            "phrasings = []\npatterns = ['''(unclosed''']",
+        );
+    let problems = problems_of(&text);
+    assert_one(
+        &problems,
+        "q/python/a.md:14:",
+        "key point 2's `weight` is 9; use 1 to 5",
+    );
+    assert_one(
+        &problems,
+        "q/python/a.md:19:",
+        "binds 4 parts; a binding has at most 3",
+    );
+    assert_one(
+        &problems,
+        "q/python/a.md:19:",
+        "has a binding part with no letters or digits",
+    );
+    assert_one(
+        &problems,
+        "q/python/a.md:21:",
+        "misconception 1 has no `correction`",
+    );
+    assert_one(
+        &problems,
+        "q/python/a.md:24:",
+        "is not a valid regular expression",
+    );
+
+    let lonely = question("python-a").replacen(
+        "question = \"Why?\"\n",
+        "question = \"Why?\"\nsynonyms = [[\"alone\"]]\n",
+        1,
+    );
+    assert_one(
+        &problems_of(&lonely),
+        "q/python/a.md:7:",
+        "needs at least two phrases",
+    );
+    let no_way = question("python-a").replace("phrasings = [\"four & five\"]\n", "");
+    assert_one(
+        &problems_of(&no_way),
+        "q/python/a.md:",
+        "no `phrasings` or `patterns`",
     );
 }

@@ -107,15 +107,16 @@ fn grade_eval_reports_the_figures_the_targets_are_set_on() {
 
 #[test]
 fn grade_jsonl_writes_one_json_line_per_answer_and_names_a_bad_line() {
-    let input = "{\"question\": \"python-decorators\", \"answer\": \"Use functools.wraps.\"}\n\n\
-                 {\"question\": \"django-signals\", \"answer\": \"\"}\n";
+    let input = "{\"question\": \"python-decorators\", \"answer\": \"Decorate the wrapper with functools.wraps so it keeps the original function name and docstring.\"}\n\n\
+                 {\"question\": \"django-signals\", \"answer\": \"\"}\n\
+                 {\"question\": \"python-decorators\", \"answer\": \"The decorator code runs every time you call the decorated function, and functools.wraps is purely cosmetic.\"}\n";
     let (code, out, err) = dailydrill(&["grade", "--jsonl"], input);
     assert_eq!(code, Some(0), "{err}");
     let lines: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 3);
     for line in &lines {
         for key in [
             "question",
@@ -129,6 +130,21 @@ fn grade_jsonl_writes_one_json_line_per_answer_and_names_a_bad_line() {
         }
     }
     assert_eq!(lines[1]["score"], 0, "an empty answer covers nothing");
+    assert_eq!(lines[1]["shape"], "empty");
+    let claims: Vec<&str> = lines[2]["misconceptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            "The decorator itself runs on every call of the decorated function",
+            "functools.wraps is purely cosmetic and can be skipped"
+        ]
+    );
+    assert!(lines[2]["grade"].as_u64().unwrap() <= 1);
     assert!(
         lines[0]["covered"]
             .as_array()
@@ -146,4 +162,63 @@ fn grade_jsonl_writes_one_json_line_per_answer_and_names_a_bad_line() {
     let (code, _, err) = dailydrill(&["grade", "--jsonl"], "\n{not json\n");
     assert_eq!(code, Some(2));
     assert!(err.contains("stdin line 2"), "{err}");
+}
+
+#[test]
+fn grade_question_prints_the_feedback_a_member_sees() {
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answer.txt");
+    std::fs::write(
+        &answer,
+        "prefetch_related does the JOIN in SQL, so one query loads the books with their authors.",
+    )
+    .unwrap();
+    let answer = answer.to_string_lossy().into_owned();
+    let (code, out, err) = dailydrill(
+        &[
+            "grade",
+            "--question",
+            "django-orm-query-optimisation",
+            "--answer-file",
+            &answer,
+        ],
+        "",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("What is Django's ORM"), "{out}");
+    for part in [
+        "**Grade 0/4 (no credit yet) · score 0/100**",
+        "**Misconception:** prefetch_related",
+        "**Correction:** ",
+        "**Missed:**\n- ",
+        "Next step: read the correction above",
+    ] {
+        assert!(out.contains(part), "{part:?} in:\n{out}");
+    }
+
+    let (code, _, err) = dailydrill(
+        &[
+            "grade",
+            "--question",
+            "no-such-question",
+            "--answer-file",
+            &answer,
+        ],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no-such-question"), "{err}");
+}
+
+#[test]
+fn the_grader_meets_the_issue_targets_on_the_development_set() {
+    let corpus = crate::common::corpus();
+    let rows = grading_eval::parse(&dev_set(), &corpus).expect("every line is valid");
+    let report = grading_eval::evaluate(&rows, &corpus);
+    let shown = report.to_string();
+    assert!(report.mean_spearman >= 0.85, "{shown}");
+    assert!(report.at_least_0_8 >= 0.9, "{shown}");
+    assert!(report.misconception_below_partial >= 0.9, "{shown}");
+    assert!(report.keyword_below_partial >= 0.9, "{shown}");
+    assert!(report.empty_max <= 20, "{shown}");
 }

@@ -345,7 +345,7 @@ async fn a_study_group_day_through_the_binary_repeatedly() {
         assert!(
             scored["data"]["content"]
                 .as_str()
-                .is_some_and(|c| c.contains("You covered")),
+                .is_some_and(|c| c.contains("**Grade ")),
             "{scored}"
         );
 

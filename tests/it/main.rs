@@ -23,6 +23,7 @@ mod grading;
 mod service_admin;
 mod service_answers;
 mod service_days;
+mod service_grading;
 mod standings;
 mod store;
 

@@ -253,12 +253,7 @@ async fn quizzes_avoid_open_and_recent_questions_and_score_at_once() {
         ("python", Difficulty::Hard)
     );
 
-    let phrasings: Vec<&str> = q
-        .question
-        .key_points
-        .iter()
-        .map(|k| k.phrasings[0].as_str())
-        .collect();
+    let full = crate::common::full_answer(&q.question);
     assert!(matches!(
         svc.answer_quiz(GUILD, UserId(10), q.id, "mine").await,
         Err(Error::QuizNotFound)
@@ -267,12 +262,11 @@ async fn quizzes_avoid_open_and_recent_questions_and_score_at_once() {
         svc.answer_quiz(GUILD, member, q.id, "  ").await,
         Err(Error::EmptyAnswer)
     ));
-    let result = svc
-        .answer_quiz(GUILD, member, q.id, &phrasings.join(", "))
-        .await
-        .unwrap();
-    assert_eq!(result.coverage_percent, 100);
-    assert!(result.missed.is_empty() && result.covered.len() == q.question.key_points.len());
+    let result = svc.answer_quiz(GUILD, member, q.id, &full).await.unwrap();
+    let graded = &result.assessment;
+    assert_eq!((graded.score, graded.grade), (100, 4));
+    assert!(graded.missed.is_empty() && graded.covered.len() == q.question.key_points.len());
+    assert!(graded.misconceptions.is_empty());
     assert!(
         !result.question.answer.is_empty(),
         "the model answer comes with the result"

@@ -122,13 +122,7 @@ async fn run_day(t: &crate::common::TestApp, day: u32, seen: &mut HashSet<Questi
         .await
         .unwrap();
 
-    let all_points: String = post
-        .question
-        .key_points
-        .iter()
-        .map(|k| k.phrasings[0].as_str())
-        .collect::<Vec<_>>()
-        .join(". ");
+    let all_points = crate::common::full_answer(&post.question);
     for user in members() {
         if answers_post(user, n) {
             let text = if user == A {
@@ -174,14 +168,15 @@ async fn run_day(t: &crate::common::TestApp, day: u32, seen: &mut HashSet<Questi
     ));
     let feedback = svc.feedback(GUILD, post.id, A).await.unwrap();
     assert!(
-        feedback.answered && feedback.missed.is_empty(),
+        feedback.answered && feedback.assessment.missed.is_empty(),
         "day {n}: A covered everything"
     );
-    assert_eq!((feedback.coverage_percent, feedback.points), (100, 30));
+    assert_eq!((feedback.assessment.score, feedback.points), (100, 30));
+    assert_eq!(feedback.assessment.grade, 4);
     assert_eq!(feedback.streak.current, n);
     if !answers_post(D, n) {
         let d = svc.feedback(GUILD, post.id, D).await.unwrap();
-        assert!(!d.answered && d.covered.is_empty() && d.points == 0);
+        assert!(!d.answered && d.assessment.covered.is_empty() && d.points == 0);
     }
     post.id
 }

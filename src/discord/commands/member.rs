@@ -18,7 +18,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
         ctx,
         "**dailydrill** posts an interview question every day. Press **Answer** on the post to \
          answer privately; you can edit your answer until the reveal. At the reveal, the model \
-         answer is posted and **My feedback** shows which key points you covered.\n\n\
+         answer is posted and **My feedback** shows your grade, the key points you covered and \
+         missed, any misconception with its correction, and a next step.\n\n\
          `/question` today's question again · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
@@ -53,7 +54,7 @@ pub async fn streak(ctx: Context<'_>) -> Result<(), Error> {
     say(ctx, text).await
 }
 
-/// Points, answers, coverage and streaks of a member (you by default).
+/// Points, answers, average score and streaks of a member (you by default).
 #[poise::command(slash_command, guild_only)]
 pub async fn stats(
     ctx: Context<'_>,
@@ -64,16 +65,16 @@ pub async fn stats(
     let user = member.as_ref().map_or(me, |m| UserId(m.id.get()));
     let text = match ctx.data().service.member_stats(guild, user).await {
         Ok(s) => format!(
-            "<@{}>: **{}** points from {} answers{}, average coverage {}; {} practice quiz(zes){}.",
+            "<@{}>: **{}** points from {} answers{}, average score {}/100; {} practice quiz(zes){}.",
             user,
             s.points,
             s.answers,
             s.rank.map_or_else(String::new, |r| format!(" (rank {r})")),
             s.average_coverage_percent
-                .map_or_else(|| "—".to_owned(), |p| format!("{p}%")),
+                .map_or_else(|| "—".to_owned(), |p| p.to_string()),
             s.quizzes,
             s.quiz_average_percent
-                .map_or_else(String::new, |p| format!(" averaging {p}%")),
+                .map_or_else(String::new, |p| format!(" averaging {p}/100")),
         ),
         Err(e) => command_refusal(ctx, who, &e),
     };

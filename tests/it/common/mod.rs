@@ -27,6 +27,17 @@ pub fn corpus() -> Arc<Corpus> {
     )
 }
 
+/// An answer in sentences stating every key point of `question` (each one's first phrasing,
+/// a binding's parts side by side), which the grader scores 100.
+pub fn full_answer(question: &dailydrill::corpus::Question) -> String {
+    question
+        .key_points
+        .iter()
+        .map(|k| format!("I would say that {}.", k.phrasings[0].replace(" & ", " ")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .expect("a test instant")
