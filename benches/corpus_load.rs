@@ -6,10 +6,9 @@
 mod support;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use dailydrill::corpus::{CorpusSource, bundled_files, load_dir};
-use support::arg;
+use support::{arg, time};
 
 /// Writes `n` question files (the bundled ones, cycled, each copy with its own id).
 fn generate(dir: &Path, n: usize) {
@@ -31,24 +30,6 @@ fn generate(dir: &Path, n: usize) {
         std::fs::create_dir_all(dir.join(folder)).unwrap();
         std::fs::write(dir.join(folder).join(format!("{i:05}-{name}")), text).unwrap();
     }
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm the page cache and the allocator
-    median(
-        (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            })
-            .collect(),
-    )
 }
 
 fn main() {

@@ -10,31 +10,12 @@
 mod support;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use dailydrill::corpus::{Corpus, CorpusSource};
 use dailydrill::domain::grading::Grader;
 use dailydrill::grading_eval;
 use dailydrill::service::MAX_ANSWER_CHARS;
-use support::arg;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    f();
-    median(
-        (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            })
-            .collect(),
-    )
-}
+use support::{arg, time};
 
 /// The floor: every answer lowercased and split into words, nothing matched.
 fn words_only(answers: &[String]) -> usize {

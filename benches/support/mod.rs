@@ -181,3 +181,24 @@ pub fn answer_texts(n: usize, seed: u64) -> Vec<String> {
         })
         .collect()
 }
+
+/// The median of `samples`.
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// The median wall time of `runs` calls of `f`, after one warm-up call (the page cache, the
+/// allocator, lazily built tables).
+pub fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}

@@ -70,11 +70,9 @@ pub async fn on_component(
     };
     click.create_response(ctx, response).await?;
     for part in rest {
-        let followup = serenity::CreateInteractionResponseFollowup::new()
-            .content(part)
-            .ephemeral(true)
-            .allowed_mentions(render::no_mentions());
-        click.create_followup(ctx, followup).await?;
+        click
+            .create_followup(ctx, render::private_followup(part))
+            .await?;
     }
     Ok(())
 }
@@ -117,11 +115,9 @@ async fn on_quiz_answer(
         .create_response(ctx, CreateInteractionResponse::Message(ephemeral(first)))
         .await?;
     for part in parts {
-        let followup = serenity::CreateInteractionResponseFollowup::new()
-            .content(part)
-            .ephemeral(true)
-            .allowed_mentions(render::no_mentions());
-        submit.create_followup(ctx, followup).await?;
+        submit
+            .create_followup(ctx, render::private_followup(part))
+            .await?;
     }
     Ok(())
 }

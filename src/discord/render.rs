@@ -243,6 +243,14 @@ pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
         .allowed_mentions(no_mentions())
 }
 
+/// A private follow-up message: the rest of a reply longer than one message.
+pub fn private_followup(text: String) -> serenity::all::CreateInteractionResponseFollowup {
+    serenity::all::CreateInteractionResponseFollowup::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+}
+
 /// A practice answer's result, then the model answer, in parts that each fit a message.
 pub fn quiz_result(result: &crate::service::QuizResult) -> Vec<String> {
     let text = format!(

@@ -35,6 +35,7 @@ pub(crate) struct Token {
     pub phrase: u32,
     pub sentence: u32,
     pub negates: bool,
+    pub denies: bool,
     pub disapproves: bool,
     pub refutes: bool,
     pub refutes_back: bool,
@@ -151,6 +152,7 @@ impl Vocabulary {
                     phrase: 0,
                     sentence: 0,
                     negates: false,
+                    denies: false,
                     disapproves: false,
                     refutes: false,
                     refutes_back: false,
@@ -184,6 +186,7 @@ impl Vocabulary {
                 phrase: w.phrase,
                 sentence: w.sentence,
                 negates: w.negates,
+                denies: w.denies,
                 disapproves: w.disapproves,
                 refutes: w.refutes,
                 refutes_back: w.refutes_back,
@@ -217,6 +220,7 @@ impl Vocabulary {
                     out.push(Token {
                         id: *id,
                         negates: false,
+                        denies: false,
                         disapproves: false,
                         refutes: false,
                         refutes_back: false,
@@ -284,7 +288,7 @@ fn disapproved(tokens: &[Token], first: usize, end: usize) -> bool {
     let within = |i: usize| tokens[i].phrase == phrase;
     let last = (end + DISAPPROVAL_REACH).min(tokens.len());
     (first.saturating_sub(NEGATION_REACH)..last).any(|i| tokens[i].disapproves && within(i))
-        || (end..(end + DENIAL_REACH).min(tokens.len())).any(|i| tokens[i].negates && within(i))
+        || (end..(end + DENIAL_REACH).min(tokens.len())).any(|i| tokens[i].denies && within(i))
         || tokens[..first]
             .iter()
             .rev()
@@ -573,6 +577,9 @@ mod tests {
             "a wildcard with credentials works, and that is a bad idea"
         ));
         assert!(!claimed("a wildcard with credentials is not allowed"));
+        assert!(claimed(
+            "a wildcard with credentials works since you never check"
+        ));
         assert!(claimed(
             "a wildcard with credentials works fine and is not a problem at all"
         ));

@@ -24,6 +24,9 @@ pub(crate) struct Word {
     pub phrase: u32,
     /// The word negates what follows it in its phrase: "not", "never", "without", "doesn't".
     pub negates: bool,
+    /// The word denies what was just said of a subject: "not", "n't", "no" ("... is not a fix",
+    /// "... isn't true"), unlike "never" or "avoid", which start a clause of their own.
+    pub denies: bool,
     /// A function word ("the", "is", "because"): prose has many, a bare list of terms almost none.
     pub function: bool,
     /// Which sentence holds the word: like phrases, but commas and contrast words do not end one.
@@ -98,6 +101,11 @@ const DISAPPROVALS: &[&str] = &[
     "footgun",
     "antipattern",
     "anti",
+    "outdated",
+    "simplification",
+    "oversimplification",
+    "backwards",
+    "misleading",
 ];
 
 /// Words that refute a claim anywhere after them in their sentence.
@@ -242,6 +250,8 @@ impl Reader {
                 start: w.start,
                 phrase: u32::try_from(i64::from(w.phrase) + shift).unwrap_or(0),
                 negates: negates(&raw, i, is(i, IS_NEGATION)),
+                denies: matches!(w.lower.as_str(), "not" | "no")
+                    || (w.lower == "t" && i > 0 && raw[i - 1].lower.ends_with('n')),
                 // A word of code (`before_request`, `cache.get()`) is not prose.
                 function: !w.identifier && is(i, IS_FUNCTION),
                 sentence: w.sentence,
