@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::problem::Lines;
 pub(crate) use super::problem::Located;
-use super::problem::line_of;
 use super::rubric::{self, RawClaim, RawKeyPoint};
 use super::types::{Difficulty, KeyPoint, Misconception, QuestionId, TrackId, check_slug};
 
@@ -93,7 +93,8 @@ pub(crate) struct Front {
 
 /// Parses and checks front matter; every problem found is returned, with its file line.
 pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>> {
-    let line = |span: std::ops::Range<usize>| line_of(text, split.front_offset + span.start);
+    let lines = Lines::new(text);
+    let line = |span: std::ops::Range<usize>| lines.line(split.front_offset + span.start);
     let raw: RawFront = toml::from_str(split.front).map_err(|e| {
         let at = e.span().map_or(1, &line);
         vec![(at, format!("front matter: {}", e.message().trim_end()))]

@@ -60,6 +60,31 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// The lines of a text, for turning many byte offsets into line numbers: a rubric has hundreds
+/// of phrasings, and counting newlines from the start for each would be quadratic.
+pub(crate) struct Lines {
+    /// Byte offset of every `\n`, ascending.
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        Lines {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of byte `offset`, as [`line_of`] counts it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +96,10 @@ mod tests {
         assert_eq!(line_of(text, 2), 2);
         assert_eq!(line_of(text, 6), 4);
         assert_eq!(line_of(text, 999), 4);
+        let lines = Lines::new(text);
+        for offset in [0, 1, 2, 4, 5, 6, 7, 999] {
+            assert_eq!(lines.line(offset), line_of(text, offset), "{offset}");
+        }
     }
 
     #[test]

@@ -222,3 +222,17 @@ fn the_grader_meets_the_issue_targets_on_the_development_set() {
     assert!(report.keyword_below_partial >= 0.9, "{shown}");
     assert!(report.empty_max <= 20, "{shown}");
 }
+
+#[test]
+fn every_rubric_credits_its_key_points_stated_in_sentences_and_nothing_wrong() {
+    let corpus = crate::common::corpus();
+    let mut failures = Vec::new();
+    for question in corpus.questions() {
+        let answer = crate::common::full_answer(question);
+        let graded = dailydrill::domain::grading::grade(question, &answer);
+        if graded.score != 100 || !graded.misconceptions.is_empty() {
+            failures.push(format!("{}: {graded:?}\n  {answer}", question.id));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,14 +1,12 @@
 //! Finding a rubric's phrasings in an answer: a run of consecutive words, or a binding whose parts
 //! stand in one phrase; either one counts only when no negation governs it.
 //!
-//! Phrasings are compiled once per question into small integer ids, with the question's synonym
-//! groups folded to one id, so grading many answers compares integers.
+//! Phrasings and answers arrive as word ids ([`super::vocabulary`]), so matching compares
+//! integers.
 
-use std::collections::HashMap;
+use crate::corpus::MAX_BINDING_PARTS;
 
-use crate::corpus::{BINDING, MAX_BINDING_PARTS};
-
-use super::text::{Reader, Word};
+use super::vocabulary::{Answer, Phrase, Token, UNKNOWN};
 
 /// How many words before a match a negation still governs it ("does not actually release").
 pub(crate) const NEGATION_REACH: usize = 4;
@@ -23,220 +21,6 @@ pub(crate) const DENIAL_REACH: usize = 3;
 /// The most words a binding's parts may span, first word to last: further apart, they are not
 /// one statement.
 pub(crate) const BINDING_SPAN: usize = 12;
-
-/// Id of a word no phrasing uses; it never matches.
-const UNKNOWN: u32 = u32::MAX;
-
-/// An answer word as matched.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Token {
-    pub id: u32,
-    pub start: usize,
-    pub phrase: u32,
-    pub sentence: u32,
-    pub negates: bool,
-    pub denies: bool,
-    pub disapproves: bool,
-    pub refutes: bool,
-    pub refutes_back: bool,
-}
-
-/// An answer's tokens, with where each word occurs, so a phrasing is looked up at its first
-/// word's places instead of at every word.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    tokens: Vec<Token>,
-    /// (word id, index in `tokens`), sorted.
-    places: Vec<(u32, u32)>,
-}
-
-impl Answer {
-    fn new(tokens: Vec<Token>) -> Answer {
-        let mut places: Vec<(u32, u32)> = tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.id != UNKNOWN)
-            .map(|(i, t)| (t.id, u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
-        places.sort_unstable();
-        Answer { tokens, places }
-    }
-
-    /// Where word `id` occurs, ascending.
-    fn places(&self, id: u32) -> impl Iterator<Item = usize> + '_ {
-        let from = self.places.partition_point(|(w, _)| *w < id);
-        self.places[from..]
-            .iter()
-            .take_while(move |(w, _)| *w == id)
-            .map(|(_, i)| *i as usize)
-    }
-}
-
-impl std::ops::Deref for Answer {
-    type Target = [Token];
-
-    fn deref(&self) -> &[Token] {
-        &self.tokens
-    }
-}
-
-/// A compiled phrasing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Phrase {
-    /// Consecutive words.
-    Run(Vec<u32>),
-    /// Parts in one phrase, in any order, within [`BINDING_SPAN`] words.
-    Binding(Vec<Vec<u32>>),
-}
-
-/// The ids of one question's vocabulary and synonyms.
-#[derive(Debug, Default)]
-pub(crate) struct Vocabulary {
-    ids: HashMap<String, u32>,
-    /// Each synonym as word ids, with the id of its group; longest first, so "foreign key" wins
-    /// over "key".
-    synonyms: Vec<(Vec<u32>, u32)>,
-    /// The synonyms (indices into `synonyms`, longest first) by their first word.
-    by_first: HashMap<u32, Vec<usize>>,
-}
-
-impl Vocabulary {
-    /// A vocabulary knowing `groups` as synonyms.
-    pub fn new(reader: &Reader, groups: &[Vec<String>]) -> Vocabulary {
-        let mut vocabulary = Vocabulary::default();
-        for group in groups {
-            let id = vocabulary.fresh();
-            for member in group {
-                let ids = reader
-                    .stems(member)
-                    .iter()
-                    .map(|s| vocabulary.intern(s))
-                    .collect::<Vec<_>>();
-                if !ids.is_empty() {
-                    vocabulary.synonyms.push((ids, id));
-                }
-            }
-        }
-        vocabulary
-            .synonyms
-            .sort_by_key(|(run, _)| std::cmp::Reverse(run.len()));
-        for (index, (run, _)) in vocabulary.synonyms.iter().enumerate() {
-            if let Some(&first) = run.first() {
-                vocabulary.by_first.entry(first).or_default().push(index);
-            }
-        }
-        vocabulary
-    }
-
-    fn fresh(&mut self) -> u32 {
-        let id = u32::try_from(self.ids.len()).unwrap_or(UNKNOWN - 1);
-        self.ids.insert(format!("#group{id}"), id);
-        id
-    }
-
-    fn intern(&mut self, stem: &str) -> u32 {
-        let next = u32::try_from(self.ids.len()).unwrap_or(UNKNOWN - 1);
-        *self.ids.entry(stem.to_owned()).or_insert(next)
-    }
-
-    /// Compiles a phrasing: its words get ids (new ones added), synonyms folded.
-    pub fn phrase(&mut self, reader: &Reader, phrasing: &str) -> Option<Phrase> {
-        let mut parts = Vec::new();
-        for part in phrasing.split(BINDING) {
-            let words: Vec<Token> = reader
-                .words(part)
-                .iter()
-                .map(|w| Token {
-                    id: self.intern(&w.stem),
-                    start: w.start,
-                    phrase: 0,
-                    sentence: 0,
-                    negates: false,
-                    denies: false,
-                    disapproves: false,
-                    refutes: false,
-                    refutes_back: false,
-                })
-                .collect();
-            let ids: Vec<u32> = self.fold(words).into_iter().map(|t| t.id).collect();
-            if ids.is_empty() {
-                return None;
-            }
-            parts.push(ids);
-        }
-        match parts.len() {
-            0 => None,
-            1 => parts.pop().map(Phrase::Run),
-            _ => Some(Phrase::Binding(parts)),
-        }
-    }
-
-    /// An answer's words as tokens, synonyms folded, indexed for lookup.
-    pub fn answer(&self, words: &[Word]) -> Answer {
-        Answer::new(self.tokens(words))
-    }
-
-    /// An answer's words as tokens, synonyms folded.
-    fn tokens(&self, words: &[Word]) -> Vec<Token> {
-        let tokens = words
-            .iter()
-            .map(|w| Token {
-                id: self.ids.get(&w.stem).copied().unwrap_or(UNKNOWN),
-                start: w.start,
-                phrase: w.phrase,
-                sentence: w.sentence,
-                negates: w.negates,
-                denies: w.denies,
-                disapproves: w.disapproves,
-                refutes: w.refutes,
-                refutes_back: w.refutes_back,
-            })
-            .collect();
-        self.fold(tokens)
-    }
-
-    /// Replaces every synonym's words by its group's one id, longest synonym first.
-    fn fold(&self, tokens: Vec<Token>) -> Vec<Token> {
-        if self.synonyms.is_empty() {
-            return tokens;
-        }
-        let mut out = Vec::with_capacity(tokens.len());
-        let mut i = 0;
-        while i < tokens.len() {
-            let found = self
-                .by_first
-                .get(&tokens[i].id)
-                .into_iter()
-                .flatten()
-                .map(|&k| &self.synonyms[k])
-                .find(|(run, _)| {
-                    tokens.get(i..i + run.len()).is_some_and(|window| {
-                        window.iter().map(|t| t.id).eq(run.iter().copied())
-                            && window.iter().all(|t| t.phrase == tokens[i].phrase)
-                    })
-                });
-            match found {
-                Some((run, id)) => {
-                    out.push(Token {
-                        id: *id,
-                        negates: false,
-                        denies: false,
-                        disapproves: false,
-                        refutes: false,
-                        refutes_back: false,
-                        ..tokens[i]
-                    });
-                    i += run.len();
-                }
-                None => {
-                    out.push(tokens[i]);
-                    i += 1;
-                }
-            }
-        }
-        out
-    }
-}
 
 /// Where `run` occurs in `tokens` as consecutive words of one phrase, by starting index.
 fn occurrences<'a>(tokens: &'a Answer, run: &'a [u32]) -> impl Iterator<Item = usize> + 'a {
@@ -382,21 +166,28 @@ fn overlapping(spans: &[(usize, usize)]) -> bool {
         .any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1))
 }
 
-/// Whether the answer's text at byte `offset` (a pattern's match) is negated or judged wrong: a
-/// negation up to [`PATTERN_NEGATION_REACH`] words before it in its sentence, or a disapproving
-/// word in the phrase around the word there.
-pub(crate) fn refuted_at(tokens: &Answer, offset: usize) -> bool {
-    let Some(i) = tokens.iter().position(|t| t.start >= offset) else {
+/// Whether the answer's text at bytes `start..end` (a pattern's match) is negated or judged
+/// wrong: a negation up to [`PATTERN_NEGATION_REACH`] words before it in its sentence, or a
+/// judgement around it as for a claim (the words inside the match are the claim's own).
+pub(crate) fn refuted_at(tokens: &Answer, start: usize, end: usize) -> bool {
+    let Some(first) = tokens.iter().position(|t| t.start >= start) else {
         return false;
     };
-    let sentence = tokens[i].sentence;
-    (i.saturating_sub(PATTERN_NEGATION_REACH)..i)
+    let last = tokens
+        .iter()
+        .position(|t| t.start >= end)
+        .unwrap_or(tokens.len())
+        .max(first + 1);
+    let sentence = tokens[first].sentence;
+    (first.saturating_sub(PATTERN_NEGATION_REACH)..first)
         .any(|j| tokens[j].negates && tokens[j].sentence == sentence)
-        || disapproved(tokens, i, i + 1)
+        || disapproved(tokens, first, last)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::text::Reader;
+    use super::super::vocabulary::Vocabulary;
     use super::*;
 
     fn states_in(phrasing: &str, answer: &str, synonyms: &[&[&str]]) -> bool {
@@ -531,8 +322,16 @@ mod tests {
         assert!(states_in("fk", "a ForeignKey field", groups));
         assert!(states_in("fk", "one foreign key", groups));
         assert!(!states_in("fk", "a key", groups));
-        // A synonym never reaches across a comma.
+        // A synonym never reaches across a comma, nor into or out of an identifier.
         assert!(!states_in("fk", "a foreign, key", groups));
+        let views: &[&[&str]] = &[&["view function", "fbv"]];
+        assert!(states_in(
+            "as_view & function",
+            "as_view() is a function",
+            views
+        ));
+        assert!(states_in("as_view & function", "as_view function", views));
+        assert!(states_in("fbv", "a plain view function", views));
     }
 
     #[test]
@@ -547,17 +346,23 @@ mod tests {
     fn a_pattern_match_is_negated_by_a_cue_before_it_in_its_sentence() {
         let reader = Reader::default();
         let vocabulary = Vocabulary::new(&reader, &[]);
-        let text = "never send str(e) to clients. Log str(e) instead.";
-        let tokens = vocabulary.answer(&reader.words(text));
-        assert!(refuted_at(&tokens, text.find("str(e)").unwrap_or(0)));
-        assert!(!refuted_at(&tokens, text.rfind("str(e)").unwrap_or(0)));
-        let code =
-            "Never do add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)";
-        let tokens = vocabulary.answer(&reader.words(code));
-        assert!(refuted_at(&tokens, code.find("allow_origins").unwrap_or(0)));
-        let judged = "allow_origins=['*'] with credentials is dangerous";
-        let tokens = vocabulary.answer(&reader.words(judged));
-        assert!(refuted_at(&tokens, 0));
+        let refuted = |text: &str, matched: &str| {
+            let answer = vocabulary.answer(&reader.words(text));
+            let start = text.find(matched).unwrap_or(0);
+            refuted_at(&answer, start, start + matched.len())
+        };
+        assert!(refuted("never send str(e) to clients. Log it.", "str(e)"));
+        assert!(!refuted("Log it. Send str(e) to clients.", "str(e)"));
+        assert!(refuted(
+            "Never do add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)",
+            "allow_origins",
+        ));
+        assert!(refuted(
+            "allow_origins=['*'] with credentials is dangerous",
+            "allow_origins=['*']",
+        ));
+        // A negation inside the matched code is the claim's own, not a denial of it.
+        assert!(!refuted("    if not v:\n        return", "if not v:"));
     }
 
     #[test]

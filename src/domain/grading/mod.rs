@@ -12,14 +12,15 @@ mod matcher;
 mod shape;
 mod text;
 mod unicode;
+mod vocabulary;
 
 use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::corpus::{KeyPoint, Misconception, Problem, Question};
 
-use matcher::{Phrase, Vocabulary};
 use text::Reader;
+use vocabulary::{Phrase, Vocabulary};
 
 pub use shape::Shape;
 
@@ -183,7 +184,7 @@ impl Grader {
                 claim.phrases.iter().any(|p| matcher::claims(&tokens, p))
                     || claim.patterns.iter().any(|re| {
                         re.find_iter(answer)
-                            .any(|m| !matcher::refuted_at(&tokens, m.start()))
+                            .any(|m| !matcher::refuted_at(&tokens, m.start(), m.end()))
                     })
             })
             .map(|(i, _)| i)

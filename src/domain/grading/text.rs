@@ -24,6 +24,10 @@ pub(crate) struct Word {
     pub phrase: u32,
     /// The word negates what follows it in its phrase: "not", "never", "without", "doesn't".
     pub negates: bool,
+    /// The word continues the one before it in a snake_case identifier (`view` in `as_view`): a
+    /// synonym may not start inside an identifier or cut one short. (A dotted name's last part,
+    /// `errorhandler` in `app.errorhandler`, is a name of its own.)
+    pub joined: bool,
     /// The word denies what was just said of a subject: "not", "n't", "no" ("... is not a fix",
     /// "... isn't true"), unlike "never" or "avoid", which start a clause of their own.
     pub denies: bool,
@@ -175,6 +179,8 @@ struct Raw {
     /// The word is code: joined to another by `_` or `.` (`before_request`, `cache.get`), or
     /// called (`get()`).
     identifier: bool,
+    /// Joined to the word before it by `_`.
+    joined: bool,
     dunder: bool,
 }
 
@@ -250,12 +256,14 @@ impl Reader {
                 start: w.start,
                 phrase: u32::try_from(i64::from(w.phrase) + shift).unwrap_or(0),
                 negates: negates(&raw, i, is(i, IS_NEGATION)),
+                joined: w.joined,
                 denies: matches!(w.lower.as_str(), "not" | "no")
                     || (w.lower == "t" && i > 0 && raw[i - 1].lower.ends_with('n')),
                 // A word of code (`before_request`, `cache.get()`) is not prose.
                 function: !w.identifier && is(i, IS_FUNCTION),
                 sentence: w.sentence,
-                disapproves: is(i, IS_DISAPPROVAL),
+                // "... is a myth" judges the claim before it as "... is wrong" does.
+                disapproves: is(i, IS_DISAPPROVAL | IS_REFUTATION),
                 refutes: is(i, IS_REFUTATION),
                 refutes_back: is(i, IS_DISAPPROVAL | IS_REFUTATION)
                     && (i.saturating_sub(3)..i).any(|b| is(b, IS_BACK_REFERENCE)),
@@ -336,6 +344,7 @@ fn cut(text: &str) -> Vec<Raw> {
                 sentence: at.1,
                 after_comma: std::mem::take(after_comma),
                 identifier: code_before(start.1) || code_after(end),
+                joined: start.1 > 0 && char_at(start.1 - 1) == Some('_'),
                 dunder: false,
             });
         }
@@ -357,6 +366,7 @@ fn cut(text: &str) -> Vec<Raw> {
                     sentence,
                     after_comma: std::mem::take(&mut after_comma),
                     identifier: false,
+                    joined: false,
                     dunder: true,
                 });
                 i = end;
