@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::ids::{GuildId, UserId};
+use crate::store::answers::StoredGrade;
 use crate::store::members::{self, Deleted};
 
 use super::{Result, Service};
@@ -32,9 +33,14 @@ pub struct ExportedAnswer {
     pub submitted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Set once the model answer was revealed and the answer scored.
+    /// The grader's score, 0-100.
     pub coverage_percent: Option<i64>,
     pub points: Option<i64>,
     pub key_points_covered: Vec<String>,
+    /// The grade (0-4), when the answer was graded after grades were stored.
+    pub grade: Option<u8>,
+    /// The misconceptions and red flags the answer stated, by their claims.
+    pub misconceptions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +51,8 @@ pub struct ExportedQuiz {
     pub answered_at: Option<DateTime<Utc>>,
     pub answer: Option<String>,
     pub coverage_percent: Option<i64>,
+    pub grade: Option<u8>,
+    pub misconceptions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +89,16 @@ impl Service {
                 .filter_map(|&i| question.key_points.get(i).map(|k| k.label.clone()))
                 .collect()
         };
+        let claims = |question_id: &str, grade: Option<&StoredGrade>| -> Vec<String> {
+            let (Some(question), Some(grade)) = (self.question(question_id), grade) else {
+                return Vec::new();
+            };
+            grade
+                .misconceptions
+                .iter()
+                .filter_map(|&i| question.misconceptions.get(i).map(|m| m.claim.clone()))
+                .collect()
+        };
         Ok(MemberExport {
             guild_id: guild.0.to_string(),
             user_id: user.0.to_string(),
@@ -90,6 +108,8 @@ impl Service {
                 .into_iter()
                 .map(|a| ExportedAnswer {
                     key_points_covered: labels(&a.question_id, a.covered.as_deref()),
+                    grade: a.grade.as_ref().map(|g| g.grade),
+                    misconceptions: claims(&a.question_id, a.grade.as_ref()),
                     question: self.question(&a.question_id).map(|q| q.question.clone()),
                     post: a.post.0,
                     schedule: a.schedule.0,
@@ -106,6 +126,8 @@ impl Service {
                 .quizzes
                 .into_iter()
                 .map(|q| ExportedQuiz {
+                    grade: q.grade.as_ref().map(|g| g.grade),
+                    misconceptions: claims(&q.question_id, q.grade.as_ref()),
                     question: self.question(&q.question_id).map(|x| x.question.clone()),
                     question_id: q.question_id,
                     started_at: q.started_at,

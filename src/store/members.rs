@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::answers::indices;
+use super::answers::{StoredGrade, indices, stored_grade};
 use super::{Result, Row, RowError, int};
 use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::streak::Streak;
@@ -22,6 +22,7 @@ pub struct MemberAnswer {
     pub covered: Option<Vec<usize>>,
     pub coverage_percent: Option<u32>,
     pub points: Option<u32>,
+    pub grade: Option<StoredGrade>,
 }
 
 /// A member's practice question.
@@ -33,6 +34,7 @@ pub struct MemberQuiz {
     pub body: Option<String>,
     pub covered: Option<Vec<usize>>,
     pub coverage_percent: Option<u32>,
+    pub grade: Option<StoredGrade>,
 }
 
 /// A member's streak on one schedule.
@@ -83,6 +85,9 @@ struct RawAnswer {
     covered: Option<String>,
     coverage_percent: Option<i64>,
     points: Option<i64>,
+    grade: Option<i64>,
+    misconceptions: Option<String>,
+    shape: Option<String>,
 }
 
 impl RawAnswer {
@@ -103,6 +108,7 @@ impl RawAnswer {
                 .map(|v| row.number("coverage_percent", v))
                 .transpose()?,
             points: self.points.map(|v| row.number("points", v)).transpose()?,
+            grade: stored_grade(&row, self.grade, self.misconceptions, self.shape)?,
         })
     }
 }
@@ -116,6 +122,9 @@ struct RawQuiz {
     body: Option<String>,
     covered: Option<String>,
     coverage_percent: Option<i64>,
+    grade: Option<i64>,
+    misconceptions: Option<String>,
+    shape: Option<String>,
 }
 
 impl RawQuiz {
@@ -132,6 +141,7 @@ impl RawQuiz {
                 .coverage_percent
                 .map(|v| row.number("coverage_percent", v))
                 .transpose()?,
+            grade: stored_grade(&row, self.grade, self.misconceptions, self.shape)?,
         })
     }
 }
@@ -189,7 +199,8 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
     let (g, u) = (int(guild.0), int(user.0));
     let answers: Vec<RawAnswer> = sqlx::query_as(
         "SELECT a.post_id, p.schedule_id, p.question_id, p.local_date, a.body, a.submitted_at, \
-         a.updated_at, a.covered, a.coverage_percent, a.points \
+         a.updated_at, a.covered, a.coverage_percent, a.points, a.grade, a.misconceptions, \
+         a.shape \
          FROM answers a JOIN posts p ON p.id = a.post_id \
          WHERE p.guild_id = ? AND a.user_id = ? ORDER BY a.post_id",
     )
@@ -198,8 +209,8 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
     .fetch_all(&mut *conn)
     .await?;
     let quizzes: Vec<RawQuiz> = sqlx::query_as(
-        "SELECT id, question_id, started_at, answered_at, body, covered, coverage_percent \
-         FROM quizzes WHERE guild_id = ? AND user_id = ? ORDER BY id",
+        "SELECT id, question_id, started_at, answered_at, body, covered, coverage_percent, \
+         grade, misconceptions, shape FROM quizzes WHERE guild_id = ? AND user_id = ? ORDER BY id",
     )
     .bind(g)
     .bind(u)

@@ -139,6 +139,19 @@ async fn the_reveal_grades_with_the_rubric_and_the_feedback_survives_a_restart()
     );
     let after = check(&restarted, &post).await;
     assert_eq!(before, after);
+
+    // The member's data export carries the stored grade and the claims they were corrected on.
+    let export = restarted.my_data(GUILD, WRONG).await.unwrap();
+    let answer = &export.answers[0];
+    assert_eq!(answer.grade, Some(before[1].assessment.grade));
+    assert!(
+        answer
+            .misconceptions
+            .contains(&first_claim(&post.question).claim),
+        "{answer:?}"
+    );
+    let json = serde_json::to_value(&export).unwrap();
+    assert!(json["answers"][0]["misconceptions"].is_array(), "{json}");
 }
 
 #[tokio::test]
