@@ -7,7 +7,7 @@ use serenity::{
     ActionRowComponent, ComponentInteraction, CreateInteractionResponse, ModalInteraction,
 };
 
-use super::commands::privacy;
+use super::commands::{privacy, schedule};
 use super::context::{Data, Error, Invoker};
 use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
@@ -63,6 +63,7 @@ pub async fn on_component(
         Some((privacy::FORGET_BUTTON, id)) => {
             privacy::confirm_forget(&ctx.http, data, click, who, id).await
         }
+        Some((schedule::REMOVE_BUTTON, id)) => schedule::confirm_remove(data, click, who, id).await,
         _ => {
             tracing::warn!(?custom_id, %guild, %user, "refused: unknown button");
             CreateInteractionResponse::Message(ephemeral("This button is no longer valid."))

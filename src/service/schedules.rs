@@ -7,8 +7,28 @@ use crate::domain::schedule;
 use crate::store::schedules::{self as rows, NewSchedule, ScheduleRow, ScheduleUpdate};
 
 use super::{
-    Error, MAX_SCHEDULES_PER_GUILD, Result, ScheduleEdit, ScheduleSpec, ScheduleView, Service,
+    Error, MAX_SCHEDULES_PER_GUILD, Removal, Result, ScheduleEdit, ScheduleSpec, ScheduleView,
+    Service,
 };
+
+/// What deleting schedule `id` of `guild` takes with it.
+async fn removal(
+    conn: &mut sqlx::SqliteConnection,
+    guild: GuildId,
+    id: ScheduleId,
+) -> Result<Removal> {
+    let row = rows::get(conn, guild, id)
+        .await?
+        .ok_or(Error::ScheduleNotFound(id))?;
+    let (posts, answers, streaks) = rows::removal_counts(conn, id).await?;
+    Ok(Removal {
+        id,
+        channel: row.channel,
+        posts,
+        answers,
+        streaks,
+    })
+}
 
 fn view(row: ScheduleRow) -> ScheduleView {
     ScheduleView {
@@ -162,13 +182,20 @@ impl Service {
     /// Deletes a schedule with its posts, answers and streaks; points already earned stay on the
     /// leaderboard.
     #[tracing::instrument(skip_all, fields(guild = %guild, schedule = %id))]
-    pub async fn remove_schedule(&self, guild: GuildId, id: ScheduleId) -> Result<()> {
+    pub async fn remove_schedule(&self, guild: GuildId, id: ScheduleId) -> Result<Removal> {
         let mut tx = self.store.write().await?;
+        let removal = removal(&mut tx, guild, id).await?;
         if !rows::delete(&mut tx, guild, id).await? {
             return Err(Error::ScheduleNotFound(id));
         }
         tx.commit().await?;
-        Ok(())
+        Ok(removal)
+    }
+
+    /// What removing a schedule would delete, so the admin can confirm knowing it.
+    pub async fn removal(&self, guild: GuildId, id: ScheduleId) -> Result<Removal> {
+        let mut conn = self.store.read().await?;
+        removal(&mut conn, guild, id).await
     }
 
     /// Pauses or resumes a schedule. Resuming starts from the next post time: days spent paused

@@ -170,3 +170,14 @@ pub struct MemberStats {
     pub quizzes: i64,
     pub quiz_average_percent: Option<u32>,
 }
+
+/// What removing a schedule deletes, told to the admin before they confirm and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Removal {
+    pub id: ScheduleId,
+    pub channel: ChannelId,
+    pub posts: i64,
+    pub answers: i64,
+    /// Members' streaks on this schedule; leaderboard points already earned stay.
+    pub streaks: i64,
+}

@@ -347,6 +347,21 @@ pub async fn set_paused(
     Ok(())
 }
 
+/// How many posts, answers and streaks deleting schedule `id` takes with it.
+pub async fn removal_counts(
+    conn: &mut SqliteConnection,
+    id: ScheduleId,
+) -> Result<(i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM posts WHERE schedule_id = ?1), \
+         (SELECT COUNT(*) FROM answers a JOIN posts p ON p.id = a.post_id WHERE p.schedule_id = ?1), \
+         (SELECT COUNT(*) FROM streaks WHERE schedule_id = ?1)",
+    )
+    .bind(id.0)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Deletes a schedule with its posts, answers and streaks; standings already earned stay.
 pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, id: ScheduleId) -> Result<bool> {
     let done = sqlx::query("DELETE FROM schedules WHERE id = ? AND guild_id = ?")

@@ -371,14 +371,56 @@ async fn admins_manage_schedules_and_members_are_refused() {
         )
         .await;
     assert!(!resumed.contains("paused"), "{resumed}");
-    let removed = h
-        .command_text(
-            &admin(1),
-            "schedule",
-            sub("remove", vec![opt("schedule", 4, "1")]),
-        )
+    // /schedule remove asks first, saying what goes; only Manage Server confirms.
+    let asked = h.fake.slash_command(
+        &admin(1),
+        "schedule",
+        sub("remove", vec![opt("schedule", 4, "1")]),
+    );
+    let ask = h.answer_to(asked).await;
+    assert_eq!(ask["data"]["flags"], 64);
+    let question = ask["data"]["content"].as_str().unwrap();
+    assert!(
+        question.starts_with("Removing schedule #1 (<#77>) deletes it with its 0 post(s)"),
+        "{question}"
+    );
+    let button = fake_discord::first_component(&ask["data"])["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(button, "rmsched:1");
+    let forwarded = h
+        .answer_to(h.fake.click_button(&member(3), 1, &button))
         .await;
-    assert_eq!(removed, "Schedule #1 removed.");
+    assert_eq!(
+        forwarded["data"]["content"],
+        "You need the Manage Server permission to remove a schedule."
+    );
+    let still = h
+        .command_text(&admin(1), "schedule", sub("list", vec![]))
+        .await;
+    assert!(
+        still.contains("#1 in <#77>"),
+        "a forwarded button removed nothing: {still}"
+    );
+    let confirmed = h
+        .answer_to(h.fake.click_button(&admin(1), 1, &button))
+        .await;
+    assert_eq!(confirmed["type"], 7, "the question is updated in place");
+    assert_eq!(
+        confirmed["data"]["content"],
+        "Schedule #1 removed, with 0 post(s), 0 answer(s) and 0 member streak(s)."
+    );
+    let twice = h
+        .answer_to(h.fake.click_button(&admin(1), 1, &button))
+        .await;
+    assert!(
+        twice["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("no schedule #1"),
+        "{twice}"
+    );
     let again = h
         .command_text(
             &admin(1),

@@ -407,3 +407,41 @@ async fn a_schedule_whose_tracks_lost_their_questions_records_the_day_and_moves_
     let next = t.service.list_schedules(GUILD).await.unwrap()[0].next_post_at;
     assert_eq!(next, utc("2026-06-02T09:00:00Z"));
 }
+
+#[tokio::test]
+async fn removing_a_schedule_says_what_goes_before_and_after() {
+    let t = app(utc("2026-06-01T08:00:00Z"), 4).await;
+    let svc = t.service.clone();
+    let s = svc.add_schedule(GUILD, spec("09:00")).await.unwrap();
+    let post = svc.post_now(GUILD, s.id).await.unwrap();
+    crate::common::delivered(&svc, post.id).await;
+    for user in [UserId(5), UserId(6)] {
+        svc.submit_answer(GUILD, post.id, user, "An answer in a sentence.")
+            .await
+            .unwrap();
+    }
+    svc.reveal_now(GUILD, s.id).await.unwrap();
+
+    let asked = svc.removal(GUILD, s.id).await.unwrap();
+    assert_eq!(
+        (asked.channel, asked.posts, asked.answers, asked.streaks),
+        (s.channel, 1, 2, 2)
+    );
+    assert!(matches!(
+        svc.removal(OTHER, s.id).await,
+        Err(Error::ScheduleNotFound(_))
+    ));
+    assert_eq!(
+        svc.list_schedules(GUILD).await.unwrap().len(),
+        1,
+        "asking removes nothing"
+    );
+    let done = svc.remove_schedule(GUILD, s.id).await.unwrap();
+    assert_eq!(done, asked);
+    assert!(svc.list_schedules(GUILD).await.unwrap().is_empty());
+    let board = svc
+        .leaderboard(GUILD, Period::AllTime, 1, UserId(5))
+        .await
+        .unwrap();
+    assert_eq!(board.rows.len(), 2, "points already earned stay");
+}

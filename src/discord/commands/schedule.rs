@@ -5,12 +5,18 @@
 use poise::serenity_prelude as serenity;
 
 use crate::corpus::TrackId;
-use crate::discord::context::{Context, Error, Invoker};
-use crate::discord::reply::{MAX_OPTION_CHARS, bounded, command_refusal, invalid_options, say};
+use crate::discord::context::{Context, Data, Error, Invoker};
+use crate::discord::render::{custom_id, no_mentions};
+use crate::discord::reply::{
+    MAX_OPTION_CHARS, Origin, bounded, command_refusal, invalid_options, refusal, say,
+};
 use crate::domain::ids::{ChannelId, RoleId, ScheduleId};
 use crate::domain::schedule::RevealRule;
 use crate::service::{ScheduleEdit, ScheduleSpec, ScheduleView};
 use crate::zone_search;
+
+/// The custom_id prefix of the button that confirms `/schedule remove`.
+pub const REMOVE_BUTTON: &str = "rmsched";
 
 async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
     if partial.chars().count() > MAX_OPTION_CHARS {
@@ -186,7 +192,7 @@ async fn schedule_resume(
     set_paused(ctx, schedule, false).await
 }
 
-/// Delete a schedule and its history (points already earned stay).
+/// Delete a schedule and its history (asks first; points already earned stay).
 #[poise::command(
     slash_command,
     guild_only,
@@ -198,17 +204,69 @@ async fn schedule_remove(
     #[description = "Schedule number"] schedule: i64,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let guild = who.guild;
-    let text = match ctx
+    let removal = match ctx
         .data()
         .service
-        .remove_schedule(guild, ScheduleId(schedule))
+        .removal(who.guild, ScheduleId(schedule))
         .await
     {
-        Ok(()) => format!("Schedule #{schedule} removed."),
-        Err(e) => command_refusal(ctx, who, &e),
+        Ok(removal) => removal,
+        Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
     };
-    say(ctx, text).await
+    let confirm = serenity::CreateButton::new(custom_id(REMOVE_BUTTON, removal.id.0))
+        .label(format!("Remove schedule #{}", removal.id))
+        .style(serenity::ButtonStyle::Danger);
+    let reply = poise::CreateReply::default()
+        .content(format!(
+            "Removing schedule #{id} (<#{channel}>) deletes it with its {posts} post(s), the {answers} answer(s) to them and {streaks} member streak(s). Points already earned stay on the leaderboard. Press **Remove schedule #{id}** to confirm, or dismiss this message.",
+            id = removal.id,
+            channel = removal.channel,
+            posts = removal.posts,
+            answers = removal.answers,
+            streaks = removal.streaks,
+        ))
+        .components(vec![serenity::CreateActionRow::Buttons(vec![confirm])])
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// The confirmation click. The button is in a reply only the admin sees, and the click is checked
+/// again: a member without Manage Server (a forwarded or crafted button) removes nothing.
+pub async fn confirm_remove(
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    who: Invoker,
+    id: i64,
+) -> serenity::CreateInteractionResponse {
+    let allowed = click
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild());
+    let text = if !allowed {
+        tracing::warn!(guild = %who.guild, user = %who.user, custom_id = %click.data.custom_id, "refused: schedule removal without Manage Server");
+        "You need the Manage Server permission to remove a schedule.".to_owned()
+    } else {
+        match data
+            .service
+            .remove_schedule(who.guild, ScheduleId(id))
+            .await
+        {
+            Ok(r) => format!(
+                "Schedule #{} removed, with {} post(s), {} answer(s) and {} member streak(s).",
+                r.id, r.posts, r.answers, r.streaks
+            ),
+            Err(e) => refusal(&e, Origin::Component(&click.data.custom_id), who),
+        }
+    };
+    serenity::CreateInteractionResponse::UpdateMessage(
+        serenity::CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(Vec::new())
+            .allowed_mentions(no_mentions()),
+    )
 }
 
 /// Change a schedule: channel, time, time zone, tracks, reveal or role.
