@@ -482,11 +482,18 @@ async fn post_now_reveal_now_and_skip_act_on_the_channel() {
 #[tokio::test]
 async fn member_commands_answer_privately() {
     let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    assert!(
-        h.command_text(&member(3), "help", serde_json::json!([]))
-            .await
-            .contains("Answer")
-    );
+    let help = h
+        .command_text(&member(3), "help", serde_json::json!([]))
+        .await;
+    for part in [
+        "Answer",
+        "**Points:** 10",
+        "**freeze**",
+        "Quizzes are practice",
+    ] {
+        assert!(help.contains(part), "{part:?} in {help}");
+    }
+    assert!(help.chars().count() <= 2000, "{help}");
     assert!(
         h.command_text(&member(3), "streak", serde_json::json!([]))
             .await

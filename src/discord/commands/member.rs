@@ -20,6 +20,11 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          answer privately; you can edit your answer until the reveal. At the reveal, the model \
          answer is posted and **My feedback** shows your grade, the key points you covered and \
          missed, any misconception with its correction, and a next step.\n\n\
+         **Points:** 10 for answering before the reveal, plus up to 20 for your score (the share \
+         of the question's key points your answer states; a stated misconception caps it). \
+         **Streak:** the posts of a schedule you answered in a row. Every 7th answer of a streak \
+         earns a **freeze** (you hold at most 2); a missed day spends one and the streak \
+         survives. Quizzes are practice: they count in `/stats`, not in points or streaks.\n\n\
          `/question` today's question again · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
