@@ -359,6 +359,8 @@ fn grade(args: GradeArgs) -> ExitCode {
         answer: String,
     }
     let mut lines = String::new();
+    // One grader per question: compiling a rubric costs far more than grading one answer.
+    let mut graders: std::collections::HashMap<String, Grader> = std::collections::HashMap::new();
     for (index, line) in std::io::stdin().lines().enumerate() {
         let line = match line {
             Ok(line) if line.trim().is_empty() => continue,
@@ -379,7 +381,10 @@ fn grade(args: GradeArgs) -> ExitCode {
             Ok(q) => q,
             Err(code) => return code,
         };
-        let graded = Grader::new(question).grade(&input.answer);
+        let graded = graders
+            .entry(input.question)
+            .or_insert_with(|| Grader::new(question))
+            .grade(&input.answer);
         lines.push_str(&grading_eval::json_line(question, &graded).to_string());
         lines.push('\n');
     }

@@ -3,7 +3,7 @@
 //! a confident wrong answer, or a bare list of the right terms, scores below an honest partial
 //! one. `dailydrill grade --eval` prints it; `GRADING.md` records it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::Deserialize;
@@ -147,6 +147,8 @@ pub struct Report {
 /// Grades every answer with each question's [`Grader`] and measures the scores.
 pub fn evaluate(rows: &[Labelled], corpus: &Corpus) -> Report {
     let mut by_question: BTreeMap<&str, Vec<(&Labelled, u8)>> = BTreeMap::new();
+    // One grader per question: compiling a rubric costs far more than grading one answer.
+    let mut graders: HashMap<&str, Grader> = HashMap::new();
     for row in rows {
         let Some(question) = row
             .question
@@ -156,7 +158,11 @@ pub fn evaluate(rows: &[Labelled], corpus: &Corpus) -> Report {
         else {
             continue;
         };
-        let score = Grader::new(question).grade(&row.answer).score;
+        let score = graders
+            .entry(&row.question)
+            .or_insert_with(|| Grader::new(question))
+            .grade(&row.answer)
+            .score;
         by_question
             .entry(&row.question)
             .or_default()
