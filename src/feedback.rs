@@ -4,7 +4,7 @@
 //! members will see.
 
 use crate::corpus::Question;
-use crate::domain::grading::{Grade, MAX_GRADE, NextStep, Shape};
+use crate::domain::grading::{Grade, MAX_GRADE, NextStep, StoredGrade};
 
 /// A misconception or red flag the answer stated, with what is true instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,20 +73,17 @@ impl Assessment {
         }
     }
 
-    /// An answer graded before grades were stored: only its covered key points and score are
-    /// known, so it is read as prose without misconceptions.
-    pub fn from_coverage(question: Option<&Question>, covered: &[usize], score: u8) -> Assessment {
-        let total = question.map_or(0, |q| q.key_points.len());
+    /// A grade read back from storage ([`Grade::recorded`]) in the member's words.
+    pub fn recorded(
+        question: Option<&Question>,
+        covered: &[usize],
+        score: u8,
+        stored: Option<StoredGrade>,
+    ) -> Assessment {
+        let key_points = question.map_or(0, |q| q.key_points.len());
         Assessment::new(
             question,
-            &Grade {
-                grade: ((u32::from(score) + 12) / 25).min(u32::from(MAX_GRADE)) as u8,
-                score,
-                covered: covered.to_vec(),
-                missed: (0..total).filter(|i| !covered.contains(i)).collect(),
-                misconceptions: Vec::new(),
-                shape: Shape::Prose,
-            },
+            &Grade::recorded(key_points, covered, score, stored),
         )
     }
 
@@ -208,11 +205,11 @@ mod tests {
     #[test]
     fn an_answer_from_before_stored_grades_reads_as_its_coverage() {
         let q = question();
-        let a = Assessment::from_coverage(Some(&q), &[0, 1], 80);
+        let a = Assessment::recorded(Some(&q), &[0, 1], 80, None);
         assert_eq!((a.grade, a.score), (3, 80));
         assert_eq!((a.covered.len(), a.missed.len()), (2, 1));
         assert!(a.misconceptions.is_empty());
-        let gone = Assessment::from_coverage(None, &[0], 50);
+        let gone = Assessment::recorded(None, &[0], 50, None);
         assert!(gone.covered.is_empty() && gone.missed.is_empty());
     }
 }

@@ -243,6 +243,17 @@ pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
         .allowed_mentions(no_mentions())
 }
 
+/// A confirmation's answer: the message that asked is replaced by `text`, its button removed, so
+/// it cannot be pressed twice.
+pub fn settled(text: String) -> serenity::all::CreateInteractionResponse {
+    serenity::all::CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(Vec::new())
+            .allowed_mentions(no_mentions()),
+    )
+}
+
 /// A private follow-up message: the rest of a reply longer than one message.
 pub fn private_followup(text: String) -> serenity::all::CreateInteractionResponseFollowup {
     serenity::all::CreateInteractionResponseFollowup::new()

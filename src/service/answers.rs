@@ -1,12 +1,10 @@
 //! Members' answers: saved privately and editable until the reveal, then feedback on what they
 //! covered.
 
-use crate::corpus::Question;
-use crate::domain::grading::Grade;
 use crate::domain::ids::{GuildId, PostId, UserId};
 use crate::feedback::Assessment;
 use crate::store::AnswerOutcome;
-use crate::store::answers::{NewAnswer, StoredGrade};
+use crate::store::answers::NewAnswer;
 use crate::store::{answers, posts, streaks};
 
 use super::{AnswerSaved, Error, Feedback, MAX_ANSWER_CHARS, Result, Service};
@@ -144,7 +142,7 @@ impl Service {
         let Some(answer) = answer else {
             return Ok(Feedback {
                 answered: false,
-                assessment: Assessment::from_coverage(question, &[], 0),
+                assessment: Assessment::recorded(question, &[], 0, None),
                 points: 0,
                 streak,
             });
@@ -153,37 +151,10 @@ impl Service {
         let score = u8::try_from(answer.coverage_percent.unwrap_or(0).min(100)).unwrap_or(100);
         Ok(Feedback {
             answered: true,
-            assessment: stored_assessment(question, &covered, score, answer.grade),
+            assessment: Assessment::recorded(question, &covered, score, answer.grade),
             points: answer.points.unwrap_or(0),
             streak,
         })
-    }
-}
-
-/// A stored grade in the member's words; an answer graded before grades were stored reads as its
-/// coverage alone.
-pub(crate) fn stored_assessment(
-    question: Option<&Question>,
-    covered: &[usize],
-    score: u8,
-    stored: Option<StoredGrade>,
-) -> Assessment {
-    match stored {
-        None => Assessment::from_coverage(question, covered, score),
-        Some(stored) => {
-            let total = question.map_or(0, |q| q.key_points.len());
-            Assessment::new(
-                question,
-                &Grade {
-                    grade: stored.grade,
-                    score,
-                    covered: covered.to_vec(),
-                    missed: (0..total).filter(|i| !covered.contains(i)).collect(),
-                    misconceptions: stored.misconceptions,
-                    shape: stored.shape,
-                },
-            )
-        }
     }
 }
 

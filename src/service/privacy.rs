@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::domain::grading::StoredGrade;
 use crate::domain::ids::{GuildId, UserId};
-use crate::store::answers::StoredGrade;
 use crate::store::members::{self, Deleted};
 
 use super::{Result, Service};

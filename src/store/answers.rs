@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use super::{Result, Row, RowError, Totals, int, snowflake};
-use crate::domain::grading::{Grade, Shape};
+use crate::domain::grading::{Grade, Shape, StoredGrade};
 use crate::domain::ids::{GuildId, PostId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,14 +20,6 @@ pub struct AnswerRow {
     pub points: Option<u32>,
     /// The rest of the grade, when the answer was graded after grades were stored.
     pub grade: Option<StoredGrade>,
-}
-
-/// What a stored grade adds to the covered key points and score.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredGrade {
-    pub grade: u8,
-    pub misconceptions: Vec<usize>,
-    pub shape: Shape,
 }
 
 /// An answer as SQLite holds it; [`AnswerRow`] is what the rest of the crate reads.

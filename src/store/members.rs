@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::answers::{StoredGrade, indices, stored_grade};
+use super::answers::{indices, stored_grade};
 use super::{Result, Row, RowError, int};
+use crate::domain::grading::StoredGrade;
 use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::streak::Streak;
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use serenity::{
     ButtonStyle, ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseMessage, Http,
+    CreateInteractionResponse, Http,
 };
 
 use crate::discord::context::{Context, Data, Error, Invoker};
 use crate::discord::messages::INTERNAL_FAILURE;
-use crate::discord::render::{custom_id, ephemeral, no_mentions};
+use crate::discord::render::{custom_id, ephemeral, no_mentions, settled};
 use crate::discord::reply::{Origin, command_refusal, refusal};
 
 /// The confirmation button of `/forget-me`; its id is the member's, checked at the click.
@@ -110,10 +110,5 @@ pub async fn confirm_forget(
         }
         Err(e) => refusal(&e, Origin::Component(&click.data.custom_id), who),
     };
-    CreateInteractionResponse::UpdateMessage(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .components(Vec::new())
-            .allowed_mentions(no_mentions()),
-    )
+    settled(text)
 }

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::corpus::TrackId;
 use crate::discord::context::{Context, Data, Error, Invoker};
-use crate::discord::render::{custom_id, no_mentions};
+use crate::discord::render::{custom_id, no_mentions, settled};
 use crate::discord::reply::{
     MAX_OPTION_CHARS, Origin, bounded, command_refusal, invalid_options, refusal, say,
 };
@@ -261,12 +261,7 @@ pub async fn confirm_remove(
             Err(e) => refusal(&e, Origin::Component(&click.data.custom_id), who),
         }
     };
-    serenity::CreateInteractionResponse::UpdateMessage(
-        serenity::CreateInteractionResponseMessage::new()
-            .content(text)
-            .components(Vec::new())
-            .allowed_mentions(no_mentions()),
-    )
+    settled(text)
 }
 
 /// Change a schedule: channel, time, time zone, tracks, reveal or role.

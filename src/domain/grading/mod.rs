@@ -50,6 +50,15 @@ pub struct Grade {
     pub shape: Shape,
 }
 
+/// What a stored grade adds to the covered key points and score (kept with each answer and
+/// quiz since grades were stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGrade {
+    pub grade: u8,
+    pub misconceptions: Vec<usize>,
+    pub shape: Shape,
+}
+
 /// The one thing a member should do next, chosen from their grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextStep {
@@ -66,6 +75,30 @@ pub enum NextStep {
 }
 
 impl Grade {
+    /// A grade read back from storage, for a question of `key_points` key points. An answer
+    /// graded before grades were stored (`stored` is `None`) reads as prose without
+    /// misconceptions, its grade the score's quarter.
+    pub fn recorded(
+        key_points: usize,
+        covered: &[usize],
+        score: u8,
+        stored: Option<StoredGrade>,
+    ) -> Grade {
+        let stored = stored.unwrap_or_else(|| StoredGrade {
+            grade: grade_of(u32::from(score)),
+            misconceptions: Vec::new(),
+            shape: Shape::Prose,
+        });
+        Grade {
+            grade: stored.grade,
+            score,
+            covered: covered.to_vec(),
+            missed: (0..key_points).filter(|i| !covered.contains(i)).collect(),
+            misconceptions: stored.misconceptions,
+            shape: stored.shape,
+        }
+    }
+
     /// What the member should do next: unlearn a misconception first, then write sentences, then
     /// learn the heaviest key point they missed.
     pub fn next_step(&self, key_points: &[KeyPoint]) -> NextStep {
@@ -254,10 +287,8 @@ pub fn check_rubrics(questions: &[Question]) -> Vec<Problem> {
                 .map(|k| u32::from(k.weight))
                 .sum()
         };
-        let (got, total) = (
-            weight(&graded.covered),
-            weight(&graded.covered) + weight(&graded.missed),
-        );
+        let got = weight(&graded.covered);
+        let total = got + weight(&graded.missed);
         if got * 2 < total {
             let missed: Vec<&str> = graded
                 .missed
