@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{self, BotConfig};
 use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken, MetricsAddr};
-use crate::corpus::{Corpus, CorpusSource, LoadError};
+use crate::corpus::{self, Corpus, CorpusSource, LoadError};
 use crate::domain::grading::{self, Grader};
 use crate::domain::schedule::{self, PostTime, Zone};
 use crate::grading_eval;
@@ -172,11 +172,17 @@ pub struct CorpusDir {
 
 #[derive(Debug, Subcommand)]
 pub enum CorpusCommand {
-    /// Validate every question file; print a summary, or every problem as `path:line: message`
-    /// (exit 1).
+    /// Validate every question file (format, rubric, near-duplicate questions, answers that fit
+    /// three Discord messages); print a summary, or every problem as `path:line: message` (exit 1).
     ///
     /// Reads QUESTIONS_DIR when --dir is not given.
-    Check(CorpusDir),
+    Check {
+        #[command(flatten)]
+        corpus: CorpusDir,
+        /// Also print the questions per track and difficulty, and how the python examples are run.
+        #[arg(long)]
+        stats: bool,
+    },
     /// Print the corpus in a machine-readable format (JSON: one object per question).
     ///
     /// Reads QUESTIONS_DIR when --dir is not given.
@@ -204,7 +210,7 @@ pub fn main() -> ExitCode {
     telemetry::init();
     match cli.command {
         Command::Run(args) => run(args),
-        Command::Corpus(CorpusCommand::Check(dir)) => corpus_check(dir),
+        Command::Corpus(CorpusCommand::Check { corpus, stats }) => corpus_check(corpus, stats),
         Command::Grade(args) => grade(args),
         Command::Corpus(CorpusCommand::Export { corpus, format }) => corpus_export(corpus, format),
         #[cfg(feature = "demo")]
@@ -251,13 +257,14 @@ fn load_corpus(source: &CorpusSource) -> Result<Corpus, ExitCode> {
     }
 }
 
-fn corpus_check(dir: CorpusDir) -> ExitCode {
+fn corpus_check(dir: CorpusDir, stats: bool) -> ExitCode {
     let source = CorpusSource::resolve(dir.dir);
     let corpus = match load_corpus(&source) {
         Ok(corpus) => corpus,
         Err(code) => return code,
     };
-    let problems = grading::check_rubrics(corpus.questions());
+    let mut problems = corpus::quality::review(corpus.questions());
+    problems.extend(grading::check_rubrics(corpus.questions()));
     if !problems.is_empty() {
         for problem in &problems {
             eprintln!("{problem}");
@@ -270,16 +277,54 @@ fn corpus_check(dir: CorpusDir) -> ExitCode {
         corpus.questions().len(),
         corpus.tracks().len()
     );
+    if stats {
+        text.push_str(&corpus_stats(&corpus));
+    }
+    emit(&text)
+}
+
+/// The `--stats` table: questions per track and difficulty, then the examples by how they run.
+fn corpus_stats(corpus: &Corpus) -> String {
+    let mut text = String::new();
+    let mut totals: std::collections::BTreeMap<corpus::Difficulty, usize> = Default::default();
     for (track, counts) in corpus.summary() {
         let total: usize = counts.values().sum();
-        let by_difficulty: Vec<String> = counts.iter().map(|(d, n)| format!("{d} {n}")).collect();
+        let by_difficulty: Vec<String> = corpus::Difficulty::ALL
+            .iter()
+            .map(|d| {
+                let n = counts.get(d).copied().unwrap_or(0);
+                *totals.entry(*d).or_insert(0) += n;
+                format!("{d} {n:>3}")
+            })
+            .collect();
         text.push_str(&format!(
             "  {:<10} {total:>4}  {}\n",
             track.id.as_str(),
-            by_difficulty.join(", ")
+            by_difficulty.join("  ")
         ));
     }
-    emit(&text)
+    let all = corpus.questions().len().max(1);
+    let shares: Vec<String> = corpus::Difficulty::ALL
+        .iter()
+        .map(|d| {
+            let n = totals.get(d).copied().unwrap_or(0);
+            format!("{d} {n} ({}%)", n * 100 / all)
+        })
+        .collect();
+    text.push_str(&format!("  all        {:>4}  {}\n", corpus.questions().len(), shares.join(", ")));
+    let examples: Vec<&corpus::Example> =
+        corpus.questions().iter().flat_map(|q| &q.examples).collect();
+    let count = |r: corpus::Runner| examples.iter().filter(|e| e.runner == r).count();
+    let outputs = examples.iter().filter(|e| e.expected_output.is_some()).count();
+    text.push_str(&format!(
+        "python examples: {} ({} scripts, {} in the Django fixture, {} pytest modules, {} fragments parsed only); {outputs} claim their output\n",
+        examples.len(),
+        count(corpus::Runner::Script),
+        count(corpus::Runner::Django),
+        count(corpus::Runner::Pytest),
+        count(corpus::Runner::Fragment),
+    ));
+    text
 }
 
 fn corpus_export(dir: CorpusDir, format: ExportFormat) -> ExitCode {

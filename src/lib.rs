@@ -55,6 +55,7 @@ pub mod domain;
 pub mod feedback;
 pub mod grading_eval;
 pub mod liveness;
+pub mod message_split;
 pub mod service;
 pub mod store;
 pub mod sync;

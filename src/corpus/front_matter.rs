@@ -70,6 +70,9 @@ struct RawFront {
     difficulty: Option<Spanned<String>>,
     tags: Option<Vec<Spanned<String>>>,
     question: Option<Spanned<String>>,
+    follow_ups: Option<Spanned<Vec<Spanned<String>>>>,
+    sources: Option<Spanned<Vec<Spanned<String>>>>,
+    follow_up_of: Option<Spanned<String>>,
     key_points: Option<Spanned<Vec<Spanned<RawKeyPoint>>>>,
     synonyms: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
     misconceptions: Option<Vec<Spanned<RawClaim>>>,
@@ -85,6 +88,11 @@ pub(crate) struct Front {
     pub difficulty: Difficulty,
     pub tags: Vec<String>,
     pub question: String,
+    pub question_line: usize,
+    pub follow_ups: Vec<String>,
+    pub sources: Vec<String>,
+    /// The question this one builds on, with the line that says so.
+    pub follow_up_of: Option<(QuestionId, usize)>,
     pub key_points: Vec<KeyPoint>,
     /// Misconceptions, then red flags.
     pub misconceptions: Vec<Misconception>,
@@ -147,7 +155,19 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
             ));
             return None;
         }
-        Some(s.trim().to_owned())
+        Some((s.trim().to_owned(), at))
+    });
+    let follow_ups = follow_ups(raw.follow_ups, &line, &mut problems);
+    let sources = sources(raw.sources, &line, &mut problems);
+    let follow_up_of = raw.follow_up_of.and_then(|v| {
+        let at = line(v.span());
+        match v.get_ref().parse::<QuestionId>() {
+            Ok(id) => Some((id, at)),
+            Err(why) => {
+                problems.push((at, format!("`follow_up_of` {:?} {why}", v.get_ref())));
+                None
+            }
+        }
     });
 
     let mut tags = Vec::new();
@@ -170,9 +190,16 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
     let synonyms = rubric::synonyms(raw.synonyms, &line, &mut problems);
 
     match (id, track, difficulty, question) {
-        (Some((id, id_line)), Some((track, track_line)), Some(difficulty), Some(question))
-            if problems.is_empty() =>
-        {
+        (
+            Some((id, id_line)),
+            Some((track, track_line)),
+            Some(difficulty),
+            Some((question, question_line)),
+        ) if problems.is_empty() => {
+            if follow_up_of.as_ref().is_some_and(|(of, _)| *of == id) {
+                let at = follow_up_of.as_ref().map_or(1, |(_, at)| *at);
+                return Err(vec![(at, "`follow_up_of` names this question itself".into())]);
+            }
             Ok(Front {
                 id,
                 id_line,
@@ -181,6 +208,10 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
                 difficulty,
                 tags,
                 question,
+                question_line,
+                follow_ups,
+                sources,
+                follow_up_of,
                 key_points,
                 misconceptions,
                 synonyms,
@@ -188,4 +219,103 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
         }
         _ => Err(problems),
     }
+}
+
+/// Follow-up questions: at least one, so a member who answered well has somewhere to go next.
+pub const MIN_FOLLOW_UPS: usize = 1;
+/// The most follow-ups shown; more turns the reveal into a questionnaire.
+pub const MAX_FOLLOW_UPS: usize = 2;
+/// The longest follow-up question accepted.
+pub const MAX_FOLLOW_UP_LEN: usize = 300;
+/// The longest source address accepted.
+pub const MAX_SOURCE_LEN: usize = 300;
+
+fn follow_ups(
+    raw: Option<Spanned<Vec<Spanned<String>>>>,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    problems: &mut Vec<Located>,
+) -> Vec<String> {
+    let Some(raw) = raw else {
+        problems.push((
+            1,
+            format!(
+                "front matter has no `follow_ups`: list {MIN_FOLLOW_UPS} to {MAX_FOLLOW_UPS} questions an interviewer asks next"
+            ),
+        ));
+        return Vec::new();
+    };
+    let at = line(raw.span());
+    let raw = raw.into_inner();
+    if !(MIN_FOLLOW_UPS..=MAX_FOLLOW_UPS).contains(&raw.len()) {
+        problems.push((
+            at,
+            format!(
+                "`follow_ups` has {}; give {MIN_FOLLOW_UPS} to {MAX_FOLLOW_UPS}",
+                raw.len()
+            ),
+        ));
+    }
+    let mut out = Vec::new();
+    for item in raw {
+        let at = line(item.span());
+        let text = item.into_inner();
+        let len = text.chars().count();
+        if text.trim().is_empty() {
+            problems.push((at, "a follow-up is empty".into()));
+        } else if len > MAX_FOLLOW_UP_LEN {
+            problems.push((
+                at,
+                format!("a follow-up is {len} characters; the limit is {MAX_FOLLOW_UP_LEN}"),
+            ));
+        } else {
+            out.push(text.trim().to_owned());
+        }
+    }
+    out
+}
+
+fn sources(
+    raw: Option<Spanned<Vec<Spanned<String>>>>,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    problems: &mut Vec<Located>,
+) -> Vec<String> {
+    let Some(raw) = raw else {
+        problems.push((
+            1,
+            "front matter has no `sources`: list the official documentation pages the answer was checked against".into(),
+        ));
+        return Vec::new();
+    };
+    let at = line(raw.span());
+    let raw = raw.into_inner();
+    if raw.is_empty() {
+        problems.push((at, "`sources` is empty: list at least one documentation page".into()));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for item in raw {
+        let at = line(item.span());
+        let url = item.into_inner();
+        let host = url.strip_prefix("https://").unwrap_or_default();
+        let host = host.split('/').next().unwrap_or_default();
+        if !url.starts_with("https://") || !host.contains('.') || url.contains(char::is_whitespace)
+        {
+            problems.push((
+                at,
+                format!("source {url:?} is not an https:// address of a page"),
+            ));
+        } else if url.len() > MAX_SOURCE_LEN {
+            problems.push((
+                at,
+                format!(
+                    "source is {} characters; the limit is {MAX_SOURCE_LEN}",
+                    url.len()
+                ),
+            ));
+        } else if out.contains(&url) {
+            problems.push((at, format!("source {url:?} is listed twice")));
+        } else {
+            out.push(url);
+        }
+    }
+    out
 }

@@ -206,7 +206,9 @@ fn parse_tracks(file: &SourceFile, problems: &mut Vec<Problem>) -> Vec<Track> {
 }
 
 /// Parses one question file; `Err` carries every problem found in it.
-fn parse_question(file: &SourceFile, tracks: &[Track]) -> Result<(Question, usize), Vec<Problem>> {
+/// Parses one question file: the question, the line of its id and the line of its
+/// `follow_up_of` (0 without one), for problems found across files.
+fn parse_question(file: &SourceFile, tracks: &[Track]) -> Parsed {
     let locate = |problems: Vec<Located>| {
         problems
             .into_iter()
@@ -253,12 +255,17 @@ fn parse_question(file: &SourceFile, tracks: &[Track]) -> Result<(Question, usiz
     if !problems.is_empty() {
         return Err(locate(problems));
     }
+    let follow_up_of_line = front.follow_up_of.as_ref().map_or(0, |(_, at)| *at);
     let question = Question {
         id: front.id,
         track: front.track,
         difficulty: front.difficulty,
         tags: front.tags,
         question: front.question,
+        question_line: front.question_line,
+        follow_ups: front.follow_ups,
+        sources: front.sources,
+        follow_up_of: front.follow_up_of.map(|(id, _)| id),
         answer: answer.markdown,
         key_points: front.key_points,
         misconceptions: front.misconceptions,
@@ -266,10 +273,10 @@ fn parse_question(file: &SourceFile, tracks: &[Track]) -> Result<(Question, usiz
         examples: answer.examples,
         source: file.display.clone(),
     };
-    Ok((question, front.id_line))
+    Ok((question, front.id_line, follow_up_of_line))
 }
 
-type Parsed = Result<(Question, usize), Vec<Problem>>;
+type Parsed = Result<(Question, usize, usize), Vec<Problem>>;
 
 /// Parses question files on all cores: files are independent, and a large corpus loads at start-up,
 /// so its time is the bot's start-up time. Results keep the files' order.
@@ -335,9 +342,13 @@ fn parse_files_at(files: &[SourceFile], default_root: &str) -> Result<Corpus, Pr
 
     let mut questions = Vec::new();
     let mut first_use: HashMap<String, (String, usize)> = HashMap::new();
+    let mut follow_ups: Vec<(String, String, usize)> = Vec::new();
     for (file, result) in question_files.iter().zip(parsed) {
         match result {
-            Ok((question, id_line)) => {
+            Ok((question, id_line, follow_up_of_line)) => {
+                if let Some(of) = &question.follow_up_of {
+                    follow_ups.push((of.as_str().to_owned(), file.display.clone(), follow_up_of_line));
+                }
                 let id = question.id.as_str().to_owned();
                 if let Some((path, line)) = first_use.get(&id) {
                     problems.push(Problem::new(
@@ -351,6 +362,15 @@ fn parse_files_at(files: &[SourceFile], default_root: &str) -> Result<Corpus, Pr
                 }
             }
             Err(found) => problems.extend(found),
+        }
+    }
+    for (of, path, line) in follow_ups {
+        if !first_use.contains_key(&of) {
+            problems.push(Problem::new(
+                path,
+                line,
+                format!("`follow_up_of` names {of:?}, which is not a question of the corpus"),
+            ));
         }
     }
     if questions.is_empty() && problems.is_empty() {

@@ -5,12 +5,19 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::front_matter::Located;
 use super::problem::line_of;
-use super::types::Example;
+use super::types::{Example, Runner};
 
 /// Fence attribute: the block is the exact standard output of the `python` block before it.
 const OUTPUT: &str = "output";
 /// Fence attribute: the `python` block is an excerpt, parsed but not run.
 const FRAGMENT: &str = "fragment";
+/// Fence attribute: the `python` block runs inside the Django fixture (settings, app, tables).
+const DJANGO: &str = "django";
+/// Fence attribute: the `python` block is a test module that pytest runs.
+const PYTEST: &str = "pytest";
+/// The longest code block accepted, in characters: a longer block cannot share a Discord message
+/// with its fence lines, so the bot would have to cut it in the middle of the code.
+pub const MAX_CODE_BLOCK_CHARS: usize = 1900;
 
 /// A checked answer: the Markdown members see and the examples to verify.
 pub(crate) struct Answer {
@@ -70,36 +77,60 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
                 let mut words = info.split_whitespace();
                 let lang = words.next().unwrap_or("").to_owned();
                 let attrs: Vec<&str> = words.collect();
-                let mut fragment = false;
+                let mut runner = Runner::Script;
                 let mut output = false;
                 for attr in &attrs {
-                    match *attr {
-                        FRAGMENT if lang == "python" => fragment = true,
-                        OUTPUT if lang == "text" => output = true,
-                        FRAGMENT | OUTPUT => problems.push((
+                    match (*attr, lang.as_str()) {
+                        (FRAGMENT | DJANGO | PYTEST, "python") if runner != Runner::Script => {
+                            problems.push((
+                                at,
+                                format!(
+                                    "a `python` block takes one of {FRAGMENT}, {DJANGO}, {PYTEST}, not two"
+                                ),
+                            ))
+                        }
+                        (FRAGMENT, "python") => runner = Runner::Fragment,
+                        (DJANGO, "python") => runner = Runner::Django,
+                        (PYTEST, "python") => runner = Runner::Pytest,
+                        (OUTPUT, "text") => output = true,
+                        (FRAGMENT | DJANGO | PYTEST | OUTPUT, _) => problems.push((
                             at,
                             format!(
                                 "`{attr}` belongs on a {} block, not `{lang}`",
-                                if *attr == FRAGMENT { "`python`" } else { "`text`" }
+                                if *attr == OUTPUT { "`text`" } else { "`python`" }
                             ),
                         )),
-                        other => problems.push((
+                        (other, _) => problems.push((
                             at,
-                            format!("unknown code block attribute `{other}` (known: {OUTPUT}, {FRAGMENT})"),
+                            format!(
+                                "unknown code block attribute `{other}` (known: {OUTPUT}, {FRAGMENT}, {DJANGO}, {PYTEST})"
+                            ),
                         )),
                     }
+                }
+                let code_chars = block_code(&body[range.clone()]).chars().count();
+                if code_chars > MAX_CODE_BLOCK_CHARS {
+                    problems.push((
+                        at,
+                        format!(
+                            "code block is {code_chars} characters; the limit is {MAX_CODE_BLOCK_CHARS}, so that it fits one Discord message: trim it or split it in two with prose between"
+                        ),
+                    ));
                 }
                 if !attrs.is_empty() {
                     rewrites.push((info_range(body, range.start), lang.clone()));
                 }
                 if output {
                     match after_python {
-                        Some(i) if examples[i].expected_output.is_none() => {
+                        Some(i)
+                            if examples[i].expected_output.is_none()
+                                && matches!(examples[i].runner, Runner::Script | Runner::Django) =>
+                        {
                             in_code = Some((false, i));
                         }
                         _ => problems.push((
                             at,
-                            "a `text output` block must directly follow the `python` block whose output it is"
+                            "a `text output` block must directly follow the `python` (or `python django`) block whose output it is"
                                 .into(),
                         )),
                     }
@@ -107,7 +138,7 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
                     examples.push(Example {
                         line: at,
                         code: String::new(),
-                        fragment,
+                        runner,
                         expected_output: None,
                     });
                     in_code = Some((true, examples.len() - 1));
@@ -177,6 +208,18 @@ fn info_range(body: &str, start: usize) -> std::ops::Range<usize> {
     info_start..line_end
 }
 
+/// The code of a fenced block's source: its lines between the fences.
+fn block_code(block: &str) -> &str {
+    let start = block.find('\n').map_or(block.len(), |i| i + 1);
+    let inner = &block[start..];
+    let inner = inner.trim_end();
+    match inner.rfind('\n') {
+        Some(i) if inner[i + 1..].trim_start().starts_with(['`', '~']) => &inner[..i],
+        None if inner.trim_start().starts_with(['`', '~']) => "",
+        _ => inner,
+    }
+}
+
 /// Whether a fenced block's source ends with a closing fence. CommonMark lets an unclosed fence run
 /// to the end of its container, which silently swallows the rest of the answer.
 fn fence_is_closed(block: &str) -> bool {
@@ -209,7 +252,7 @@ mod tests {
         assert_eq!(answer.examples[0].line, 12);
         assert_eq!(answer.examples[0].code, "print(1)\n");
         assert_eq!(answer.examples[0].expected_output.as_deref(), Some("1\n"));
-        assert!(answer.examples[1].fragment);
+        assert_eq!(answer.examples[1].runner, Runner::Fragment);
         assert!(!answer.markdown.contains("output") && !answer.markdown.contains("fragment"));
         assert!(answer.markdown.contains("```text\n1\n```"));
         assert!(answer.markdown.contains("```python\napp.run()"));

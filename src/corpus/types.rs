@@ -153,14 +153,28 @@ pub struct Misconception {
     pub line: usize,
 }
 
+/// How an example is run, from the word after `python` on its fence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Runner {
+    /// A whole program, run as a script.
+    Script,
+    /// Run inside the Django fixture: configured settings, the app `examples`, its tables.
+    Django,
+    /// A test module, run by pytest.
+    Pytest,
+    /// An excerpt that uses names defined elsewhere: parsed, not run.
+    Fragment,
+}
+
 /// A `python` code block of a model answer, kept so the test suite can check that it is true.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Example {
     /// Line of the opening fence in the source file.
     pub line: usize,
     pub code: String,
-    /// Marked `fragment`: an excerpt that uses names defined elsewhere, so it is parsed, not run.
-    pub fragment: bool,
+    /// How the test suite runs it.
+    pub runner: Runner,
     /// The `text output` block that follows it: what running it must print.
     pub expected_output: Option<String>,
 }
@@ -174,6 +188,15 @@ pub struct Question {
     pub tags: Vec<String>,
     /// The question as members see it.
     pub question: String,
+    /// Line of `question` in the source file, for problems an author must fix there.
+    pub question_line: usize,
+    /// What an interviewer asks next: practice beyond the first answer.
+    pub follow_ups: Vec<String>,
+    /// The official documentation pages the answer's claims were checked against, so a member
+    /// (or a reviewer) can read further and an author can re-check after a release.
+    pub sources: Vec<String>,
+    /// The question this one deliberately builds on; such a pair may read alike.
+    pub follow_up_of: Option<QuestionId>,
     /// The model answer in Markdown, with corpus-only fence attributes removed.
     pub answer: String,
     pub key_points: Vec<KeyPoint>,

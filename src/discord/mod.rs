@@ -15,4 +15,4 @@ pub mod render;
 pub mod reply;
 pub mod retry;
 pub mod scheduler;
-pub mod split;
+pub use crate::message_split as split;

@@ -203,7 +203,7 @@ pub fn reveal_messages(
     post_id: i64,
 ) -> Vec<CreateMessage> {
     let parts = super::split::split_markdown(
-        &format!("**Model answer**\n\n{answer}"),
+        &super::split::model_answer(answer),
         super::split::MESSAGE_LIMIT,
     );
     let last = parts.len().saturating_sub(1);

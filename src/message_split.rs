@@ -5,6 +5,12 @@
 
 /// Discord's limit for a message's content.
 pub const MESSAGE_LIMIT: usize = 2000;
+
+/// The text of a reveal: the model answer under its heading. The corpus checks measure the same
+/// text the bot sends, so "fits in three messages" means what members will see.
+pub fn model_answer(answer: &str) -> String {
+    format!("**Model answer**\n\n{answer}")
+}
 /// The smallest limit accepted: a reopened fence and a closing one must leave room for text.
 pub const MIN_LIMIT: usize = 64;
 /// Room kept after an opening fence for the start of its content.
