@@ -311,11 +311,21 @@ fn corpus_stats(corpus: &Corpus) -> String {
             format!("{d} {n} ({}%)", n * 100 / all)
         })
         .collect();
-    text.push_str(&format!("  all        {:>4}  {}\n", corpus.questions().len(), shares.join(", ")));
-    let examples: Vec<&corpus::Example> =
-        corpus.questions().iter().flat_map(|q| &q.examples).collect();
+    text.push_str(&format!(
+        "  all        {:>4}  {}\n",
+        corpus.questions().len(),
+        shares.join(", ")
+    ));
+    let examples: Vec<&corpus::Example> = corpus
+        .questions()
+        .iter()
+        .flat_map(|q| &q.examples)
+        .collect();
     let count = |r: corpus::Runner| examples.iter().filter(|e| e.runner == r).count();
-    let outputs = examples.iter().filter(|e| e.expected_output.is_some()).count();
+    let outputs = examples
+        .iter()
+        .filter(|e| e.expected_output.is_some())
+        .count();
     text.push_str(&format!(
         "python examples: {} ({} scripts, {} in the Django fixture, {} pytest modules, {} fragments parsed only); {outputs} claim their output\n",
         examples.len(),

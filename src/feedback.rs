@@ -155,6 +155,10 @@ mod tests {
             difficulty: crate::corpus::Difficulty::Easy,
             tags: Vec::new(),
             question: "Why?".to_owned(),
+            question_line: 5,
+            follow_ups: vec!["Why not?".to_owned()],
+            sources: vec!["https://docs.python.org/3/".to_owned()],
+            follow_up_of: None,
             answer: "Because.".to_owned(),
             key_points: vec![point("Alpha", 1), point("Beta", 3), point("Gamma", 1)],
             misconceptions: vec![Misconception {

@@ -198,7 +198,10 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
         ) if problems.is_empty() => {
             if follow_up_of.as_ref().is_some_and(|(of, _)| *of == id) {
                 let at = follow_up_of.as_ref().map_or(1, |(_, at)| *at);
-                return Err(vec![(at, "`follow_up_of` names this question itself".into())]);
+                return Err(vec![(
+                    at,
+                    "`follow_up_of` names this question itself".into(),
+                )]);
             }
             Ok(Front {
                 id,
@@ -289,7 +292,10 @@ fn sources(
     let at = line(raw.span());
     let raw = raw.into_inner();
     if raw.is_empty() {
-        problems.push((at, "`sources` is empty: list at least one documentation page".into()));
+        problems.push((
+            at,
+            "`sources` is empty: list at least one documentation page".into(),
+        ));
     }
     let mut out: Vec<String> = Vec::new();
     for item in raw {

@@ -347,7 +347,11 @@ fn parse_files_at(files: &[SourceFile], default_root: &str) -> Result<Corpus, Pr
         match result {
             Ok((question, id_line, follow_up_of_line)) => {
                 if let Some(of) = &question.follow_up_of {
-                    follow_ups.push((of.as_str().to_owned(), file.display.clone(), follow_up_of_line));
+                    follow_ups.push((
+                        of.as_str().to_owned(),
+                        file.display.clone(),
+                        follow_up_of_line,
+                    ));
                 }
                 let id = question.id.as_str().to_owned();
                 if let Some((path, line)) = first_use.get(&id) {

@@ -15,6 +15,9 @@ const FRAGMENT: &str = "fragment";
 const DJANGO: &str = "django";
 /// Fence attribute: the `python` block is a test module that pytest runs.
 const PYTEST: &str = "pytest";
+/// Fence attribute: the `python` block continues the `python` block before it; the two run as one
+/// program, so a long example can be split on purpose with prose between its parts.
+const CONTINUED: &str = "continued";
 /// The longest code block accepted, in characters: a longer block cannot share a Discord message
 /// with its fence lines, so the bot would have to cut it in the middle of the code.
 pub const MAX_CODE_BLOCK_CHARS: usize = 1900;
@@ -43,6 +46,8 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
     // Index of the example whose block ended last, while nothing else has started since.
     let mut after_python: Option<usize> = None;
     let mut in_code: Option<(bool, usize)> = None; // (is a python example, its index)
+    // A `python continued` block being read: its example's index and its fence line.
+    let mut continuing: Option<(usize, usize)> = None;
 
     for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
         match event {
@@ -79,6 +84,7 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
                 let attrs: Vec<&str> = words.collect();
                 let mut runner = Runner::Script;
                 let mut output = false;
+                let mut continued = false;
                 for attr in &attrs {
                     match (*attr, lang.as_str()) {
                         (FRAGMENT | DJANGO | PYTEST, "python") if runner != Runner::Script => {
@@ -89,11 +95,12 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
                                 ),
                             ))
                         }
+                        (CONTINUED, "python") => continued = true,
                         (FRAGMENT, "python") => runner = Runner::Fragment,
                         (DJANGO, "python") => runner = Runner::Django,
                         (PYTEST, "python") => runner = Runner::Pytest,
                         (OUTPUT, "text") => output = true,
-                        (FRAGMENT | DJANGO | PYTEST | OUTPUT, _) => problems.push((
+                        (FRAGMENT | DJANGO | PYTEST | OUTPUT | CONTINUED, _) => problems.push((
                             at,
                             format!(
                                 "`{attr}` belongs on a {} block, not `{lang}`",
@@ -103,7 +110,7 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
                         (other, _) => problems.push((
                             at,
                             format!(
-                                "unknown code block attribute `{other}` (known: {OUTPUT}, {FRAGMENT}, {DJANGO}, {PYTEST})"
+                                "unknown code block attribute `{other}` (known: {OUTPUT}, {FRAGMENT}, {DJANGO}, {PYTEST}, {CONTINUED})"
                             ),
                         )),
                     }
@@ -135,6 +142,22 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
                         )),
                     }
                 } else if lang == "python" {
+                    if continued {
+                        match examples.last() {
+                            None => problems.push((
+                                at,
+                                "a `python continued` block must come after the `python` block it continues".into(),
+                            )),
+                            Some(_) if runner != Runner::Script => problems.push((
+                                at,
+                                "a `python continued` block runs as the block it continues: drop the other attribute".into(),
+                            )),
+                            Some(earlier) => {
+                                runner = earlier.runner;
+                                continuing = Some((examples.len(), at));
+                            }
+                        }
+                    }
                     examples.push(Example {
                         line: at,
                         code: String::new(),
@@ -157,6 +180,25 @@ pub(crate) fn check_answer(body: &str, first_line: usize) -> Result<Answer, Vec<
             },
             Event::Code(_) => has_prose = true,
             Event::End(TagEnd::CodeBlock) => {
+                if let (Some((i, at)), Some((true, j))) = (continuing, in_code) {
+                    if i == j {
+                        // One program: the earlier block's code, blank lines up to this block's
+                        // fence, then this block's code, so line numbers stay the file's.
+                        let (line, mut code) = (examples[i - 1].line, examples[i - 1].code.clone());
+                        let used = line + code.lines().count();
+                        code.push_str(&"\n".repeat(at.saturating_sub(used)));
+                        code.push_str(&examples[i].code);
+                        examples[i].code = code;
+                        examples[i].line = line;
+                        continuing = None;
+                        // The earlier part runs as part of this one, unless it claims an output
+                        // of its own.
+                        if examples[i - 1].expected_output.is_none() {
+                            examples.remove(i - 1);
+                            in_code = Some((true, i - 1));
+                        }
+                    }
+                }
                 after_python = match in_code.take() {
                     Some((true, i)) => Some(i),
                     _ => None,

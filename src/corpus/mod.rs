@@ -19,7 +19,7 @@ pub use load::{CorpusSource, LoadError, SourceFile, load_dir};
 pub use problem::{Problem, Problems};
 pub use rubric::{BINDING, MAX_BINDING_PARTS, MAX_WEIGHT, MIN_MISCONCEPTIONS};
 pub use types::{
-    Difficulty, Example, KeyPoint, Runner, Misconception, Question, QuestionId, Track, TrackId,
+    Difficulty, Example, KeyPoint, Misconception, Question, QuestionId, Runner, Track, TrackId,
 };
 
 use std::collections::BTreeMap;

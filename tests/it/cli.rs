@@ -29,7 +29,7 @@ fn write(dir: &Path, rel: &str, content: &str) {
     std::fs::write(path, content).unwrap();
 }
 
-const QUESTION: &str = "+++\nid = \"demo-one\"\ntrack = \"demo\"\ndifficulty = \"hard\"\nquestion = \"Why?\"\n\n[[key_points]]\nlabel = \"A\"\nphrasings = [\"a\"]\n\n[[key_points]]\nlabel = \"B\"\nphrasings = [\"b\"]\n\n[[key_points]]\nlabel = \"C\"\nphrasings = [\"c\"]\n\n[[misconceptions]]\nclaim = \"D\"\nphrasings = [\"d\"]\ncorrection = \"Not d.\"\n+++\n\nBecause of a, b and c.\n";
+const QUESTION: &str = "+++\nid = \"demo-one\"\ntrack = \"demo\"\ndifficulty = \"hard\"\nquestion = \"Why?\"\nfollow_ups = [\"Why not?\"]\nsources = [\"https://docs.python.org/3/\"]\n\n[[key_points]]\nlabel = \"A\"\nphrasings = [\"a\"]\n\n[[key_points]]\nlabel = \"B\"\nphrasings = [\"b\"]\n\n[[key_points]]\nlabel = \"C\"\nphrasings = [\"c\"]\n\n[[misconceptions]]\nclaim = \"D\"\nphrasings = [\"d\"]\ncorrection = \"Not d.\"\n+++\n\nBecause of a, b and c.\n";
 
 fn custom_corpus(dir: &Path) {
     write(
@@ -179,10 +179,27 @@ fn corpus_check_summarises_a_valid_corpus() {
         stdout.contains("1 questions in 1 tracks, no problems"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("demo") && stdout.contains("hard 1"),
-        "{stdout}"
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "the table is for --stats: {stdout}"
     );
+
+    let out = dailydrill(
+        tmp.path(),
+        &["corpus", "check", "--dir", ".", "--stats"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let row = stdout.lines().find(|l| l.trim_start().starts_with("demo"));
+    let row = row.unwrap_or_else(|| panic!("no row for the track: {stdout}"));
+    assert!(
+        row.contains("easy   0") && row.contains("hard   1"),
+        "{row}"
+    );
+    assert!(stdout.contains("all           1"), "{stdout}");
+    assert!(stdout.contains("python examples: 0 (0 scripts"), "{stdout}");
 }
 
 #[test]

@@ -21,7 +21,11 @@ fn python_examples_parse_run_and_print_what_they_claim() {
         }
         Err(e) => panic!("{e}"),
     };
-    let examples: Vec<_> = corpus.questions().iter().flat_map(|q| &q.examples).collect();
+    let examples: Vec<_> = corpus
+        .questions()
+        .iter()
+        .flat_map(|q| &q.examples)
+        .collect();
     let count = |r: Runner| examples.iter().filter(|e| e.runner == r).count();
     let claimed = examples
         .iter()
@@ -47,10 +51,7 @@ fn python_examples_parse_run_and_print_what_they_claim() {
 
     let mut child = Command::new("chroot")
         .arg(python_root)
-        .args([
-            "/opt/examples/bin/python",
-            "/opt/dailydrill-check/check.py",
-        ])
+        .args(["/opt/examples/bin/python", "/opt/dailydrill-check/check.py"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -67,7 +68,17 @@ fn python_examples_parse_run_and_print_what_they_claim() {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
         .collect();
-    let [parsed, run, scripts, django, pytest, checked, fragments, failed] = counts[..] else {
+    let [
+        parsed,
+        run,
+        scripts,
+        django,
+        pytest,
+        checked,
+        fragments,
+        failed,
+    ] = counts[..]
+    else {
         panic!("unexpected summary: {summary}");
     };
     assert_eq!(parsed, examples.len());

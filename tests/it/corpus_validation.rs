@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use dailydrill::corpus::{Corpus, Difficulty, Problem, SourceFile};
+use dailydrill::corpus::{Corpus, Difficulty, Problem, Runner, SourceFile, quality};
 
 const TRACKS: &str = "[[track]]\nid = \"python\"\nname = \"Python\"\n\n[[track]]\nid = \"django\"\nname = \"Django\"\n";
 
@@ -36,7 +36,7 @@ fn file(rel: &str, text: &str) -> SourceFile {
 /// A valid question file with the given id, whose front matter fields can be replaced.
 fn question(id: &str) -> String {
     format!(
-        "+++\nid = \"{id}\"\ntrack = \"python\"\ndifficulty = \"easy\"\ntags = [\"basics\"]\nquestion = \"Why?\"\n\n{KEY_POINTS}+++\n\nBecause.\n\n```python\nprint(1)\n```\n"
+        "+++\nid = \"{id}\"\ntrack = \"python\"\ndifficulty = \"easy\"\ntags = [\"basics\"]\nquestion = \"Why?\"\nfollow_ups = [\"Why not?\"]\nsources = [\"https://docs.python.org/3/\"]\n\n{KEY_POINTS}+++\n\nBecause.\n\n```python\nprint(1)\n```\n"
     )
 }
 
@@ -76,8 +76,210 @@ fn a_valid_file_loads_into_a_typed_question() {
     assert_eq!(q.key_points[1].phrasings, ["two", "second"]);
     assert!(q.answer.starts_with("Because."));
     assert_eq!(q.examples.len(), 1);
-    assert_eq!(q.examples[0].line, 28);
+    assert_eq!(q.examples[0].line, 30);
+    assert_eq!(q.examples[0].runner, Runner::Script);
+    assert_eq!(q.follow_ups, ["Why not?"]);
+    assert_eq!(q.sources, ["https://docs.python.org/3/"]);
+    assert_eq!(q.follow_up_of, None);
+    assert_eq!(q.question_line, 6);
     assert_eq!(q.source, "q/python/a.md");
+}
+
+const FOLLOW_UPS: &str = "follow_ups = [\"Why not?\"]\n";
+const SOURCES: &str = "sources = [\"https://docs.python.org/3/\"]\n";
+
+#[test]
+fn follow_ups_and_sources_are_required_and_checked() {
+    let text = question("python-a").replace(FOLLOW_UPS, "");
+    assert_one(&problems_of(&text), "q/python/a.md:1:", "no `follow_ups`");
+    let text = question("python-a").replace(SOURCES, "");
+    assert_one(&problems_of(&text), "q/python/a.md:1:", "no `sources`");
+
+    let three = "follow_ups = [\"A?\", \"B?\", \"C?\"]\n";
+    let text = question("python-a").replace(FOLLOW_UPS, three);
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:7:",
+        "has 3; give 1 to 2",
+    );
+    let long = format!("follow_ups = [\"{}?\"]\n", "x".repeat(300));
+    let text = question("python-a").replace(FOLLOW_UPS, &long);
+    assert_one(&problems_of(&text), "q/python/a.md:7:", "the limit is 300");
+
+    for bad in [
+        "http://docs.python.org/3/",
+        "docs.python.org",
+        "https://",
+        "https://a b.org/",
+    ] {
+        let text = question("python-a").replace(SOURCES, &format!("sources = [\"{bad}\"]\n"));
+        assert_one(
+            &problems_of(&text),
+            "q/python/a.md:8:",
+            "is not an https:// address",
+        );
+    }
+    let twice = "sources = [\"https://a.org/x\", \"https://a.org/x\"]\n";
+    let text = question("python-a").replace(SOURCES, twice);
+    assert_one(&problems_of(&text), "q/python/a.md:8:", "listed twice");
+    let none = question("python-a").replace(SOURCES, "sources = []\n");
+    assert_one(
+        &problems_of(&none),
+        "q/python/a.md:8:",
+        "`sources` is empty",
+    );
+}
+
+#[test]
+fn follow_up_of_must_name_another_question_of_the_corpus() {
+    let of = |id: &str| format!("{FOLLOW_UPS}follow_up_of = \"{id}\"\n");
+    let text = question("python-b").replace(FOLLOW_UPS, &of("python-a"));
+    let corpus = load(&[
+        ("python/a.md", &question("python-a")),
+        ("python/b.md", &text),
+    ])
+    .unwrap();
+    assert_eq!(
+        corpus.questions()[1]
+            .follow_up_of
+            .as_ref()
+            .map(|id| id.as_str()),
+        Some("python-a")
+    );
+
+    let text = question("python-b").replace(FOLLOW_UPS, &of("python-gone"));
+    let problems = load(&[("python/b.md", &text)]).unwrap_err();
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_one(
+        &problems,
+        "q/python/b.md:8:",
+        "\"python-gone\", which is not a question",
+    );
+
+    let text = question("python-b").replace(FOLLOW_UPS, &of("python-b"));
+    assert_one(
+        &problems_of(&text),
+        "q/python/a.md:8:",
+        "names this question itself",
+    );
+}
+
+/// A question file with its own question text and answer body.
+fn asking(id: &str, text: &str, body: &str) -> String {
+    question(id)
+        .replace("question = \"Why?\"", &format!("question = \"{text}\""))
+        .replace("Because.\n\n```python\nprint(1)\n```\n", body)
+}
+
+#[test]
+fn near_duplicate_questions_are_named_unless_one_follows_up_the_other() {
+    let a = asking(
+        "python-a",
+        "What is the GIL in CPython, and why does it exist?",
+        "Because.\n",
+    );
+    let b = asking(
+        "python-b",
+        "What is the GIL in CPython and why does it exist?",
+        "Because.\n",
+    );
+    let c = asking(
+        "python-c",
+        "How do you profile memory in a long-running service?",
+        "Because.\n",
+    );
+    let corpus = load(&[
+        ("python/a.md", &a),
+        ("python/b.md", &b),
+        ("python/c.md", &c),
+    ])
+    .unwrap();
+    let problems: Vec<String> = quality::review(corpus.questions())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0]
+            .starts_with("q/python/b.md:6: the question reads like \"python-a\" (q/python/a.md:6)"),
+        "{}",
+        problems[0]
+    );
+
+    let b = b.replace(
+        FOLLOW_UPS,
+        &format!("{FOLLOW_UPS}follow_up_of = \"python-a\"\n"),
+    );
+    let corpus = load(&[
+        ("python/a.md", &a),
+        ("python/b.md", &b),
+        ("python/c.md", &c),
+    ])
+    .unwrap();
+    assert!(quality::review(corpus.questions()).is_empty());
+}
+
+#[test]
+fn an_answer_must_fit_three_messages_and_a_code_block_one() {
+    let paragraph = format!("{}\n\n", "word ".repeat(300));
+    let body = paragraph.repeat(4);
+    let corpus = load(&[("python/a.md", &asking("python-a", "Why?", &body))]).unwrap();
+    let problems: Vec<String> = quality::review(corpus.questions())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].contains("takes 4 Discord messages; the limit is 3"),
+        "{}",
+        problems[0]
+    );
+
+    let code = "x = 1\n".repeat(400);
+    let body = format!("Because.\n\n```python\n{code}```\n");
+    assert_one(
+        &problems_of(&asking("python-a", "Why?", &body)),
+        "q/python/a.md:30:",
+        "code block is 2399 characters; the limit is 1900",
+    );
+}
+
+#[test]
+fn python_blocks_name_how_they_run_and_continued_blocks_join_with_their_lines() {
+    let body = "Models.\n\n```python django\nx = 1\n```\n\nThen.\n\n```python continued\nprint(x)\n```\n\n```text output\n1\n```\n\n```python pytest\ndef test_a():\n    assert True\n```\n";
+    let corpus = load(&[("python/a.md", &asking("python-a", "Why?", body))]).unwrap();
+    let examples = &corpus.questions()[0].examples;
+    assert_eq!(
+        examples.len(),
+        2,
+        "the continued block absorbs the one it continues"
+    );
+    assert_eq!(examples[0].runner, Runner::Django);
+    assert_eq!(examples[0].line, 30);
+    // The second part's code stays on its own line of the file: 36 = 30 + 6.
+    assert_eq!(examples[0].code, "x = 1\n\n\n\n\n\nprint(x)\n");
+    assert_eq!(examples[0].expected_output.as_deref(), Some("1\n"));
+    assert_eq!(examples[1].runner, Runner::Pytest);
+    assert!(!corpus.questions()[0].answer.contains("continued"));
+
+    let lonely = "Text.\n\n```python continued\nx = 1\n```\n";
+    assert_one(
+        &problems_of(&asking("python-a", "Why?", lonely)),
+        "q/python/a.md:30:",
+        "must come after the `python` block it continues",
+    );
+    let two = "Text.\n\n```python django pytest\nx = 1\n```\n";
+    assert_one(
+        &problems_of(&asking("python-a", "Why?", two)),
+        "q/python/a.md:30:",
+        "not two",
+    );
+    let claimed = "Text.\n\n```python pytest\nx = 1\n```\n\n```text output\n1\n```\n";
+    assert_one(
+        &problems_of(&asking("python-a", "Why?", claimed)),
+        "q/python/a.md:34:",
+        "must directly follow the `python` (or `python django`) block",
+    );
 }
 
 #[test]
@@ -206,13 +408,13 @@ fn an_answer_with_no_text_is_refused() {
 #[test]
 fn an_unclosed_code_fence_names_its_opening_line() {
     let text = question("python-a").replace("print(1)\n```\n", "print(1)\n");
-    assert_one(&problems_of(&text), "q/python/a.md:28:", "never closed");
+    assert_one(&problems_of(&text), "q/python/a.md:30:", "never closed");
 }
 
 #[test]
 fn a_code_fence_without_a_language_is_refused() {
     let text = question("python-a").replace("```python", "```");
-    assert_one(&problems_of(&text), "q/python/a.md:28:", "no language");
+    assert_one(&problems_of(&text), "q/python/a.md:30:", "no language");
 }
 
 #[test]
@@ -223,7 +425,7 @@ fn too_few_or_too_many_key_points_are_refused() {
     );
     assert_one(
         &problems_of(&two),
-        "q/python/a.md:8:",
+        "q/python/a.md:10:",
         "2 key point(s); a question needs 3 to 6",
     );
     let extra = "[[key_points]]\nlabel = \"More\"\nphrasings = [\"more\"]\n".repeat(4);
@@ -237,7 +439,7 @@ fn a_key_point_needs_a_label_and_phrasings() {
         .replace("label = \"Two\"\n", "")
         .replace("phrasings = [\"three\"]", "phrasings = []");
     let problems = problems_of(&text);
-    assert_one(&problems, "q/python/a.md:12:", "key point 2 has no `label`");
+    assert_one(&problems, "q/python/a.md:14:", "key point 2 has no `label`");
     assert_one(&problems, "q/python/a.md:", "key point 3 has no phrasings");
 }
 
@@ -257,7 +459,7 @@ fn invalid_utf8_names_the_line() {
     assert!(
         problems.0[0]
             .to_string()
-            .starts_with("q/python/a.md:32: not valid UTF-8")
+            .starts_with("q/python/a.md:34: not valid UTF-8")
     );
 }
 
@@ -367,27 +569,27 @@ fn each_rubric_mistake_is_named_at_its_line() {
     let problems = problems_of(&text);
     assert_one(
         &problems,
-        "q/python/a.md:14:",
+        "q/python/a.md:16:",
         "key point 2's `weight` is 9; use 1 to 5",
     );
     assert_one(
         &problems,
-        "q/python/a.md:19:",
+        "q/python/a.md:21:",
         "binds 4 parts; a binding has at most 3",
     );
     assert_one(
         &problems,
-        "q/python/a.md:19:",
+        "q/python/a.md:21:",
         "has a binding part with no letters or digits",
     );
     assert_one(
         &problems,
-        "q/python/a.md:21:",
+        "q/python/a.md:23:",
         "misconception 1 has no `correction`",
     );
     assert_one(
         &problems,
-        "q/python/a.md:24:",
+        "q/python/a.md:26:",
         "is not a valid regular expression",
     );
 

@@ -40,7 +40,10 @@ def command(runner, path):
     if runner == "django":
         return python + [os.path.join(HERE, "run_django.py"), path]
     if runner == "pytest":
-        return python + ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::DeprecationWarning", path]
+        return python + [
+            "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::DeprecationWarning",
+            "-o", "asyncio_default_fixture_loop_scope=function", path,
+        ]
     return python + [path]
 
 

@@ -1,7 +1,9 @@
 """Runs one `python django` example: configures settings, sets Django up, migrates the contrib
 apps, then executes the example as the module `examples.models`, so the models it defines belong
 to the app `examples`, each model's table is created when its class is defined, and a
-`urlpatterns` it defines is the ROOT_URLCONF.
+`urlpatterns` it defines is the ROOT_URLCONF. The app's usual modules (views, urls, forms,
+serializers, ...) are the same module, so an example split into "files" with `python continued`
+keeps its relative imports: `from .models import Book` and `from . import views` work.
 
 Usage: python run_django.py EXAMPLE.py
 """
@@ -55,35 +57,55 @@ settings.configure(
     CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
     STATIC_URL="static/",
+    MEDIA_URL="media/",
+    MEDIA_ROOT="media",
 )
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models.signals import class_prepared  # noqa: E402
 
 call_command("migrate", verbosity=0, interactive=False)
 
 
-def create_table(sender, **kwargs):
-    meta = sender._meta
+def create_table(model):
+    meta = model._meta
     if meta.app_label != "examples" or meta.abstract or meta.proxy or not meta.managed:
         return
     if meta.auto_created:
         return  # a many-to-many table: created with the model that declares the field
     with connection.schema_editor() as editor:
-        editor.create_model(sender)
+        editor.create_model(model)
 
 
-class_prepared.connect(create_table)
+# A model's relations (a string such as settings.AUTH_USER_MODEL among them) are resolved when it
+# is registered, so its table is created right after that.
+register_model = apps.register_model
+
+
+def register_and_create(app_label, model):
+    register_model(app_label, model)
+    create_table(model)
+
+
+apps.register_model = register_and_create
+
+# The modules of a Django app that an example's "files" may import from one another.
+APP_MODULES = (
+    "models", "views", "urls", "forms", "serializers", "admin", "signals", "tasks", "services",
+    "filters", "permissions", "managers", "querysets", "middleware", "validators", "api",
+)
 
 path = sys.argv[1]
 with open(path, encoding="utf-8") as f:
     source = f.read()
 module = types.ModuleType("examples.models")
 module.__file__ = path
-sys.modules["examples.models"] = module
+module.__package__ = "examples"
 import examples  # noqa: E402
 
-examples.models = module
+for name in APP_MODULES:
+    sys.modules[f"examples.{name}"] = module
+    setattr(examples, name, module)
 exec(compile(source, path, "exec"), module.__dict__)
