@@ -7,7 +7,7 @@ mod support;
 
 use std::path::Path;
 
-use dailydrill::corpus::{CorpusSource, bundled_files, load_dir};
+use dailydrill::corpus::{CorpusSource, bundled_files, load_dir, quality};
 use support::{arg, time};
 
 /// Writes `n` question files (the bundled ones, cycled, each copy with its own id).
@@ -57,6 +57,18 @@ fn main() {
     });
     assert_eq!(loaded, n);
 
+    // `corpus check`'s quality review (near-duplicates, answers that fit Discord). The copies
+    // share their texts, so every question has about n / (bundled questions) near-duplicates: the review's worst case.
+    let corpus = source.load().expect("generated corpus is valid");
+    let mut flagged = 0;
+    let review = time(runs, || flagged = quality::review(corpus.questions()).len());
+    let bundled = CorpusSource::Bundled
+        .load()
+        .expect("bundled corpus is valid");
+    let bundled_review = time(runs, || {
+        assert!(quality::review(bundled.questions()).is_empty());
+    });
+
     println!(
         "corpus load, {n} questions ({:.1} MiB), median of {runs} runs",
         bytes as f64 / 1048576.0
@@ -76,5 +88,15 @@ fn main() {
     println!(
         "  per question                        {:>8.1} us",
         full.as_secs_f64() * 1e6 / n as f64
+    );
+    println!(
+        "  quality review ({flagged} problems)     {:>8.1} ms ({:.1} x the baseline)",
+        review.as_secs_f64() * 1e3,
+        review.as_secs_f64() / baseline.as_secs_f64()
+    );
+    println!(
+        "  quality review, bundled {} questions {:>7.1} ms",
+        bundled.questions().len(),
+        bundled_review.as_secs_f64() * 1e3
     );
 }

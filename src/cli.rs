@@ -278,63 +278,9 @@ fn corpus_check(dir: CorpusDir, stats: bool) -> ExitCode {
         corpus.tracks().len()
     );
     if stats {
-        text.push_str(&corpus_stats(&corpus));
+        text.push_str(&corpus::stats::table(&corpus));
     }
     emit(&text)
-}
-
-/// The `--stats` table: questions per track and difficulty, then the examples by how they run.
-fn corpus_stats(corpus: &Corpus) -> String {
-    let mut text = String::new();
-    let mut totals: std::collections::BTreeMap<corpus::Difficulty, usize> = Default::default();
-    for (track, counts) in corpus.summary() {
-        let total: usize = counts.values().sum();
-        let by_difficulty: Vec<String> = corpus::Difficulty::ALL
-            .iter()
-            .map(|d| {
-                let n = counts.get(d).copied().unwrap_or(0);
-                *totals.entry(*d).or_insert(0) += n;
-                format!("{d} {n:>3}")
-            })
-            .collect();
-        text.push_str(&format!(
-            "  {:<10} {total:>4}  {}\n",
-            track.id.as_str(),
-            by_difficulty.join("  ")
-        ));
-    }
-    let all = corpus.questions().len().max(1);
-    let shares: Vec<String> = corpus::Difficulty::ALL
-        .iter()
-        .map(|d| {
-            let n = totals.get(d).copied().unwrap_or(0);
-            format!("{d} {n} ({}%)", n * 100 / all)
-        })
-        .collect();
-    text.push_str(&format!(
-        "  all        {:>4}  {}\n",
-        corpus.questions().len(),
-        shares.join(", ")
-    ));
-    let examples: Vec<&corpus::Example> = corpus
-        .questions()
-        .iter()
-        .flat_map(|q| &q.examples)
-        .collect();
-    let count = |r: corpus::Runner| examples.iter().filter(|e| e.runner == r).count();
-    let outputs = examples
-        .iter()
-        .filter(|e| e.expected_output.is_some())
-        .count();
-    text.push_str(&format!(
-        "python examples: {} ({} scripts, {} in the Django fixture, {} pytest modules, {} fragments parsed only); {outputs} claim their output\n",
-        examples.len(),
-        count(corpus::Runner::Script),
-        count(corpus::Runner::Django),
-        count(corpus::Runner::Pytest),
-        count(corpus::Runner::Fragment),
-    ));
-    text
 }
 
 fn corpus_export(dir: CorpusDir, format: ExportFormat) -> ExitCode {

@@ -11,6 +11,7 @@ mod markdown;
 mod problem;
 pub mod quality;
 mod rubric;
+pub mod stats;
 mod types;
 
 pub use embedded::bundled_files;

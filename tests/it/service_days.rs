@@ -428,7 +428,7 @@ async fn schedules_refuse_unknown_tracks_and_too_many() {
     let err = svc.add_schedule(GUILD, bad).await.unwrap_err();
     assert_eq!(
         explain(&err),
-        "Unknown track `rust`; choose from: python, django, flask, fastapi."
+        "Unknown track `rust`; choose from: python, django, flask, fastapi, databases, testing, security, design."
     );
     for _ in 0..dailydrill::service::MAX_SCHEDULES_PER_GUILD {
         svc.add_schedule(GUILD, spec("09:00", "24h")).await.unwrap();
