@@ -6,10 +6,19 @@
 /// Discord's limit for a message's content.
 pub const MESSAGE_LIMIT: usize = 2000;
 
-/// The text of a reveal: the model answer under its heading. The corpus checks measure the same
-/// text the bot sends, so "fits in three messages" means what members will see.
-pub fn model_answer(answer: &str) -> String {
-    format!("**Model answer**\n\n{answer}")
+/// The text of a reveal: the model answer under its heading, then the questions an interviewer
+/// asks next, so a member who answered well has somewhere to go. The corpus checks measure the
+/// same text the bot sends, so "fits in three messages" means what members will see.
+pub fn model_answer(answer: &str, follow_ups: &[String]) -> String {
+    let mut text = format!("**Model answer**\n\n{answer}");
+    if !follow_ups.is_empty() {
+        text.push_str("\n\n**An interviewer might ask next**");
+        for question in follow_ups {
+            text.push_str("\n- ");
+            text.push_str(question);
+        }
+    }
+    text
 }
 /// The smallest limit accepted: a reopened fence and a closing one must leave room for text.
 pub const MIN_LIMIT: usize = 64;

@@ -20,7 +20,7 @@ pub const MAX_ANSWER_MESSAGES: usize = 3;
 pub fn review(questions: &[Question]) -> Vec<Problem> {
     let mut problems = near_duplicates(questions);
     for q in questions {
-        let parts = split_markdown(&model_answer(&q.answer), MESSAGE_LIMIT).len();
+        let parts = split_markdown(&model_answer(&q.answer, &q.follow_ups), MESSAGE_LIMIT).len();
         if parts > MAX_ANSWER_MESSAGES {
             problems.push(Problem::new(
                 &q.source,

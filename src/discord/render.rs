@@ -198,12 +198,12 @@ fn form(custom_id: String, earlier: Option<String>) -> CreateModal {
 
 /// The model answer, in parts that each fit a message, the first replying to the question.
 pub fn reveal_messages(
-    answer: &str,
+    question: &crate::corpus::Question,
     question_message: Option<(u64, u64)>,
     post_id: i64,
 ) -> Vec<CreateMessage> {
     let parts = super::split::split_markdown(
-        &super::split::model_answer(answer),
+        &super::split::model_answer(&question.answer, &question.follow_ups),
         super::split::MESSAGE_LIMIT,
     );
     let last = parts.len().saturating_sub(1);
@@ -265,9 +265,9 @@ pub fn private_followup(text: String) -> serenity::all::CreateInteractionRespons
 /// A practice answer's result, then the model answer, in parts that each fit a message.
 pub fn quiz_result(result: &crate::service::QuizResult) -> Vec<String> {
     let text = format!(
-        "{}\n\n**Model answer**\n\n{}",
+        "{}\n\n{}",
         result.assessment.markdown(),
-        result.question.answer
+        super::split::model_answer(&result.question.answer, &result.question.follow_ups)
     );
     super::split::split_markdown(&text, super::split::MESSAGE_LIMIT)
 }

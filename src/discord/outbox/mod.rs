@@ -320,7 +320,7 @@ impl Outbox {
         let channel = ChannelId::new(reveal.channel.0);
         if let Some(question) = &reveal.question {
             let reply_to = reveal.message_id.map(|m| (reveal.channel.0, m));
-            for message in render::reveal_messages(&question.answer, reply_to, reveal.post.0) {
+            for message in render::reveal_messages(question, reply_to, reveal.post.0) {
                 if let Err(e) = self
                     .call(|| channel.send_message(http, message.clone()))
                     .await
