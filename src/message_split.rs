@@ -206,6 +206,19 @@ pub fn split_markdown(text: &str, limit: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_reveal_ends_with_the_follow_ups_as_a_list() {
+        let follow_ups = ["Why?".to_owned(), "What next?".to_owned()];
+        assert_eq!(
+            model_answer("Because.", &follow_ups),
+            "**Model answer**\n\nBecause.\n\n**An interviewer might ask next**\n- Why?\n- What next?"
+        );
+        assert_eq!(
+            model_answer("Because.", &[]),
+            "**Model answer**\n\nBecause."
+        );
+    }
+
     /// Every part fits and has balanced fences.
     fn check(parts: &[String], limit: usize) {
         for part in parts {

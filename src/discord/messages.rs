@@ -51,6 +51,12 @@ pub fn explain(error: &Error) -> String {
         Error::QuizAlreadyAnswered => {
             "You already answered this practice question; start another with /quiz.".to_owned()
         }
+        Error::PastNotFound { total: 0, .. } => {
+            "No question has been revealed in this server yet; model answers appear here after each reveal.".to_owned()
+        }
+        Error::PastNotFound { number, total } => format!(
+            "There is no earlier question #{number}; this server has revealed {total} (#1 to #{total}). /past lists them."
+        ),
         Error::NoQuizQuestions(filter) => {
             let wanted = match (&filter.track, filter.difficulty) {
                 (Some(t), Some(d)) => format!("track `{t}` at difficulty {d}"),

@@ -9,7 +9,7 @@ use serenity::all::{
     CreateModal, InputTextStyle, MessageReference, Nonce, RoleId,
 };
 
-use crate::service::{Feedback, PostView};
+use crate::service::{Feedback, PastPage, PastQuestion, PostView};
 
 /// custom_id prefixes; ids are verified server-side (the post must belong to the guild).
 pub const ANSWER_BUTTON: &str = "ans";
@@ -285,6 +285,60 @@ pub fn feedback_parts(feedback: &Feedback) -> Vec<String> {
         feedback.streak.current,
         feedback.streak.longest,
         feedback.streak.freezes
+    );
+    super::split::split_markdown(&text, super::split::MESSAGE_LIMIT)
+}
+
+/// How long a question's text may run in the `/past` list before it is cut.
+const PAST_LINE_CHARS: usize = 90;
+
+/// A page of `/past`: one line per revealed question, newest first, and how to read one.
+pub fn past_page(page: &PastPage) -> String {
+    if page.total == 0 {
+        return "No question has been revealed in this server yet; model answers appear here \
+                after each reveal."
+            .to_owned();
+    }
+    let mut lines = vec![format!(
+        "**Earlier questions** (newest first, page {}/{})",
+        page.page, page.pages
+    )];
+    for q in &page.questions {
+        let what = match &q.question {
+            Some(question) => format!(
+                "{}, {} — {}",
+                q.track_name,
+                question.difficulty,
+                clip(&question.question, PAST_LINE_CHARS)
+            ),
+            None => format!("`{}` (no longer in the corpus)", q.question_id),
+        };
+        lines.push(format!("**#{}** · {} · {what}", q.number, q.local_date));
+    }
+    let mut hint = "`/past number:N` shows one with its model answer".to_owned();
+    if page.page < page.pages {
+        hint.push_str(&format!("; `/past page:{}` the next page", page.page + 1));
+    }
+    lines.push(format!("\n{hint}."));
+    lines.join("\n")
+}
+
+/// An earlier question with its model answer and follow-ups, in parts that each fit a message.
+pub fn past_question(past: &PastQuestion) -> Vec<String> {
+    let Some(question) = &past.question else {
+        return vec![format!(
+            "**#{} · {}**: the question `{}` is no longer in the corpus, so its model answer cannot be shown.",
+            past.number, past.local_date, past.question_id
+        )];
+    };
+    let text = format!(
+        "**#{} · {} · {}, {}**\n**{}**\n\n{}",
+        past.number,
+        past.local_date,
+        past.track_name,
+        question.difficulty,
+        question.question,
+        super::split::model_answer(&question.answer, &question.follow_ups)
     );
     super::split::split_markdown(&text, super::split::MESSAGE_LIMIT)
 }

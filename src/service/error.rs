@@ -41,6 +41,9 @@ pub enum Error {
     QuizNotFound,
     #[error("the practice question was answered already")]
     QuizAlreadyAnswered,
+    /// `total` is how many questions the server has revealed.
+    #[error("no revealed question #{number} (the server has {total})")]
+    PastNotFound { number: u32, total: u32 },
     #[error("no practice question matches {0:?}")]
     NoQuizQuestions(QuizFilter),
     #[error("a database error: {0}")]

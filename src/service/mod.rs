@@ -4,6 +4,7 @@
 mod answers;
 mod error;
 mod leaderboard;
+mod past;
 mod posting;
 mod privacy;
 mod quiz;
@@ -13,6 +14,7 @@ mod stats;
 mod views;
 
 pub use error::{Error, Result};
+pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
 pub use privacy::{ExportedAnswer, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport};
 pub use views::*;
 

@@ -311,3 +311,75 @@ pub async fn open_in_guild(conn: &mut SqliteConnection, guild: GuildId) -> Resul
     .await?;
     Ok(raws.into_iter().map(from_raw).collect::<Result<_, _>>()?)
 }
+
+/// A post with its number among its guild's revealed posts (1 = the first revealed).
+#[derive(sqlx::FromRow)]
+struct NumberedRaw {
+    number: i64,
+    #[sqlx(flatten)]
+    post: RawPost,
+}
+
+/// The guild's posts whose model answer members saw (revealed, and delivered), numbered in
+/// reveal order so a number keeps naming the same question as more are revealed.
+const REVEALED: &str = "SELECT ROW_NUMBER() OVER (ORDER BY revealed_at, id) AS number, {COLUMNS} \
+    FROM posts WHERE guild_id = ? AND revealed_at IS NOT NULL AND message_id IS NOT NULL";
+
+fn numbered(raws: Vec<NumberedRaw>) -> Result<Vec<(u32, PostRow)>> {
+    raws.into_iter()
+        .map(|r| {
+            let number = u32::try_from(r.number).unwrap_or(u32::MAX);
+            Ok((number, from_raw(r.post)?))
+        })
+        .collect()
+}
+
+/// A page of the guild's revealed posts, newest first.
+pub async fn revealed_page(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<(u32, PostRow)>> {
+    let sql = format!(
+        "SELECT * FROM ({}) ORDER BY number DESC LIMIT ? OFFSET ?",
+        REVEALED.replace("{COLUMNS}", COLUMNS)
+    );
+    let raws: Vec<NumberedRaw> = sqlx::query_as(&sql)
+        .bind(int(guild.0))
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(conn)
+        .await?;
+    numbered(raws)
+}
+
+/// The guild's revealed post with this number, if there is one.
+pub async fn revealed_number(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    number: u32,
+) -> Result<Option<(u32, PostRow)>> {
+    let sql = format!(
+        "SELECT * FROM ({}) WHERE number = ?",
+        REVEALED.replace("{COLUMNS}", COLUMNS)
+    );
+    let raws: Vec<NumberedRaw> = sqlx::query_as(&sql)
+        .bind(int(guild.0))
+        .bind(i64::from(number))
+        .fetch_all(conn)
+        .await?;
+    Ok(numbered(raws)?.into_iter().next())
+}
+
+/// How many posts of the guild have been revealed to members.
+pub async fn revealed_count(conn: &mut SqliteConnection, guild: GuildId) -> Result<u32> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM posts WHERE guild_id = ? AND revealed_at IS NOT NULL \
+         AND message_id IS NOT NULL",
+    )
+    .bind(int(guild.0))
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}

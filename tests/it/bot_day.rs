@@ -127,6 +127,12 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         messages.iter().any(|m| is_reveal(&m["content"])),
         "the model answer was posted"
     );
+    assert!(
+        messages.iter().any(|m| m["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("**An interviewer might ask next**\n- "))),
+        "the model answer ends with the question's follow-ups"
+    );
     let reveal_body = h
         .fake
         .calls()
@@ -893,7 +899,7 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
     let reveal = h.app.service.reveal_due().await.unwrap().remove(0);
     let question = reveal.question.as_ref().unwrap();
     let first = dailydrill::discord::render::reveal_messages(
-        &question.answer,
+        question,
         reveal.message_id.map(|m| (CHANNEL, m)),
         reveal.post.0,
     )
@@ -1102,5 +1108,80 @@ async fn a_member_exports_and_deletes_their_own_data_and_no_one_elses() {
         .wait_for(WAIT, |f| footer_of(f, "No answers yet"))
         .await;
     assert!(counted.is_some(), "the count was refreshed");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn past_lists_revealed_questions_and_shows_one_with_its_model_answer_privately() {
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
+    let before = h.command_text(&member(5), "past", json!([])).await;
+    assert!(
+        before.starts_with("No question has been revealed"),
+        "{before}"
+    );
+
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let open = h.command_text(&member(5), "past", json!([])).await;
+    assert!(
+        open.starts_with("No question has been revealed"),
+        "an open question is not past: {open}"
+    );
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
+    assert_eq!(h.tick().await.revealed, 1);
+
+    let list = h.command_text(&member(5), "past", json!([])).await;
+    assert!(
+        list.starts_with("**Earlier questions** (newest first, page 1/1)"),
+        "{list}"
+    );
+    assert!(list.contains("**#1** · 2026-06-01 · "), "{list}");
+    assert!(list.contains("`/past number:N`"), "{list}");
+
+    // One question: its text, the model answer and the follow-ups, in private parts.
+    let id = h
+        .fake
+        .slash_command(&member(5), "past", json!([opt("number", 4, "1")]));
+    let first = h.answer_to(id).await;
+    assert_eq!(first["data"]["flags"], 64, "private");
+    let head = first["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(head.starts_with("**#1 · 2026-06-01 · "), "{head}");
+    assert!(head.contains("**Model answer**"), "{head}");
+    let rest = h
+        .fake
+        .wait_for(WAIT, |f| {
+            let parts: Vec<String> = f
+                .follow_ups(id)
+                .iter()
+                .map(|p| p["content"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            let all = parts.concat();
+            all.contains("**An interviewer might ask next**")
+                .then_some(parts)
+        })
+        .await
+        .unwrap_or_default();
+    let whole = format!("{head}{}", rest.concat());
+    assert!(
+        whole.contains("**An interviewer might ask next**"),
+        "follow-ups end the model answer: {whole}"
+    );
+    for part in &rest {
+        assert!(part.chars().count() <= 2000);
+    }
+    for follow_up in h.fake.follow_ups(id) {
+        assert_eq!(follow_up["flags"], 64, "every part is private");
+    }
+
+    let missing = h
+        .command_text(&member(5), "past", json!([opt("number", 4, "7")]))
+        .await;
+    assert!(
+        missing.contains("There is no earlier question #7; this server has revealed 1"),
+        "{missing}"
+    );
     h.stop().await;
 }

@@ -24,6 +24,7 @@ mod service_admin;
 mod service_answers;
 mod service_days;
 mod service_grading;
+mod service_past;
 mod standings;
 mod store;
 

@@ -25,7 +25,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          **Streak:** the posts of a schedule you answered in a row. Every 7th answer of a streak \
          earns a **freeze** (you hold at most 2); a missed day spends one and the streak \
          survives. Quizzes are practice: they count in `/stats`, not in points or streaks.\n\n\
-         `/question` today's question again · `/quiz` a practice question now\n\
+         `/question` today's question again · `/past` earlier questions with their model \
+         answers · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
          Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove`, `/post-now`, \
@@ -183,5 +184,34 @@ pub async fn question(ctx: Context<'_>) -> Result<(), Error> {
     }
     let rows = open.iter().take(5).map(render::answer_button).collect();
     ctx.send(reply.components(rows)).await?;
+    Ok(())
+}
+
+/// Earlier questions of this server with their model answers, privately.
+#[poise::command(slash_command, guild_only)]
+pub async fn past(
+    ctx: Context<'_>,
+    #[description = "Show this question (its # in the list) with its model answer"]
+    #[min = 1]
+    number: Option<u32>,
+    #[description = "Page of the list, newest first"]
+    #[min = 1]
+    page: Option<u32>,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let service = &ctx.data().service;
+    let parts = match number {
+        Some(number) => match service.past_question(who.guild, number).await {
+            Ok(past) => render::past_question(&past),
+            Err(e) => vec![command_refusal(ctx, who, &e)],
+        },
+        None => match service.past_questions(who.guild, page.unwrap_or(1)).await {
+            Ok(list) => vec![render::past_page(&list)],
+            Err(e) => vec![command_refusal(ctx, who, &e)],
+        },
+    };
+    for part in parts {
+        say(ctx, part).await?;
+    }
     Ok(())
 }

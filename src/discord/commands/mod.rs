@@ -16,6 +16,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![
         member::help(),
         member::question(),
+        member::past(),
         practice::quiz(),
         member::streak(),
         member::stats(),
