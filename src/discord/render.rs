@@ -278,8 +278,14 @@ pub fn feedback_parts(feedback: &Feedback) -> Vec<String> {
     if !feedback.answered {
         return vec!["You did not answer this question before the reveal.".to_owned()];
     }
+    let practice = feedback.practised_at.map_or_else(String::new, |at| {
+        format!(
+            " (for answering only: you saw this model answer in a practice quiz <t:{}:R>, so the score earns no points)",
+            at.timestamp()
+        )
+    });
     let text = format!(
-        "{}\n\n**Points:** {} · **Streak:** {} (longest {}, freezes {})",
+        "{}\n\n**Points:** {}{practice} · **Streak:** {} (longest {}, freezes {})",
         feedback.assessment.markdown(),
         feedback.points,
         feedback.streak.current,

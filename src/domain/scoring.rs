@@ -15,9 +15,23 @@ pub fn points(score: u8) -> u32 {
     ANSWER_POINTS + (COVERAGE_POINTS * u32::from(score.min(100)) + 50) / 100
 }
 
+/// The points of a daily answer to a question the member had practised in a quiz before the
+/// reveal: they had seen its model answer, so the score measures recall of it, not what they knew.
+/// Answering still earns ANSWER_POINTS; the score earns nothing. Without this, a keen member who
+/// quizzes ahead sees the model answers of future daily questions and tops the leaderboard.
+pub fn points_after_practice() -> u32 {
+    ANSWER_POINTS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_practised_question_earns_only_the_answer_points() {
+        assert_eq!(points_after_practice(), points(0));
+        assert!(points_after_practice() < points(100));
+    }
 
     #[test]
     fn points_run_from_ten_to_thirty_with_halves_up() {

@@ -145,6 +145,7 @@ impl Service {
                 assessment: Assessment::recorded(question, &[], 0, None),
                 points: 0,
                 streak,
+                practised_at: None,
             });
         };
         let covered = answer.covered.unwrap_or_default();
@@ -154,6 +155,7 @@ impl Service {
             assessment: Assessment::recorded(question, &covered, score, answer.grade),
             points: answer.points.unwrap_or(0),
             streak,
+            practised_at: answer.practised_at,
         })
     }
 }

@@ -41,6 +41,9 @@ pub struct ExportedAnswer {
     pub grade: Option<u8>,
     /// The misconceptions and red flags the answer stated, by their claims.
     pub misconceptions: Vec<String>,
+    /// When the member had practised the question in a quiz before its reveal (so the answer
+    /// earned the points for answering only).
+    pub practised_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +123,7 @@ impl Service {
                     updated_at: a.updated_at,
                     coverage_percent: a.coverage_percent.map(i64::from),
                     points: a.points.map(i64::from),
+                    practised_at: a.practised_at,
                 })
                 .collect(),
             quizzes: rows

@@ -11,7 +11,7 @@ use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
 use crate::domain::scoring;
 use crate::domain::streak::Outcome;
-use crate::store::{answers, posts, schedules, standings, streaks};
+use crate::store::{answers, posts, quizzes, schedules, standings, streaks};
 
 use super::{Error, Result, RevealView, Service};
 
@@ -113,11 +113,19 @@ impl Service {
                 .as_ref()
                 .map_or_else(|| Grader::from_key_points(&[]), Grader::new);
 
+            // Members who saw this model answer in a practice quiz earn no points for its score.
+            let practised = quizzes::practised(&mut tx, row.guild, &row.question_id, now).await?;
+
             let mut answered = HashSet::new();
             for answer in &submitted {
                 let graded = grader.grade(&answer.body);
-                let points = scoring::points(graded.score);
-                answers::record_score(&mut tx, post, answer.user, &graded, points).await?;
+                let practised_at = practised.get(&answer.user).copied();
+                let points = match practised_at {
+                    Some(_) => scoring::points_after_practice(),
+                    None => scoring::points(graded.score),
+                };
+                answers::record_score(&mut tx, post, answer.user, &graded, points, practised_at)
+                    .await?;
                 let (streak, event) = streaks::get(&mut tx, row.schedule, answer.user)
                     .await?
                     .apply(Outcome::Answered);

@@ -109,6 +109,9 @@ pub struct Feedback {
     pub assessment: Assessment,
     pub points: u32,
     pub streak: Streak,
+    /// When the member had practised the question in a quiz before its reveal, so the answer
+    /// earned the points for answering only.
+    pub practised_at: Option<DateTime<Utc>>,
 }
 
 /// One line of a leaderboard.

@@ -20,6 +20,9 @@ pub struct AnswerRow {
     pub points: Option<u32>,
     /// The rest of the grade, when the answer was graded after grades were stored.
     pub grade: Option<StoredGrade>,
+    /// When the member had answered a practice quiz on the question before its reveal: the answer
+    /// earned no points for its score.
+    pub practised_at: Option<DateTime<Utc>>,
 }
 
 /// An answer as SQLite holds it; [`AnswerRow`] is what the rest of the crate reads.
@@ -34,10 +37,11 @@ struct RawAnswer {
     grade: Option<i64>,
     misconceptions: Option<String>,
     shape: Option<String>,
+    practised_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str =
-    "user_id, body, submitted_at, covered, coverage_percent, points, grade, misconceptions, shape";
+const COLUMNS: &str = "user_id, body, submitted_at, covered, coverage_percent, points, grade, \
+    misconceptions, shape, practised_at";
 
 fn from_raw(post: PostId, r: RawAnswer) -> Result<AnswerRow, RowError> {
     let user = r.user_id;
@@ -53,6 +57,7 @@ fn from_raw(post: PostId, r: RawAnswer) -> Result<AnswerRow, RowError> {
             .transpose()?,
         points: r.points.map(|v| row.number("points", v)).transpose()?,
         grade: stored_grade(&row, r.grade, r.misconceptions, r.shape)?,
+        practised_at: r.practised_at,
     })
 }
 
@@ -278,10 +283,11 @@ pub async fn record_score(
     user: UserId,
     graded: &Grade,
     points: u32,
+    practised_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE answers SET covered = ?, coverage_percent = ?, points = ?, grade = ?, \
-         misconceptions = ?, shape = ? WHERE post_id = ? AND user_id = ?",
+         misconceptions = ?, shape = ?, practised_at = ? WHERE post_id = ? AND user_id = ?",
     )
     .bind(encode_indices(&graded.covered))
     .bind(i64::from(graded.score))
@@ -289,6 +295,7 @@ pub async fn record_score(
     .bind(i64::from(graded.grade))
     .bind(encode_indices(&graded.misconceptions))
     .bind(graded.shape.as_str())
+    .bind(practised_at)
     .bind(post.0)
     .bind(int(user.0))
     .execute(conn)

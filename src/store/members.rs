@@ -24,6 +24,8 @@ pub struct MemberAnswer {
     pub coverage_percent: Option<u32>,
     pub points: Option<u32>,
     pub grade: Option<StoredGrade>,
+    /// When the member had practised the question in a quiz before its reveal.
+    pub practised_at: Option<DateTime<Utc>>,
 }
 
 /// A member's practice question.
@@ -89,6 +91,7 @@ struct RawAnswer {
     grade: Option<i64>,
     misconceptions: Option<String>,
     shape: Option<String>,
+    practised_at: Option<DateTime<Utc>>,
 }
 
 impl RawAnswer {
@@ -110,6 +113,7 @@ impl RawAnswer {
                 .transpose()?,
             points: self.points.map(|v| row.number("points", v)).transpose()?,
             grade: stored_grade(&row, self.grade, self.misconceptions, self.shape)?,
+            practised_at: self.practised_at,
         })
     }
 }
@@ -201,7 +205,7 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
     let answers: Vec<RawAnswer> = sqlx::query_as(
         "SELECT a.post_id, p.schedule_id, p.question_id, p.local_date, a.body, a.submitted_at, \
          a.updated_at, a.covered, a.coverage_percent, a.points, a.grade, a.misconceptions, \
-         a.shape \
+         a.shape, a.practised_at \
          FROM answers a JOIN posts p ON p.id = a.post_id \
          WHERE p.guild_id = ? AND a.user_id = ? ORDER BY a.post_id",
     )

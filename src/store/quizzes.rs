@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use super::answers::encode_indices;
-use super::{Result, Totals, int};
+use super::{Result, Totals, int, snowflake};
 use crate::domain::grading::Grade;
 use crate::domain::ids::{GuildId, QuizId, UserId};
 
@@ -120,4 +120,27 @@ pub async fn totals(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
     .bind(int(user.0))
     .fetch_one(conn)
     .await?)
+}
+
+/// The members of `guild` who answered a practice quiz on `question` at or before `before`, each
+/// with when they first did: they saw its model answer.
+pub async fn practised(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    question: &str,
+    before: DateTime<Utc>,
+) -> Result<std::collections::HashMap<UserId, DateTime<Utc>>> {
+    let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT user_id, MIN(answered_at) FROM quizzes WHERE guild_id = ? AND question_id = ? \
+         AND answered_at IS NOT NULL AND answered_at <= ? GROUP BY user_id",
+    )
+    .bind(int(guild.0))
+    .bind(question)
+    .bind(before)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, at)| (UserId(snowflake(user)), at))
+        .collect())
 }

@@ -10,6 +10,7 @@ use dailydrill::domain::ids::GuildId;
 use fake_discord::Fault;
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
+use std::str::FromStr;
 
 #[tokio::test]
 async fn a_day_post_answer_edit_reveal_and_feedback() {
@@ -1183,5 +1184,107 @@ async fn past_lists_revealed_questions_and_shows_one_with_its_model_answer_priva
         missing.contains("There is no earlier question #7; this server has revealed 1"),
         "{missing}"
     );
+    h.stop().await;
+}
+
+/// Practises a question in `/quiz` through the bot: the command, the Answer button, the form.
+async fn practise(h: &Harness, user: u64, track: &str) -> String {
+    let id = h
+        .fake
+        .slash_command(&member(user), "quiz", json!([opt("track", 3, track)]));
+    let shown = h.answer_to(id).await;
+    let description = shown["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let button = fake_discord::first_component(&shown["data"])["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let modal = h
+        .answer_to(h.fake.click_button(&member(user), 1, &button))
+        .await;
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    let submit = h
+        .fake
+        .submit_modal(&member(user), &modal_id, &[("text", "A practice answer.")]);
+    h.answer_to(submit).await;
+    description
+}
+
+#[tokio::test]
+async fn a_question_practised_in_a_quiz_earns_no_score_points_as_the_daily_question() {
+    let security = dailydrill::corpus::TrackId::from_str("security").unwrap();
+    let spec = dailydrill::service::ScheduleSpec {
+        tracks: vec![security.clone()],
+        ..spec_at("21:00")
+    };
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec).await;
+    // Member 7 practises every question of the track, so tomorrow's is one of them.
+    let track_size = h
+        .app
+        .corpus
+        .questions()
+        .iter()
+        .filter(|q| q.track == security)
+        .count();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..track_size {
+        seen.insert(practise(&h, 7, "security").await);
+    }
+    assert_eq!(
+        seen.len(),
+        track_size,
+        "a quiz prefers questions not yet practised"
+    );
+
+    h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
+    assert_eq!(h.tick().await.posted, 1);
+    let post = h.latest_post_id();
+    let view = h
+        .app
+        .service
+        .post(GuildId(GUILD), dailydrill::domain::ids::PostId(post))
+        .await
+        .unwrap();
+    let answer = crate::common::full_answer(&view.question);
+    for user in [7, 8] {
+        h.answer(user, post, &answer).await;
+    }
+    h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
+    assert_eq!(h.tick().await.revealed, 1);
+
+    let feedback_button = format!("fb:{post}");
+    let click = h.fake.click_button(&member(7), 1, &feedback_button);
+    let practised = h.answer_to(click).await["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        practised.contains(
+            "**Points:** 10 (for answering only: you saw this model answer in a practice quiz"
+        ),
+        "{practised}"
+    );
+    assert!(
+        practised.contains("score 100/100"),
+        "the grade is the answer's own: {practised}"
+    );
+    let click = h.fake.click_button(&member(8), 1, &feedback_button);
+    let fresh = h.answer_to(click).await["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(fresh.contains("**Points:** 30 ·"), "{fresh}");
+
+    let board = h
+        .command_text(
+            &member(8),
+            "leaderboard",
+            json!([{ "name": "period", "type": 4, "value": 2 }]),
+        )
+        .await;
+    assert!(board.contains("1. <@8> — 30 pts"), "{board}");
+    assert!(board.contains("2. <@7> — 10 pts"), "{board}");
     h.stop().await;
 }

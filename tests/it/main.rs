@@ -25,6 +25,7 @@ mod service_answers;
 mod service_days;
 mod service_grading;
 mod service_past;
+mod service_practice;
 mod standings;
 mod store;
 

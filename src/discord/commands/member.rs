@@ -24,7 +24,9 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          of the question's key points your answer states; a stated misconception caps it). \
          **Streak:** the posts of a schedule you answered in a row. Every 7th answer of a streak \
          earns a **freeze** (you hold at most 2); a missed day spends one and the streak \
-         survives. Quizzes are practice: they count in `/stats`, not in points or streaks.\n\n\
+         survives. Quizzes are practice: they count in `/stats`, not in points or streaks; a \
+         question you practised earns only the 10 answer points when it comes as a daily \
+         question, since you saw its model answer.\n\n\
          `/question` today's question again · `/past` earlier questions with their model \
          answers · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
