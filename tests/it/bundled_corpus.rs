@@ -64,8 +64,8 @@ fn every_question_has_follow_ups_and_sources_and_passes_the_quality_checks() {
         assert!((1..=2).contains(&q.follow_ups.len()), "{}", q.source);
         assert!(!q.sources.is_empty(), "{}", q.source);
         assert!(
-            q.follow_ups.iter().all(|f| f.ends_with('?')),
-            "{}: a follow-up is a question",
+            q.follow_ups.iter().all(|f| f.ends_with(['?', '.'])),
+            "{}: a follow-up is a question or a prompt (\"Walk through ...\")",
             q.source
         );
     }
@@ -106,8 +106,8 @@ fn no_extraction_debris_remains_and_conventions_hold() {
             q.source
         );
         assert!(
-            q.question.ends_with('?'),
-            "{}: the question is a question",
+            q.question.ends_with(['?', '.']),
+            "{}: the question is a question or a prompt (\"Explain ...\")",
             q.source
         );
         assert!(

@@ -270,10 +270,19 @@ fn corpus_export_prints_one_json_object_per_question() {
                 .iter()
                 .all(|p| p["label"].is_string() && p["phrasings"].is_array())
         );
-        assert!(
-            !q["answer"].as_str().unwrap().contains(" output\n"),
-            "fence attributes leak"
-        );
+        let answer = q["answer"].as_str().unwrap();
+        for attribute in [
+            "text output",
+            "python fragment",
+            "python django",
+            "python pytest",
+            "python continued",
+        ] {
+            assert!(
+                !answer.contains(&format!("```{attribute}")),
+                "fence attribute {attribute} leaks"
+            );
+        }
     }
 
     custom_corpus(tmp.path());
