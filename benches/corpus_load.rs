@@ -27,6 +27,17 @@ fn generate(dir: &Path, n: usize) {
         let text = std::str::from_utf8(&source.bytes).unwrap();
         let (folder, name) = source.rel.split_once('/').unwrap();
         let text = text.replacen("\"\n", &format!("-copy{i}\"\n"), 1); // the id is the first line
+        // A copy's `follow_up_of` would name an id no copy has.
+        let text: String = text
+            .split_inclusive('\n')
+            .map(|line| {
+                if line.starts_with("follow_up_of") {
+                    "\n"
+                } else {
+                    line
+                }
+            })
+            .collect();
         std::fs::create_dir_all(dir.join(folder)).unwrap();
         std::fs::write(dir.join(folder).join(format!("{i:05}-{name}")), text).unwrap();
     }
