@@ -53,6 +53,7 @@ impl Assessment {
                 label(&i).unwrap_or_default()
             ),
             NextStep::Deepen => "Next step: you covered every key point; next time add a trade-off or an example from production, as a senior candidate would.".to_owned(),
+            NextStep::OwnWords => "Your answer repeats the model answer's wording, so it is scored as a copy: no key point is credited. Next step: close the model answer and explain the topic in your own words; what you can explain is what an interviewer hears.".to_owned(),
         };
         Assessment {
             grade: grade.grade,

@@ -236,3 +236,29 @@ fn every_rubric_credits_its_key_points_stated_in_sentences_and_nothing_wrong() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_pasted_model_answer_is_scored_as_a_copy_for_every_question() {
+    let corpus = crate::common::corpus();
+    for question in corpus.questions() {
+        let pasted = dailydrill::domain::grading::grade(question, &question.answer);
+        assert_eq!(
+            (pasted.shape, pasted.score, pasted.grade),
+            (dailydrill::domain::grading::Shape::Copied, 0, 0),
+            "{}",
+            question.id
+        );
+        assert!(pasted.covered.is_empty(), "{}", question.id);
+        let feedback = dailydrill::feedback::Assessment::new(Some(question), &pasted).markdown();
+        assert!(feedback.contains("scored as a copy"), "{feedback}");
+        // The same points in the member's own sentences are not a copy.
+        let own = crate::common::full_answer(question);
+        let graded = dailydrill::domain::grading::grade(question, &own);
+        assert_ne!(
+            graded.shape,
+            dailydrill::domain::grading::Shape::Copied,
+            "{}",
+            question.id
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Fair scores: a member who practised a question in `/quiz` saw its model answer, so when it
 //! comes as a daily question their answer earns the points for answering and none for its score,
 //! and their feedback says why. Members who did not practise it, or started a quiz on it without
-//! answering (they never saw the model answer), score as usual.
+//! answering (they never saw the model answer), score as usual. An answer that pastes the model
+//! answer is scored as a copy.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -105,4 +106,51 @@ async fn a_question_practised_in_a_quiz_earns_only_the_answer_points_as_a_daily_
     let again = t.service.feedback(GUILD, post.id, PRACTISED).await.unwrap();
     assert_eq!(again.practised_at, practised.practised_at);
     assert_eq!(again.points, scoring::ANSWER_POINTS);
+}
+
+#[tokio::test]
+async fn a_pasted_model_answer_earns_only_the_answer_points_and_is_told_why() {
+    let mut t = app(utc("2026-06-01T08:00:00Z"), 3).await;
+    t.restart_with(one_question(), 3).await;
+    let svc = t.service.clone();
+    let spec = ScheduleSpec {
+        channel: ChannelId(9),
+        time: "09:00".parse().unwrap(),
+        zone: "UTC".parse().unwrap(),
+        tracks: Vec::new(),
+        reveal: "24h".parse().unwrap(),
+        mention_role: None,
+    };
+    let schedule = svc.add_schedule(GUILD, spec).await.unwrap().id;
+    let post = svc.post_now(GUILD, schedule).await.unwrap();
+    crate::common::delivered(&svc, post.id).await;
+    // The model answer is readable elsewhere (an earlier round, /past); one member pastes it.
+    let pasted = format!("My answer:\n\n{}", post.question.answer);
+    let pasted: String = pasted.chars().take(4000).collect();
+    svc.submit_answer(GUILD, post.id, PRACTISED, &pasted)
+        .await
+        .unwrap();
+    svc.submit_answer(GUILD, post.id, FRESH, &full_answer(&post.question))
+        .await
+        .unwrap();
+    svc.reveal_now(GUILD, schedule).await.unwrap();
+
+    let copy = svc.feedback(GUILD, post.id, PRACTISED).await.unwrap();
+    assert_eq!(copy.points, scoring::ANSWER_POINTS);
+    assert_eq!((copy.assessment.score, copy.assessment.grade), (0, 0));
+    assert!(copy.assessment.covered.is_empty());
+    assert!(
+        copy.assessment.next_step.contains("scored as a copy"),
+        "{:?}",
+        copy.assessment
+    );
+    let own = svc.feedback(GUILD, post.id, FRESH).await.unwrap();
+    assert_eq!(own.points, scoring::points(100));
+
+    t.restart(5).await;
+    let again = t.service.feedback(GUILD, post.id, PRACTISED).await.unwrap();
+    assert_eq!(
+        again.assessment, copy.assessment,
+        "the stored grade says copy after a restart"
+    );
 }

@@ -26,7 +26,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          earns a **freeze** (you hold at most 2); a missed day spends one and the streak \
          survives. Quizzes are practice: they count in `/stats`, not in points or streaks; a \
          question you practised earns only the 10 answer points when it comes as a daily \
-         question, since you saw its model answer.\n\n\
+         question, since you saw its model answer. An answer that repeats a model answer's \
+         wording is scored as a copy: only the answer points.\n\n\
          `/question` today's question again · `/past` earlier questions with their model \
          answers · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\

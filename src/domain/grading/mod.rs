@@ -8,6 +8,7 @@
 //! grade below "partial"; a bare list of terms earns little; an empty answer earns nothing.
 //! `GRADING.md` measures it against expert-labelled answers.
 
+pub mod copying;
 mod matcher;
 mod shape;
 mod text;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 use crate::corpus::{KeyPoint, Misconception, Problem, Question};
 
+use copying::ModelRuns;
 use text::Reader;
 use vocabulary::{Phrase, Vocabulary};
 
@@ -72,6 +74,8 @@ pub enum NextStep {
     Learn(usize),
     /// Everything was covered: explain a trade-off or an example next time.
     Deepen,
+    /// The answer repeated the model answer: answer in your own words.
+    OwnWords,
 }
 
 impl Grade {
@@ -106,6 +110,7 @@ impl Grade {
             return NextStep::Unlearn(first);
         }
         match self.shape {
+            Shape::Copied => return NextStep::OwnWords,
             Shape::Empty => return NextStep::Start,
             Shape::TermList => return NextStep::WriteSentences,
             Shape::Prose if self.covered.is_empty() => return NextStep::Start,
@@ -140,10 +145,21 @@ pub struct Grader {
     /// Per key point: its weight and phrasings.
     key_points: Vec<(u32, Vec<Phrase>)>,
     claims: Vec<Claim>,
+    /// The model answer's wording, to tell a copy of it from an answer.
+    model: ModelRuns,
 }
 
 impl Grader {
     pub fn new(question: &Question) -> Grader {
+        Grader {
+            model: ModelRuns::new(&question.answer),
+            ..Grader::rubric_only(question)
+        }
+    }
+
+    /// A grader of the rubric alone, blind to copies: the corpus checks grade the model answer
+    /// itself with it.
+    pub fn rubric_only(question: &Question) -> Grader {
         Grader::from_rubric(
             &question.key_points,
             &question.misconceptions,
@@ -191,12 +207,18 @@ impl Grader {
             vocabulary,
             key_points,
             claims,
+            model: ModelRuns::default(),
         }
     }
 
     pub fn grade(&self, answer: &str) -> Grade {
         let words = self.reader.words(answer);
-        let shape = shape::shape(&words);
+        let copied = self.model.is_copy(answer);
+        let shape = if copied {
+            Shape::Copied
+        } else {
+            shape::shape(&words)
+        };
         let tokens = self.vocabulary.answer(&words);
         let (mut covered, mut missed) = (Vec::new(), Vec::new());
         let (mut got, mut total) = (0u32, 0u32);
@@ -224,8 +246,14 @@ impl Grader {
             .collect();
 
         let coverage = (100 * got + total / 2).checked_div(total).unwrap_or(0);
+        if copied {
+            // Stating the points in the model answer's own words measures nothing the member
+            // knows: nothing is credited, a stated misconception still is shown.
+            missed = (0..self.key_points.len()).collect();
+            covered.clear();
+        }
         let mut score = match shape {
-            Shape::Empty => 0,
+            Shape::Empty | Shape::Copied => 0,
             Shape::TermList => (coverage * TERM_LIST_TENTHS + 5) / 10,
             Shape::Prose => coverage,
         };
@@ -266,7 +294,7 @@ fn grade_of(score: u32) -> u8 {
 pub fn check_rubrics(questions: &[Question]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for question in questions {
-        let graded = grade(question, &question.answer);
+        let graded = Grader::rubric_only(question).grade(&question.answer);
         for &i in &graded.misconceptions {
             if let Some(m) = question.misconceptions.get(i) {
                 problems.push(Problem::new(

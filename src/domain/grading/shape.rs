@@ -23,6 +23,8 @@ pub enum Shape {
     TermList,
     /// No words at all.
     Empty,
+    /// The model answer's own wording ([`super::copying`]): scored 0 whatever it states.
+    Copied,
 }
 
 impl Shape {
@@ -31,12 +33,13 @@ impl Shape {
             Shape::Prose => "prose",
             Shape::TermList => "term-list",
             Shape::Empty => "empty",
+            Shape::Copied => "copy",
         }
     }
 
     /// The inverse of [`Shape::as_str`], for stored grades.
     pub fn parse(s: &str) -> Option<Shape> {
-        [Shape::Prose, Shape::TermList, Shape::Empty]
+        [Shape::Prose, Shape::TermList, Shape::Empty, Shape::Copied]
             .into_iter()
             .find(|shape| shape.as_str() == s)
     }
