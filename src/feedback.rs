@@ -119,7 +119,7 @@ impl Assessment {
             }
         };
         text.push_str(&format!(
-            "\n\n**Covered:**\n{}\n\n**Missed:**\n{}\n\n{}",
+            "\n\n**Covered:**\n{}\n\n**Missed:**\n{}\n\n{}\n\n_{MEASURES}_",
             list(&self.covered),
             list(&self.missed),
             self.next_step
@@ -127,6 +127,9 @@ impl Assessment {
         text
     }
 }
+
+/// What the score measures, said under every feedback so nobody reads it as a verdict on them.
+pub const MEASURES: &str = "The score is the weighted share of the key points above that your answer states in sentences, capped when it states a misconception; it does not judge style, depth beyond them, or examples.";
 
 /// The expert scale's words.
 pub fn grade_word(grade: u8) -> &'static str {
@@ -189,8 +192,12 @@ mod tests {
         assert!(text.contains("**Covered:**\n- Alpha"), "{text}");
         assert!(text.contains("**Missed:**\n- Beta\n- Gamma"), "{text}");
         assert!(
-            text.ends_with("It is the claim an interviewer would probe first."),
+            text.contains("It is the claim an interviewer would probe first."),
             "{text}"
+        );
+        assert!(
+            text.ends_with(&format!("_{MEASURES}_")),
+            "it says what the score measures: {text}"
         );
     }
 
