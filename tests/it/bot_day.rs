@@ -3,7 +3,8 @@
 //! what the fake recorded, that is, on what members would see.
 
 use crate::common::harness::{
-    CHANNEL, FAST, GUILD, Harness, WAIT, admin, member, opt, spec, spec_at, sub,
+    CHANNEL, FAST, GUILD, Harness, WAIT, admin, assert_nothing_pings, member, opt, spec, spec_at,
+    sub,
 };
 use dailydrill::discord::scheduler;
 use dailydrill::domain::ids::GuildId;
@@ -1286,5 +1287,96 @@ async fn a_question_practised_in_a_quiz_earns_no_score_points_as_the_daily_quest
         .await;
     assert!(board.contains("1. <@8> — 30 pts"), "{board}");
     assert!(board.contains("2. <@7> — 10 pts"), "{board}");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_schedule_is_picked_by_autocomplete_or_left_out_when_it_is_the_only_one() {
+    let role_spec = dailydrill::service::ScheduleSpec {
+        mention_role: Some(dailydrill::domain::ids::RoleId(555)),
+        ..spec_at("21:00")
+    };
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", role_spec).await;
+    let posted = h.command_text(&admin(1), "post-now", json!([])).await;
+    assert!(
+        posted.starts_with(&format!("Posted in <#{CHANNEL}>")),
+        "{posted}"
+    );
+
+    let id = h.fake.autocomplete(&admin(1), "reveal-now", "schedule", "");
+    let reply = h.answer_to(id).await;
+    assert_eq!(reply["type"], 8, "{reply}");
+    let choices = reply["data"]["choices"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(choices.len(), 1, "{reply}");
+    let name = choices[0]["name"].as_str().unwrap_or_default();
+    assert!(
+        name.starts_with("#1 · ") && name.contains("09:00 UTC · all tracks"),
+        "{name}"
+    );
+    assert_eq!(choices[0]["value"], 1);
+
+    // The role can be cleared.
+    let cleared = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub(
+                "edit",
+                vec![json!({ "name": "clear_role", "type": 5, "value": true })],
+            ),
+        )
+        .await;
+    assert!(cleared.starts_with("Updated: #1"), "{cleared}");
+    let schedules = h.app.service.list_schedules(GuildId(GUILD)).await.unwrap();
+    assert_eq!(schedules[0].mention_role, None);
+
+    // A second schedule: the option is needed, and autocomplete finds it by its tracks.
+    let added = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub(
+                "add",
+                vec![
+                    opt("channel", 7, &CHANNEL.to_string()),
+                    opt("time", 3, "18:00"),
+                    opt("timezone", 3, "UTC"),
+                    opt("tracks", 3, "django, security"),
+                ],
+            ),
+        )
+        .await;
+    assert!(added.starts_with("Scheduled: #2"), "{added}");
+    let which = h.command_text(&admin(1), "skip", json!([])).await;
+    assert!(
+        which.starts_with("This server has 2 schedules; choose one"),
+        "{which}"
+    );
+    assert!(
+        which.contains("#2 · ") && which.contains("18:00 UTC · django, security"),
+        "{which}"
+    );
+    let id = h.fake.autocomplete(&admin(1), "skip", "schedule", "secur");
+    let reply = h.answer_to(id).await;
+    let choices = reply["data"]["choices"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(choices.len(), 1, "{reply}");
+    assert_eq!(choices[0]["value"], 2);
+
+    // Tracks complete from the corpus's list.
+    let id = h
+        .fake
+        .autocomplete_sub(&admin(1), "schedule", "add", "tracks", "python, sec");
+    let reply = h.answer_to(id).await;
+    assert_eq!(
+        reply["data"]["choices"][0]["value"], "python, security",
+        "{reply}"
+    );
+    assert_nothing_pings(&h.fake, &["555"]);
     h.stop().await;
 }

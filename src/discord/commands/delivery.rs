@@ -1,10 +1,11 @@
 //! `/post-now`, `/reveal-now` and `/skip` (Manage Server): an admin posts or closes a schedule's
 //! question now, delivered by the same outbox as the scheduler's, so the two never double.
 
+use super::choose::{complete_schedule, resolve};
 use crate::discord::context::{Context, Error, Invoker};
 use crate::discord::outbox::{Parcel, Sent};
 use crate::discord::reply::{command_refusal, say};
-use crate::domain::ids::{ScheduleId, UserId};
+use crate::domain::ids::UserId;
 use crate::domain::streak::StreakEvent;
 
 /// Post a schedule's next question now (Manage Server).
@@ -17,17 +18,18 @@ use crate::domain::streak::StreakEvent;
 )]
 pub async fn post_now(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
+    let schedule = match resolve(ctx, who, schedule).await {
+        Ok(id) => id,
+        Err(text) => return say(ctx, text).await,
+    };
     ctx.defer_ephemeral().await?;
-    let text = match ctx
-        .data()
-        .service
-        .post_now(guild, ScheduleId(schedule))
-        .await
-    {
+    let text = match ctx.data().service.post_now(guild, schedule).await {
         Ok(post) => {
             let data = ctx.data();
             let http = &ctx.serenity_context().http;
@@ -55,15 +57,19 @@ pub async fn post_now(
     say(ctx, text).await
 }
 
-async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error> {
+async fn close(ctx: Context<'_>, schedule: Option<i64>, skip: bool) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
+    let schedule = match resolve(ctx, who, schedule).await {
+        Ok(id) => id,
+        Err(text) => return say(ctx, text).await,
+    };
     ctx.defer_ephemeral().await?;
     let service = &ctx.data().service;
     let result = if skip {
-        service.skip(guild, ScheduleId(schedule)).await
+        service.skip(guild, schedule).await
     } else {
-        service.reveal_now(guild, ScheduleId(schedule)).await
+        service.reveal_now(guild, schedule).await
     };
     let http = &ctx.serenity_context().http;
     let text = match result {
@@ -111,7 +117,9 @@ async fn close(ctx: Context<'_>, schedule: i64, skip: bool) -> Result<(), Error>
 )]
 pub async fn reveal_now(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
 ) -> Result<(), Error> {
     close(ctx, schedule, false).await
 }
@@ -125,7 +133,9 @@ pub async fn reveal_now(
 )]
 pub async fn skip(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
 ) -> Result<(), Error> {
     close(ctx, schedule, true).await
 }

@@ -3,6 +3,7 @@
 //! poise checks it again from the interaction's permissions, since server admins can override the
 //! declaration.
 
+pub mod choose;
 pub mod delivery;
 pub mod member;
 pub mod practice;

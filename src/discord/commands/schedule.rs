@@ -4,6 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::choose::{complete_schedule, resolve};
 use crate::corpus::TrackId;
 use crate::discord::context::{Context, Data, Error, Invoker};
 use crate::discord::render::{custom_id, no_mentions, settled};
@@ -28,6 +29,51 @@ async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAuto
         .map(serenity::AutocompleteChoice::from)
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Autocomplete for a comma-separated `tracks` option: what was typed, with its last item
+/// completed to each track id that starts with (or contains) it and is not listed yet.
+async fn complete_tracks(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = track_choices(ctx.data().service.corpus().tracks(), partial)
+        .into_iter()
+        .map(|(name, value)| serenity::AutocompleteChoice::new(name, value))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// The completions of `partial` (name shown, value sent), at most 25.
+fn track_choices(tracks: &[crate::corpus::Track], partial: &str) -> Vec<(String, String)> {
+    if partial.chars().count() > MAX_OPTION_CHARS {
+        return Vec::new();
+    }
+    let (done, last) = match partial.rsplit_once(',') {
+        Some((done, last)) => (Some(done), last.trim().to_lowercase()),
+        None => (None, partial.trim().to_lowercase()),
+    };
+    let listed: Vec<&str> = done
+        .map(|d| {
+            d.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let prefix: String = listed.iter().map(|t| format!("{t}, ")).collect();
+    let mut matches: Vec<&crate::corpus::Track> = tracks
+        .iter()
+        .filter(|t| !listed.contains(&t.id.as_str()))
+        .filter(|t| t.id.as_str().contains(&last) || t.name.to_lowercase().contains(&last))
+        .collect();
+    matches.sort_by_key(|t| !t.id.as_str().starts_with(&last));
+    matches
+        .into_iter()
+        .take(25)
+        .map(|t| {
+            let value = format!("{prefix}{}", t.id);
+            (format!("{value} ({})", t.name), value)
+        })
+        .filter(|(_, value)| value.chars().count() <= MAX_OPTION_CHARS)
+        .collect()
 }
 
 /// Track ids from a comma-separated option, as admins type them ("python, django").
@@ -93,6 +139,7 @@ async fn schedule_add(
     #[max_length = 100]
     timezone: String,
     #[description = "Tracks, comma-separated (default: all)"]
+    #[autocomplete = "complete_tracks"]
     #[max_length = 100]
     tracks: Option<String>,
     #[description = "Reveal after a delay (24h, 90m) or at a local time (18:00); default 24h"]
@@ -149,15 +196,14 @@ async fn schedule_list(ctx: Context<'_>) -> Result<(), Error> {
     say(ctx, text).await
 }
 
-async fn set_paused(ctx: Context<'_>, id: i64, paused: bool) -> Result<(), Error> {
+async fn set_paused(ctx: Context<'_>, id: Option<i64>, paused: bool) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
-    let text = match ctx
-        .data()
-        .service
-        .set_paused(guild, ScheduleId(id), paused)
-        .await
-    {
+    let id = match resolve(ctx, who, id).await {
+        Ok(id) => id,
+        Err(text) => return say(ctx, text).await,
+    };
+    let text = match ctx.data().service.set_paused(guild, id, paused).await {
         Ok(s) => describe(&s),
         Err(e) => command_refusal(ctx, who, &e),
     };
@@ -173,7 +219,9 @@ async fn set_paused(ctx: Context<'_>, id: i64, paused: bool) -> Result<(), Error
 )]
 async fn schedule_pause(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
 ) -> Result<(), Error> {
     set_paused(ctx, schedule, true).await
 }
@@ -187,7 +235,9 @@ async fn schedule_pause(
 )]
 async fn schedule_resume(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
 ) -> Result<(), Error> {
     set_paused(ctx, schedule, false).await
 }
@@ -201,15 +251,16 @@ async fn schedule_resume(
 )]
 async fn schedule_remove(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let removal = match ctx
-        .data()
-        .service
-        .removal(who.guild, ScheduleId(schedule))
-        .await
-    {
+    let schedule = match resolve(ctx, who, schedule).await {
+        Ok(id) => id,
+        Err(text) => return say(ctx, text).await,
+    };
+    let removal = match ctx.data().service.removal(who.guild, schedule).await {
         Ok(removal) => removal,
         Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
     };
@@ -264,7 +315,7 @@ pub async fn confirm_remove(
     settled(text)
 }
 
-/// Change a schedule: channel, time, time zone, tracks, reveal or role.
+/// Change a schedule: channel, time, time zone, tracks, reveal or role (or no role).
 #[poise::command(
     slash_command,
     guild_only,
@@ -275,7 +326,9 @@ pub async fn confirm_remove(
 #[allow(clippy::too_many_arguments)]
 async fn schedule_edit(
     ctx: Context<'_>,
-    #[description = "Schedule number"] schedule: i64,
+    #[description = "Schedule number (optional when the server has one)"]
+    #[autocomplete = "complete_schedule"]
+    schedule: Option<i64>,
     #[description = "Where to post"] channel: Option<serenity::GuildChannel>,
     #[description = "Local time, 24-hour HH:MM"]
     #[max_length = 100]
@@ -285,15 +338,21 @@ async fn schedule_edit(
     #[max_length = 100]
     timezone: Option<String>,
     #[description = "Tracks, comma-separated"]
+    #[autocomplete = "complete_tracks"]
     #[max_length = 100]
     tracks: Option<String>,
     #[description = "Reveal after a delay (24h) or at a local time (18:00)"]
     #[max_length = 100]
     reveal: Option<String>,
     #[description = "A role to mention in each post"] role: Option<serenity::Role>,
+    #[description = "Stop mentioning a role in posts"] clear_role: Option<bool>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
+    let schedule = match resolve(ctx, who, schedule).await {
+        Ok(id) => id,
+        Err(text) => return say(ctx, text).await,
+    };
     let parsed = (|| -> Result<ScheduleEdit, String> {
         bounded(&[
             ("time", time.as_deref()),
@@ -307,7 +366,14 @@ async fn schedule_edit(
             zone: timezone.as_deref().map(zone_search::parse).transpose()?,
             tracks: tracks.as_deref().map(parse_tracks).transpose()?,
             reveal: reveal.as_deref().map(str::parse).transpose()?,
-            mention_role: role.map(|r| Some(RoleId(r.id.get()))),
+            mention_role: match (role, clear_role.unwrap_or(false)) {
+                (Some(_), true) => {
+                    return Err("choose either `role` or `clear_role`, not both".to_owned());
+                }
+                (Some(r), false) => Some(Some(RoleId(r.id.get()))),
+                (None, true) => Some(None),
+                (None, false) => None,
+            },
         })
     })();
     let text = match parsed {
@@ -315,7 +381,7 @@ async fn schedule_edit(
         Ok(edit) => match ctx
             .data()
             .service
-            .edit_schedule(guild, ScheduleId(schedule), edit)
+            .edit_schedule(guild, schedule, edit)
             .await
         {
             Ok(s) => format!("Updated: {}", describe(&s)),
@@ -323,4 +389,42 @@ async fn schedule_edit(
         },
     };
     say(ctx, text).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tracks() -> Vec<crate::corpus::Track> {
+        ["python", "django", "databases", "design"]
+            .iter()
+            .map(|id| crate::corpus::Track {
+                id: id.parse().unwrap_or_else(|e| panic!("{e}")),
+                name: id.to_uppercase(),
+                description: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tracks_complete_the_last_item_and_skip_the_listed_ones() {
+        let values = |partial: &str| -> Vec<String> {
+            track_choices(&tracks(), partial)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect()
+        };
+        assert_eq!(values(""), ["python", "django", "databases", "design"]);
+        assert_eq!(values("d"), ["django", "databases", "design"]);
+        assert_eq!(values("o"), ["python", "django"]);
+        assert_eq!(
+            values("python, d"),
+            ["python, django", "python, databases", "python, design"]
+        );
+        assert_eq!(values("django,data"), ["django, databases"]);
+        assert!(values("rust").is_empty());
+        assert!(values(&"x".repeat(101)).is_empty());
+        let (name, _) = &track_choices(&tracks(), "pyt")[0];
+        assert_eq!(name, "python (PYTHON)");
+    }
 }
