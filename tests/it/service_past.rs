@@ -3,23 +3,12 @@
 
 use chrono::Duration;
 
-use crate::common::{app, delivered, utc};
-use dailydrill::domain::ids::{ChannelId, GuildId, ScheduleId};
-use dailydrill::service::{Error, PAST_PAGE_SIZE, ScheduleSpec, Service};
+use crate::common::{app, daily_spec as spec, delivered, utc};
+use dailydrill::domain::ids::{GuildId, ScheduleId};
+use dailydrill::service::{Error, PAST_PAGE_SIZE, Service};
 
 const GUILD: GuildId = GuildId(77);
 const OTHER: GuildId = GuildId(78);
-
-fn spec(channel: u64) -> ScheduleSpec {
-    ScheduleSpec {
-        channel: ChannelId(channel),
-        time: "09:00".parse().unwrap(),
-        zone: "UTC".parse().unwrap(),
-        tracks: Vec::new(),
-        reveal: "24h".parse().unwrap(),
-        mention_role: None,
-    }
-}
 
 /// Posts a question now, has Discord accept it, and reveals it; returns its question id.
 async fn post_and_reveal(svc: &Service, guild: GuildId, schedule: ScheduleId) -> String {

@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use crate::common::{app, full_answer, utc};
+use crate::common::{app, daily_spec, full_answer, utc};
 use dailydrill::corpus::{Corpus, SourceFile, bundled_files};
-use dailydrill::domain::ids::{ChannelId, GuildId, UserId};
+use dailydrill::domain::ids::{GuildId, UserId};
 use dailydrill::domain::period::Period;
 use dailydrill::domain::scoring;
-use dailydrill::service::{QuizFilter, ScheduleSpec};
+use dailydrill::service::QuizFilter;
 
 const GUILD: GuildId = GuildId(31);
 const PRACTISED: UserId = UserId(1);
@@ -59,15 +59,7 @@ async fn a_question_practised_in_a_quiz_earns_only_the_answer_points_as_a_daily_
         .unwrap();
     t.clock.advance(Duration::hours(1));
 
-    let spec = ScheduleSpec {
-        channel: ChannelId(9),
-        time: "09:00".parse().unwrap(),
-        zone: "UTC".parse().unwrap(),
-        tracks: Vec::new(),
-        reveal: "24h".parse().unwrap(),
-        mention_role: None,
-    };
-    let schedule = svc.add_schedule(GUILD, spec).await.unwrap().id;
+    let schedule = svc.add_schedule(GUILD, daily_spec(9)).await.unwrap().id;
     let post = svc.post_now(GUILD, schedule).await.unwrap();
     assert_eq!(post.question.id, question.id);
     crate::common::delivered(&svc, post.id).await;
@@ -113,15 +105,7 @@ async fn a_pasted_model_answer_earns_only_the_answer_points_and_is_told_why() {
     let mut t = app(utc("2026-06-01T08:00:00Z"), 3).await;
     t.restart_with(one_question(), 3).await;
     let svc = t.service.clone();
-    let spec = ScheduleSpec {
-        channel: ChannelId(9),
-        time: "09:00".parse().unwrap(),
-        zone: "UTC".parse().unwrap(),
-        tracks: Vec::new(),
-        reveal: "24h".parse().unwrap(),
-        mention_role: None,
-    };
-    let schedule = svc.add_schedule(GUILD, spec).await.unwrap().id;
+    let schedule = svc.add_schedule(GUILD, daily_spec(9)).await.unwrap().id;
     let post = svc.post_now(GUILD, schedule).await.unwrap();
     crate::common::delivered(&svc, post.id).await;
     // The model answer is readable elsewhere (an earlier round, /past); one member pastes it.

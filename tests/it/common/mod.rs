@@ -38,6 +38,18 @@ pub fn full_answer(question: &dailydrill::corpus::Question) -> String {
         .join(" ")
 }
 
+/// A daily schedule at 09:00 UTC in `channel`, every track, revealed after 24 hours.
+pub fn daily_spec(channel: u64) -> dailydrill::service::ScheduleSpec {
+    dailydrill::service::ScheduleSpec {
+        channel: dailydrill::domain::ids::ChannelId(channel),
+        time: "09:00".parse().expect("a time"),
+        zone: "UTC".parse().expect("a zone"),
+        tracks: Vec::new(),
+        reveal: "24h".parse().expect("a reveal rule"),
+        mention_role: None,
+    }
+}
+
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .expect("a test instant")
