@@ -70,8 +70,8 @@ struct RawFront {
     difficulty: Option<Spanned<String>>,
     tags: Option<Vec<Spanned<String>>>,
     question: Option<Spanned<String>>,
-    follow_ups: Option<Spanned<Vec<Spanned<String>>>>,
-    sources: Option<Spanned<Vec<Spanned<String>>>>,
+    follow_ups: RawList,
+    sources: RawList,
     follow_up_of: Option<Spanned<String>>,
     key_points: Option<Spanned<Vec<Spanned<RawKeyPoint>>>>,
     synonyms: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
@@ -233,22 +233,35 @@ pub const MAX_FOLLOW_UP_LEN: usize = 300;
 /// The longest source address accepted.
 pub const MAX_SOURCE_LEN: usize = 300;
 
+type RawList = Option<Spanned<Vec<Spanned<String>>>>;
+
+/// A required list field: its line and items, or a problem saying what `missing` it needs.
+fn required_list(
+    raw: RawList,
+    missing: String,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    problems: &mut Vec<Located>,
+) -> Option<(usize, Vec<Spanned<String>>)> {
+    match raw {
+        Some(raw) => Some((line(raw.span()), raw.into_inner())),
+        None => {
+            problems.push((1, missing));
+            None
+        }
+    }
+}
+
 fn follow_ups(
-    raw: Option<Spanned<Vec<Spanned<String>>>>,
+    raw: RawList,
     line: &dyn Fn(std::ops::Range<usize>) -> usize,
     problems: &mut Vec<Located>,
 ) -> Vec<String> {
-    let Some(raw) = raw else {
-        problems.push((
-            1,
-            format!(
-                "front matter has no `follow_ups`: list {MIN_FOLLOW_UPS} to {MAX_FOLLOW_UPS} questions an interviewer asks next"
-            ),
-        ));
+    let missing = format!(
+        "front matter has no `follow_ups`: list {MIN_FOLLOW_UPS} to {MAX_FOLLOW_UPS} questions an interviewer asks next"
+    );
+    let Some((at, raw)) = required_list(raw, missing, line, problems) else {
         return Vec::new();
     };
-    let at = line(raw.span());
-    let raw = raw.into_inner();
     if !(MIN_FOLLOW_UPS..=MAX_FOLLOW_UPS).contains(&raw.len()) {
         problems.push((
             at,
@@ -278,19 +291,14 @@ fn follow_ups(
 }
 
 fn sources(
-    raw: Option<Spanned<Vec<Spanned<String>>>>,
+    raw: RawList,
     line: &dyn Fn(std::ops::Range<usize>) -> usize,
     problems: &mut Vec<Located>,
 ) -> Vec<String> {
-    let Some(raw) = raw else {
-        problems.push((
-            1,
-            "front matter has no `sources`: list the official documentation pages the answer was checked against".into(),
-        ));
+    let missing = "front matter has no `sources`: list the official documentation pages the answer was checked against".to_owned();
+    let Some((at, raw)) = required_list(raw, missing, line, problems) else {
         return Vec::new();
     };
-    let at = line(raw.span());
-    let raw = raw.into_inner();
     if raw.is_empty() {
         problems.push((
             at,
