@@ -123,6 +123,7 @@ async fn bench(submitters: usize, posts: usize, answers: usize, runs: usize) {
                 tracks: Vec::new(),
                 reveal: "24h".parse().unwrap(),
                 mention_role: None,
+                difficulty: None,
             },
         )
         .await

@@ -79,6 +79,7 @@ async fn bench(schedules: usize, per_guild: usize, commands_per_sec: f64) {
             tracks: Vec::new(),
             reveal: "24h".parse().unwrap(),
             mention_role: None,
+            difficulty: None,
         };
         service
             .add_schedule(GuildId(guild(i / per_guild)), spec)

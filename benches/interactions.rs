@@ -179,6 +179,7 @@ async fn bench(rate: f64, seconds: f64, runs: usize) {
         tracks: Vec::new(),
         reveal: "24h".parse().unwrap(),
         mention_role: None,
+        difficulty: None,
     };
     service.add_schedule(GuildId(GUILD), spec).await.unwrap();
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();

@@ -230,6 +230,7 @@ async fn bench(members: usize, calls: usize) {
                     tracks: Vec::new(),
                     reveal: "21:00".parse().unwrap(),
                     mention_role: None,
+                    difficulty: None,
                 },
             )
             .await

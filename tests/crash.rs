@@ -326,6 +326,7 @@ async fn parent() -> usize {
                     tracks: Vec::new(),
                     reveal: "21:00".parse().unwrap(),
                     mention_role: None,
+                    difficulty: None,
                 },
             )
             .await

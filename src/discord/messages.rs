@@ -37,6 +37,10 @@ pub fn explain(error: &Error) -> String {
         Error::UnknownTrack { track, known } => {
             format!("Unknown track `{track}`; choose from: {known}.")
         }
+        Error::NoQuestionsSelected { tracks, difficulty } => format!(
+            "No question of {tracks}{} is in the corpus, so the schedule would have nothing to post; choose other tracks or another difficulty.",
+            difficulty.map_or_else(String::new, |d| format!(" at difficulty {d}"))
+        ),
         Error::EmptyDeck(id) => format!(
             "Schedule #{id} has no questions to post: its tracks are empty in the current corpus."
         ),

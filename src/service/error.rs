@@ -31,6 +31,12 @@ pub enum Error {
     /// `known` lists the known track ids, comma-separated.
     #[error("unknown track {track:?}")]
     UnknownTrack { track: String, known: String },
+    /// `tracks` lists the chosen track ids, comma-separated.
+    #[error("no question of tracks {tracks} at difficulty {difficulty:?}")]
+    NoQuestionsSelected {
+        tracks: String,
+        difficulty: Option<crate::corpus::Difficulty>,
+    },
     #[error("schedule #{0} has no questions in the current corpus")]
     EmptyDeck(ScheduleId),
     #[error("schedule #{0} has no open question")]

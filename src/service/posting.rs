@@ -136,6 +136,7 @@ impl Service {
             .questions()
             .iter()
             .filter(|q| row.tracks.iter().any(|t| t == q.track.as_str()))
+            .filter(|q| row.difficulty.is_none_or(|d| q.difficulty == d))
             .map(|q| q.id.clone())
             .collect();
         let used: HashSet<QuestionId> = posts::questions_in_cycle(conn, row.id, row.deck_cycle)

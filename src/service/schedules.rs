@@ -1,6 +1,6 @@
 //! Configuring schedules: where, when, from which tracks, and when the answer is revealed.
 
-use crate::corpus::TrackId;
+use crate::corpus::{Difficulty, TrackId};
 use crate::domain::deck;
 use crate::domain::ids::{GuildId, ScheduleId};
 use crate::domain::schedule;
@@ -41,6 +41,7 @@ fn view(row: ScheduleRow) -> ScheduleView {
         mention_role: row.mention_role,
         paused: row.paused,
         next_post_at: row.next_fire_at,
+        difficulty: row.difficulty,
     }
 }
 
@@ -49,6 +50,7 @@ impl Service {
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn add_schedule(&self, guild: GuildId, spec: ScheduleSpec) -> Result<ScheduleView> {
         let tracks = self.check_tracks(&spec.tracks)?;
+        self.check_selection(&tracks, spec.difficulty)?;
         let now = self.now();
         let (next_local_date, next_fire_at) = schedule::next_fire_after(now, spec.time, &spec.zone);
         let deck_seed = self.with_rng(deck::new_seed);
@@ -74,6 +76,7 @@ impl Service {
                 next_fire_at,
                 next_local_date,
                 tracks: &track_names,
+                difficulty: spec.difficulty,
                 now,
             },
         )
@@ -94,6 +97,26 @@ impl Service {
             .into_iter()
             .map(view)
             .collect())
+    }
+
+    /// Refuses a choice of tracks and difficulty with no question to post.
+    fn check_selection(&self, tracks: &[TrackId], difficulty: Option<Difficulty>) -> Result<()> {
+        let any = self
+            .corpus
+            .questions()
+            .iter()
+            .any(|q| tracks.contains(&q.track) && difficulty.is_none_or(|d| q.difficulty == d));
+        if any {
+            return Ok(());
+        }
+        Err(Error::NoQuestionsSelected {
+            tracks: tracks
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            difficulty,
+        })
     }
 
     /// Known tracks with at least one question; an empty request means all of them.
@@ -156,6 +179,9 @@ impl Service {
             Some(tracks) => tracks.iter().map(ToString::to_string).collect(),
             None => row.tracks.clone(),
         };
+        let difficulty = edit.difficulty.unwrap_or(row.difficulty);
+        let track_ids: Vec<TrackId> = track_names.iter().filter_map(|t| t.parse().ok()).collect();
+        self.check_selection(&track_ids, difficulty)?;
         rows::update(
             &mut tx,
             id,
@@ -169,6 +195,7 @@ impl Service {
                 next_fire_at,
                 next_local_date,
                 tracks: &track_names,
+                difficulty,
             },
         )
         .await?;

@@ -19,6 +19,8 @@ pub struct ScheduleSpec {
     pub tracks: Vec<TrackId>,
     pub reveal: RevealRule,
     pub mention_role: Option<RoleId>,
+    /// Draw only questions of this difficulty; `None` draws every difficulty.
+    pub difficulty: Option<Difficulty>,
 }
 
 /// What an admin changes in a schedule; `None` keeps the current value.
@@ -31,6 +33,8 @@ pub struct ScheduleEdit {
     pub reveal: Option<RevealRule>,
     /// `Some(None)` removes the mention.
     pub mention_role: Option<Option<RoleId>>,
+    /// `Some(None)` draws every difficulty again.
+    pub difficulty: Option<Option<Difficulty>>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +48,8 @@ pub struct ScheduleView {
     pub mention_role: Option<RoleId>,
     pub paused: bool,
     pub next_post_at: DateTime<Utc>,
+    /// The one difficulty it draws; `None` for every difficulty.
+    pub difficulty: Option<Difficulty>,
 }
 
 /// A post to send (or send again) to Discord.

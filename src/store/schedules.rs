@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 use sqlx::SqliteConnection;
 
 use super::{Result, Row, int, snowflake};
+use crate::corpus::Difficulty;
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId};
 use crate::domain::schedule::{PostTime, RevealRule, Zone};
 
@@ -25,6 +26,8 @@ pub struct ScheduleRow {
     pub next_fire_at: DateTime<Utc>,
     pub next_local_date: NaiveDate,
     pub tracks: Vec<String>,
+    /// The one difficulty it draws; `None` draws every difficulty.
+    pub difficulty: Option<Difficulty>,
 }
 
 /// What a new schedule is made of.
@@ -40,6 +43,7 @@ pub struct NewSchedule<'a> {
     pub next_fire_at: DateTime<Utc>,
     pub next_local_date: NaiveDate,
     pub tracks: &'a [String],
+    pub difficulty: Option<Difficulty>,
     pub now: DateTime<Utc>,
 }
 
@@ -58,10 +62,11 @@ struct RawSchedule {
     deck_cycle: i64,
     next_fire_at: DateTime<Utc>,
     next_local_date: NaiveDate,
+    difficulty: Option<String>,
 }
 
 const COLUMNS: &str = "id, guild_id, channel_id, post_time, time_zone, reveal_rule, \
-    mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date";
+    mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date, difficulty";
 
 /// Converts a stored schedule, reading its tracks.
 async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<ScheduleRow> {
@@ -71,6 +76,11 @@ async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<Sc
     let zone = row.parse("time_zone", &raw.time_zone)?;
     let reveal = row.parse("reveal_rule", &raw.reveal_rule)?;
     let deck_cycle = row.number("deck_cycle", raw.deck_cycle)?;
+    let difficulty = raw
+        .difficulty
+        .as_deref()
+        .map(|d| row.parse("difficulty", d))
+        .transpose()?;
     let tracks: Vec<String> = sqlx::query_scalar(
         "SELECT track FROM schedule_tracks WHERE schedule_id = ? ORDER BY track",
     )
@@ -92,6 +102,7 @@ async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<Sc
         next_fire_at: raw.next_fire_at,
         next_local_date: raw.next_local_date,
         tracks,
+        difficulty,
     })
 }
 
@@ -123,8 +134,8 @@ pub async fn guild_time_zone(conn: &mut SqliteConnection, guild: GuildId) -> Res
 pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> Result<ScheduleId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO schedules (guild_id, channel_id, post_time, time_zone, reveal_rule, \
-         mention_role_id, deck_seed, next_fire_at, next_local_date, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         mention_role_id, deck_seed, next_fire_at, next_local_date, created_at, difficulty) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(int(s.guild.0))
     .bind(int(s.channel.0))
@@ -136,6 +147,7 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> Result<
     .bind(s.next_fire_at)
     .bind(s.next_local_date)
     .bind(s.now)
+    .bind(s.difficulty.map(Difficulty::as_str))
     .fetch_one(&mut *conn)
     .await?;
     for track in s.tracks {
@@ -291,6 +303,7 @@ pub struct ScheduleUpdate<'a> {
     pub next_fire_at: DateTime<Utc>,
     pub next_local_date: NaiveDate,
     pub tracks: &'a [String],
+    pub difficulty: Option<Difficulty>,
 }
 
 pub async fn update(
@@ -300,7 +313,8 @@ pub async fn update(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE schedules SET channel_id = ?, post_time = ?, time_zone = ?, reveal_rule = ?, \
-         mention_role_id = ?, paused = ?, next_fire_at = ?, next_local_date = ? WHERE id = ?",
+         mention_role_id = ?, paused = ?, next_fire_at = ?, next_local_date = ?, difficulty = ? \
+         WHERE id = ?",
     )
     .bind(int(u.channel.0))
     .bind(u.time.to_string())
@@ -310,6 +324,7 @@ pub async fn update(
     .bind(u.paused)
     .bind(u.next_fire_at)
     .bind(u.next_local_date)
+    .bind(u.difficulty.map(Difficulty::as_str))
     .bind(id.0)
     .execute(&mut *conn)
     .await?;

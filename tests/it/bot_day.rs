@@ -1380,3 +1380,58 @@ async fn a_schedule_is_picked_by_autocomplete_or_left_out_when_it_is_the_only_on
     assert_nothing_pings(&h.fake, &["555"]);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_schedule_added_with_a_difficulty_posts_only_that_difficulty() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    // poise registers choice parameters as integers: 2 is "Hard".
+    let added = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub(
+                "add",
+                vec![
+                    opt("channel", 7, &CHANNEL.to_string()),
+                    opt("time", 3, "09:00"),
+                    opt("timezone", 3, "UTC"),
+                    opt("tracks", 3, "fastapi"),
+                    json!({ "name": "difficulty", "type": 4, "value": 2 }),
+                ],
+            ),
+        )
+        .await;
+    assert!(added.contains("(fastapi; hard only)"), "{added}");
+    for _ in 0..3 {
+        let posted = h.command_text(&admin(1), "post-now", json!([])).await;
+        assert!(posted.starts_with("Posted in"), "{posted}");
+        let view = h
+            .app
+            .service
+            .post(
+                GuildId(GUILD),
+                dailydrill::domain::ids::PostId(h.latest_post_id()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                view.question.track.as_str(),
+                view.question.difficulty.as_str()
+            ),
+            ("fastapi", "hard")
+        );
+    }
+    let edited = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub(
+                "edit",
+                vec![json!({ "name": "any_difficulty", "type": 5, "value": true })],
+            ),
+        )
+        .await;
+    assert!(edited.contains("(fastapi)"), "{edited}");
+    h.stop().await;
+}

@@ -53,6 +53,7 @@ async fn due_schedules(url: &str, count: u64) {
             tracks: Vec::new(),
             reveal: "24h".parse().unwrap(),
             mention_role: None,
+            difficulty: None,
         };
         service.add_schedule(GuildId(GUILD), spec).await.unwrap();
     }

@@ -22,6 +22,7 @@ fn spec(time: &str) -> ScheduleSpec {
         tracks: Vec::new(),
         reveal: "24h".parse().unwrap(),
         mention_role: None,
+        difficulty: None,
     }
 }
 
@@ -444,4 +445,100 @@ async fn removing_a_schedule_says_what_goes_before_and_after() {
         .await
         .unwrap();
     assert_eq!(board.rows.len(), 2, "points already earned stay");
+}
+
+#[tokio::test]
+async fn a_schedule_of_one_difficulty_posts_only_that_difficulty_until_edited() {
+    let t = app(utc("2026-06-01T08:00:00Z"), 11).await;
+    let svc = &t.service;
+    let hard = ScheduleSpec {
+        tracks: vec!["django".parse().unwrap()],
+        difficulty: Some(Difficulty::Hard),
+        ..spec("09:00")
+    };
+    let s = svc.add_schedule(GUILD, hard).await.unwrap();
+    assert_eq!(s.difficulty, Some(Difficulty::Hard));
+    let hard_django = t
+        .corpus
+        .questions()
+        .iter()
+        .filter(|q| q.track.as_str() == "django" && q.difficulty == Difficulty::Hard)
+        .count();
+    // A whole deck of manual posts: every question is a hard Django one, none repeats.
+    let mut seen = HashSet::new();
+    for _ in 0..hard_django {
+        let post = svc.post_now(GUILD, s.id).await.unwrap();
+        assert_eq!(post.question.difficulty, Difficulty::Hard);
+        assert_eq!(post.question.track.as_str(), "django");
+        assert!(
+            seen.insert(post.question.id.clone()),
+            "a repeat within the deck"
+        );
+    }
+
+    let edit = ScheduleEdit {
+        difficulty: Some(None),
+        ..ScheduleEdit::default()
+    };
+    let any = svc.edit_schedule(GUILD, s.id, edit).await.unwrap();
+    assert_eq!(any.difficulty, None);
+    let easy = ScheduleEdit {
+        difficulty: Some(Some(Difficulty::Easy)),
+        ..ScheduleEdit::default()
+    };
+    assert_eq!(
+        svc.edit_schedule(GUILD, s.id, easy)
+            .await
+            .unwrap()
+            .difficulty,
+        Some(Difficulty::Easy)
+    );
+    assert_eq!(
+        svc.post_now(GUILD, s.id).await.unwrap().question.difficulty,
+        Difficulty::Easy
+    );
+}
+
+#[tokio::test]
+async fn a_choice_of_tracks_and_difficulty_without_questions_is_refused() {
+    use dailydrill::corpus::{Corpus, SourceFile, bundled_files};
+    use std::borrow::Cow;
+    let mut t = app(utc("2026-06-01T08:00:00Z"), 11).await;
+    // Only one question, of one difficulty.
+    let files: Vec<SourceFile> = bundled_files()
+        .into_iter()
+        .filter(|f| f.rel == "tracks.toml" || f.rel == "python/05-decorators.md")
+        .map(|f| SourceFile {
+            bytes: Cow::Owned(f.bytes.to_vec()),
+            ..f
+        })
+        .collect();
+    let corpus = std::sync::Arc::new(Corpus::from_files(&files).unwrap());
+    let has = corpus.questions()[0].difficulty;
+    let other = Difficulty::ALL.into_iter().find(|d| *d != has).unwrap();
+    t.restart_with(corpus, 11).await;
+    let svc = &t.service;
+    let wanted = ScheduleSpec {
+        difficulty: Some(other),
+        ..spec("09:00")
+    };
+    let refused = svc.add_schedule(GUILD, wanted).await;
+    assert!(
+        matches!(&refused, Err(Error::NoQuestionsSelected { difficulty: Some(d), .. }) if *d == other),
+        "{refused:?}"
+    );
+    assert!(
+        svc.list_schedules(GUILD).await.unwrap().is_empty(),
+        "nothing was added"
+    );
+    let s = svc.add_schedule(GUILD, spec("09:00")).await.unwrap();
+    let edit = ScheduleEdit {
+        difficulty: Some(Some(other)),
+        ..ScheduleEdit::default()
+    };
+    assert!(matches!(
+        svc.edit_schedule(GUILD, s.id, edit).await,
+        Err(Error::NoQuestionsSelected { .. })
+    ));
+    assert_eq!(svc.list_schedules(GUILD).await.unwrap()[0].difficulty, None);
 }

@@ -19,6 +19,7 @@ fn spec(channel: u64) -> ScheduleSpec {
         tracks: Vec::new(),
         reveal: "24h".parse().unwrap(),
         mention_role: None,
+        difficulty: None,
     }
 }
 

@@ -72,6 +72,7 @@ fn spec(time: &str, reveal: &str) -> ScheduleSpec {
         tracks: Vec::new(),
         reveal: reveal.parse().unwrap(),
         mention_role: None,
+        difficulty: None,
     }
 }
 

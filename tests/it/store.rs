@@ -100,6 +100,7 @@ async fn a_second_scheduled_post_for_the_same_day_is_refused_by_the_database() {
             next_fire_at: now,
             next_local_date: date,
             tracks: &["python".to_owned()],
+            difficulty: None,
             now,
         },
     )
@@ -173,6 +174,7 @@ async fn a_stored_value_that_cannot_be_converted_is_an_error_naming_its_row() {
             next_fire_at: now,
             next_local_date: date,
             tracks: &["python".to_owned()],
+            difficulty: None,
             now,
         },
     )

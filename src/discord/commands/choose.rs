@@ -34,8 +34,11 @@ fn label(ctx: Context<'_>, s: &ScheduleView) -> String {
             .join(", ")
     };
     let paused = if s.paused { " · paused" } else { "" };
+    let difficulty = s
+        .difficulty
+        .map_or_else(String::new, |d| format!(" · {d} only"));
     let text = format!(
-        "#{} · {channel} · {} {} · {tracks}{paused}",
+        "#{} · {channel} · {} {} · {tracks}{difficulty}{paused}",
         s.id, s.time, s.zone
     );
     text.chars().take(CHOICE_NAME_CHARS).collect()

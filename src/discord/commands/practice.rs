@@ -15,6 +15,16 @@ pub enum DifficultyChoice {
     Hard,
 }
 
+impl DifficultyChoice {
+    pub fn difficulty(self) -> Difficulty {
+        match self {
+            DifficultyChoice::Easy => Difficulty::Easy,
+            DifficultyChoice::Medium => Difficulty::Medium,
+            DifficultyChoice::Hard => Difficulty::Hard,
+        }
+    }
+}
+
 async fn complete_track(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
     let choices = ctx
         .data()
@@ -51,11 +61,7 @@ pub async fn quiz(
         Ok(track) => track,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
     };
-    let difficulty = difficulty.map(|d| match d {
-        DifficultyChoice::Easy => Difficulty::Easy,
-        DifficultyChoice::Medium => Difficulty::Medium,
-        DifficultyChoice::Hard => Difficulty::Hard,
-    });
+    let difficulty = difficulty.map(DifficultyChoice::difficulty);
     let service = &ctx.data().service;
     match service
         .start_quiz(guild, user, QuizFilter { track, difficulty })

@@ -5,6 +5,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::choose::{complete_schedule, resolve};
+use super::practice::DifficultyChoice;
 use crate::corpus::TrackId;
 use crate::discord::context::{Context, Data, Error, Invoker};
 use crate::discord::render::{custom_id, no_mentions, settled};
@@ -87,8 +88,11 @@ fn parse_tracks(list: &str) -> Result<Vec<TrackId>, String> {
 
 fn describe(s: &ScheduleView) -> String {
     let tracks: Vec<&str> = s.tracks.iter().map(|t| t.as_str()).collect();
+    let difficulty = s
+        .difficulty
+        .map_or_else(String::new, |d| format!("; {d} only"));
     format!(
-        "#{} in <#{}>: {} {} ({}), reveal {}{}{}. Next post <t:{}:f>.",
+        "#{} in <#{}>: {} {} ({}{difficulty}), reveal {}{}{}. Next post <t:{}:f>.",
         s.id,
         s.channel,
         s.time,
@@ -128,6 +132,8 @@ pub async fn schedule(_ctx: Context<'_>) -> Result<(), Error> {
     rename = "add",
     required_permissions = "MANAGE_GUILD"
 )]
+// poise turns each parameter into a slash command option; this command has one per setting.
+#[allow(clippy::too_many_arguments)]
 async fn schedule_add(
     ctx: Context<'_>,
     #[description = "Where to post"] channel: serenity::GuildChannel,
@@ -146,6 +152,9 @@ async fn schedule_add(
     #[max_length = 100]
     reveal: Option<String>,
     #[description = "A role to mention in each post"] role: Option<serenity::Role>,
+    #[description = "Post only questions of this difficulty (default: all)"] difficulty: Option<
+        DifficultyChoice,
+    >,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
@@ -166,6 +175,7 @@ async fn schedule_add(
                 .as_deref()
                 .map_or(Ok(RevealRule::default()), str::parse)?,
             mention_role: role.map(|r| RoleId(r.id.get())),
+            difficulty: difficulty.map(DifficultyChoice::difficulty),
         })
     })();
     let text = match parsed {
@@ -346,6 +356,8 @@ async fn schedule_edit(
     reveal: Option<String>,
     #[description = "A role to mention in each post"] role: Option<serenity::Role>,
     #[description = "Stop mentioning a role in posts"] clear_role: Option<bool>,
+    #[description = "Post only questions of this difficulty"] difficulty: Option<DifficultyChoice>,
+    #[description = "Post questions of every difficulty again"] any_difficulty: Option<bool>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
@@ -371,6 +383,16 @@ async fn schedule_edit(
                     return Err("choose either `role` or `clear_role`, not both".to_owned());
                 }
                 (Some(r), false) => Some(Some(RoleId(r.id.get()))),
+                (None, true) => Some(None),
+                (None, false) => None,
+            },
+            difficulty: match (difficulty, any_difficulty.unwrap_or(false)) {
+                (Some(_), true) => {
+                    return Err(
+                        "choose either `difficulty` or `any_difficulty`, not both".to_owned()
+                    );
+                }
+                (Some(d), false) => Some(Some(d.difficulty())),
                 (None, true) => Some(None),
                 (None, false) => None,
             },

@@ -312,6 +312,7 @@ pub fn spec() -> ScheduleSpec {
         tracks: Vec::new(),
         reveal: "24h".parse().unwrap(),
         mention_role: None,
+        difficulty: None,
     }
 }
 

@@ -47,6 +47,7 @@ pub fn daily_spec(channel: u64) -> dailydrill::service::ScheduleSpec {
         tracks: Vec::new(),
         reveal: "24h".parse().expect("a reveal rule"),
         mention_role: None,
+        difficulty: None,
     }
 }
 
