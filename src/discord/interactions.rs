@@ -43,10 +43,17 @@ pub async fn on_component(
     // Feedback longer than one message continues in private follow-ups.
     let mut rest = Vec::new();
     let response = match parse_custom_id(custom_id) {
-        Some((ANSWER_BUTTON, id)) => match data.service.my_answer(guild, PostId(id), user).await {
-            Ok(earlier) => CreateInteractionResponse::Modal(render::answer_modal(id, earlier)),
-            Err(e) => refuse(e),
-        },
+        Some((ANSWER_BUTTON, id)) => {
+            let post = data.service.post(guild, PostId(id)).await;
+            match (post, data.service.my_answer(guild, PostId(id), user).await) {
+                (Ok(post), Ok(earlier)) => CreateInteractionResponse::Modal(render::answer_modal(
+                    id,
+                    &post.question.question,
+                    earlier,
+                )),
+                (Err(e), _) | (_, Err(e)) => refuse(e),
+            }
+        }
         Some((QUIZ_BUTTON, id)) => match data.service.check_quiz(guild, user, QuizId(id)).await {
             Ok(()) => CreateInteractionResponse::Modal(render::quiz_modal(id)),
             Err(e) => refuse(e),
@@ -149,11 +156,11 @@ pub async fn on_modal(
         .await;
     let text = match &saved {
         Ok(saved) if saved.first => format!(
-            "Saved. You can edit your answer until the reveal <t:{}:f>; nobody else sees it before then.",
+            "Saved. Only you can see it; edit it any time before the reveal <t:{}:f>, when you get the model answer and your feedback.",
             saved.reveal_at.timestamp()
         ),
         Ok(saved) => format!(
-            "Saved. This replaces your earlier answer; you can edit it until the reveal <t:{}:f>, and nobody else sees it before then.",
+            "Saved. It replaces your earlier answer, and only you can see it; edit it any time before the reveal <t:{}:f>, when you get the model answer and your feedback.",
             saved.reveal_at.timestamp()
         ),
         Err(e) => refusal(e, Origin::Component(&submit.data.custom_id), who),

@@ -157,7 +157,11 @@ pub fn post_message(post: &PostView) -> CreateMessage {
 
 /// The answer form of a practice question.
 pub fn quiz_modal(quiz_id: i64) -> CreateModal {
-    form(custom_id(QUIZ_MODAL, quiz_id), None)
+    form(
+        custom_id(QUIZ_MODAL, quiz_id),
+        "Answer as you would in the interview",
+        None,
+    )
 }
 
 /// A practice question, privately, with its own Answer button.
@@ -181,15 +185,28 @@ pub fn quiz_message(
 }
 
 /// The answer form, prefilled with the member's earlier answer so they can edit it.
-pub fn answer_modal(post_id: i64, earlier: Option<String>) -> CreateModal {
-    form(custom_id(ANSWER_MODAL, post_id), earlier)
+/// Discord's limit for a text input's placeholder.
+const PLACEHOLDER_CHARS: usize = 100;
+
+/// The answer form of a daily question; the question is its placeholder, so a member answering
+/// from a notification still sees what was asked.
+pub fn answer_modal(post_id: i64, question: &str, earlier: Option<String>) -> CreateModal {
+    form(
+        custom_id(ANSWER_MODAL, post_id),
+        &clip(question, PLACEHOLDER_CHARS),
+        earlier,
+    )
 }
 
-fn form(custom_id: String, earlier: Option<String>) -> CreateModal {
-    let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_INPUT)
-        .max_length(crate::service::MAX_ANSWER_CHARS as u16)
-        .required(true)
-        .placeholder("Answer as you would in the interview");
+fn form(custom_id: String, placeholder: &str, earlier: Option<String>) -> CreateModal {
+    let mut input = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        "Your answer (only you can see it)",
+        ANSWER_INPUT,
+    )
+    .max_length(crate::service::MAX_ANSWER_CHARS as u16)
+    .required(true)
+    .placeholder(placeholder);
     if let Some(earlier) = earlier {
         input = input.value(earlier);
     }
@@ -285,7 +302,7 @@ pub fn feedback_parts(feedback: &Feedback) -> Vec<String> {
         )
     });
     let text = format!(
-        "{}\n\n**Points:** {}{practice} · **Streak:** {} (longest {}, freezes {})",
+        "{}\n\n**Points:** {}{practice} · **Streak:** {} (longest {}; {} freeze(s) in reserve, each keeps it through a missed day)",
         feedback.assessment.markdown(),
         feedback.points,
         feedback.streak.current,

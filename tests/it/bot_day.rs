@@ -64,6 +64,24 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         input.get("value").is_none_or(Value::is_null),
         "nothing to prefill yet"
     );
+    // The form shows what was asked (the question, cut to Discord's 100 characters).
+    let asked = h
+        .app
+        .service
+        .post(
+            GuildId(GUILD),
+            dailydrill::domain::ids::PostId(h.latest_post_id()),
+        )
+        .await
+        .unwrap()
+        .question
+        .question;
+    let placeholder = input["placeholder"].as_str().unwrap_or_default();
+    let shown = placeholder.trim_end_matches('…');
+    assert!(
+        !shown.is_empty() && asked.starts_with(shown) && placeholder.chars().count() <= 100,
+        "{placeholder:?} for {asked:?}"
+    );
 
     let submit = h.fake.submit_modal(
         &member(5),
@@ -76,7 +94,7 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         saved["data"]["content"]
             .as_str()
             .unwrap()
-            .starts_with("Saved.")
+            .starts_with("Saved. Only you can see it;")
     );
     let counted = h
         .fake
@@ -518,7 +536,10 @@ async fn member_commands_answer_privately() {
         board.contains("Leaderboard") && board.contains("Nobody has scored yet"),
         "{board}"
     );
-    assert!(board.contains("Ties go to more answers"));
+    assert!(
+        !board.contains("Ties go to more answers"),
+        "no tie, no tie-break footer: {board}"
+    );
     h.stop().await;
 }
 
@@ -761,18 +782,18 @@ async fn thirty_days_through_the_bot_keep_streaks_and_freezes() {
     assert_eq!(
         h.command_text(&member(a), "streak", serde_json::json!([]))
             .await,
-        "Schedule #1: **30** in a row (longest 30), 2 freeze(s) held"
+        "Schedule #1: **30** answered in a row (longest 30); 2 freeze(s) in reserve, each keeps the streak through a missed day"
     );
     assert_eq!(
         h.command_text(&member(b), "streak", serde_json::json!([]))
             .await,
-        "Schedule #1: **29** in a row (longest 29), 2 freeze(s) held",
+        "Schedule #1: **29** answered in a row (longest 29); 2 freeze(s) in reserve, each keeps the streak through a missed day",
         "a freeze covered day 8"
     );
     assert_eq!(
         h.command_text(&member(c), "streak", serde_json::json!([]))
             .await,
-        "Schedule #1: **24** in a row (longest 24), 2 freeze(s) held",
+        "Schedule #1: **24** answered in a row (longest 24); 2 freeze(s) in reserve, each keeps the streak through a missed day",
         "day 6 broke it"
     );
     let board = h

@@ -331,7 +331,7 @@ async fn thirty_days_of_random_discord_faults_lose_nothing_and_double_nothing() 
     for user in members {
         assert_eq!(
             h.command_text(&member(user), "streak", json!([])).await,
-            "Schedule #1: **30** in a row (longest 30), 2 freeze(s) held",
+            "Schedule #1: **30** answered in a row (longest 30); 2 freeze(s) in reserve, each keeps the streak through a missed day",
             "member {user}"
         );
     }

@@ -52,7 +52,7 @@ pub async fn streak(ctx: Context<'_>) -> Result<(), Error> {
             .iter()
             .map(|(schedule, s)| {
                 format!(
-                    "Schedule #{schedule}: **{}** in a row (longest {}), {} freeze(s) held",
+                    "Schedule #{schedule}: **{}** answered in a row (longest {}); {} freeze(s) in reserve, each keeps the streak through a missed day",
                     s.current, s.longest, s.freezes
                 )
             })
@@ -129,7 +129,11 @@ fn render_board(board: &Leaderboard, caller: UserId) -> String {
             mine.rank, mine.points, mine.answers
         ));
     }
-    lines.push(format!("_{}_", board.tie_break));
+    // The tie-break rule matters only where it decides an order.
+    let tied = board.rows.windows(2).any(|w| w[0].points == w[1].points);
+    if tied {
+        lines.push(format!("_{}_", board.tie_break));
+    }
     lines.join("\n")
 }
 
