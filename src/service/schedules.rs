@@ -4,11 +4,12 @@ use crate::corpus::{Difficulty, TrackId};
 use crate::domain::deck;
 use crate::domain::ids::{GuildId, ScheduleId};
 use crate::domain::schedule;
+use crate::store::posts;
 use crate::store::schedules::{self as rows, NewSchedule, ScheduleRow, ScheduleUpdate};
 
 use super::{
-    Error, MAX_SCHEDULES_PER_GUILD, Removal, Result, ScheduleEdit, ScheduleSpec, ScheduleView,
-    Service,
+    Error, MAX_SCHEDULES_PER_GUILD, Refused, Removal, Result, ScheduleEdit, ScheduleSpec,
+    ScheduleView, Service,
 };
 
 /// What deleting schedule `id` of `guild` takes with it.
@@ -42,6 +43,7 @@ fn view(row: ScheduleRow) -> ScheduleView {
         paused: row.paused,
         next_post_at: row.next_fire_at,
         difficulty: row.difficulty,
+        refused: None,
     }
 }
 
@@ -89,14 +91,23 @@ impl Service {
         Ok(view(row))
     }
 
-    /// The guild's schedules, with when each posts next.
+    /// The guild's schedules, with when each posts next and whether Discord refused the latest
+    /// post for good, so an admin sees why posts stopped.
     pub async fn list_schedules(&self, guild: GuildId) -> Result<Vec<ScheduleView>> {
-        let mut tx = self.store.read().await?;
-        Ok(rows::list(&mut tx, guild)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect())
+        let mut conn = self.store.read().await?;
+        let mut views = Vec::new();
+        for row in rows::list(&mut conn, guild).await? {
+            let latest = posts::latest(&mut conn, row.id).await?;
+            let mut schedule = view(row);
+            schedule.refused = latest.and_then(|post| {
+                post.delivery_error.map(|reason| Refused {
+                    local_date: post.local_date,
+                    reason,
+                })
+            });
+            views.push(schedule);
+        }
+        Ok(views)
     }
 
     /// Refuses a choice of tracks and difficulty with no question to post.

@@ -50,6 +50,18 @@ pub struct ScheduleView {
     pub next_post_at: DateTime<Utc>,
     /// The one difficulty it draws; `None` for every difficulty.
     pub difficulty: Option<Difficulty>,
+    /// Its latest post, when Discord refused it for good (the bot lost the channel or a
+    /// permission): posts stop reaching members until an admin fixes it. Filled by
+    /// [`crate::service::Service::list_schedules`].
+    pub refused: Option<Refused>,
+}
+
+/// A post Discord refused for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub local_date: NaiveDate,
+    /// Discord's reason, as the delivery recorded it.
+    pub reason: String,
 }
 
 /// A post to send (or send again) to Discord.

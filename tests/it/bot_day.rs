@@ -1456,3 +1456,35 @@ async fn a_schedule_added_with_a_difficulty_posts_only_that_difficulty() {
     assert!(edited.contains("(fastapi)"), "{edited}");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn the_schedule_channel_option_offers_text_and_announcement_channels_only() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let registered = h
+        .fake
+        .calls()
+        .into_iter()
+        .rev()
+        .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .expect("the commands were registered")
+        .body;
+    let schedule = registered
+        .as_array()
+        .and_then(|all| all.iter().find(|c| c["name"] == "schedule"))
+        .expect("/schedule")
+        .clone();
+    for sub in ["add", "edit"] {
+        let options = schedule["options"]
+            .as_array()
+            .and_then(|subs| subs.iter().find(|s| s["name"] == sub))
+            .map(|s| s["options"].clone())
+            .unwrap_or_default();
+        let channel = options
+            .as_array()
+            .and_then(|o| o.iter().find(|o| o["name"] == "channel"))
+            .unwrap_or_else(|| panic!("/schedule {sub} has a channel option"));
+        // 0 is a text channel, 5 an announcement channel.
+        assert_eq!(channel["channel_types"], json!([0, 5]), "/schedule {sub}");
+    }
+    h.stop().await;
+}

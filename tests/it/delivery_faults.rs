@@ -117,6 +117,17 @@ async fn a_question_discord_never_accepted_is_closed_unscored_and_the_day_counts
     assert_eq!(streak(&h, 31).await, (3, 0));
     assert_eq!(missed_days(&h).await, ["2026-06-03", "2026-06-05"]);
     assert_eq!(model_answers(&h.fake, CHANNEL), 3);
+
+    // The admin sees why posts stopped in /schedule list, until a post gets through again.
+    let list = serde_json::json!([{ "name": "list", "type": 1, "options": [] }]);
+    let listed = h.command_text(&admin(1), "schedule", list.clone()).await;
+    assert!(
+        listed.contains("⚠ Discord refused the post of 2026-06-05 for good"),
+        "{listed}"
+    );
+    ordinary_day(&h, 6).await;
+    let listed = h.command_text(&admin(1), "schedule", list).await;
+    assert!(!listed.contains("refused"), "{listed}");
     h.stop().await;
 }
 

@@ -103,7 +103,19 @@ fn describe(s: &ScheduleView) -> String {
             .map_or_else(String::new, |r| format!(", mentions <@&{r}>")),
         if s.paused { ", **paused**" } else { "" },
         s.next_post_at.timestamp()
-    )
+    ) + &refused(s)
+}
+
+/// A warning under a schedule whose latest post Discord refused for good.
+fn refused(s: &ScheduleView) -> String {
+    s.refused.as_ref().map_or_else(String::new, |r| {
+        format!(
+            "\n  ⚠ Discord refused the post of {} for good ({}). Check that the bot can see <#{}> and send messages, embeds and threads there; the next post is tried at its time.",
+            r.local_date,
+            crate::discord::render::quoted(&crate::discord::render::clip(&r.reason, 200)),
+            s.channel
+        )
+    })
 }
 
 /// Daily question schedules (Manage Server).
@@ -136,7 +148,9 @@ pub async fn schedule(_ctx: Context<'_>) -> Result<(), Error> {
 #[allow(clippy::too_many_arguments)]
 async fn schedule_add(
     ctx: Context<'_>,
-    #[description = "Where to post"] channel: serenity::GuildChannel,
+    #[description = "Where to post (a text or announcement channel)"]
+    #[channel_types("Text", "News")]
+    channel: serenity::GuildChannel,
     #[description = "Local time, 24-hour HH:MM"]
     #[max_length = 100]
     time: String,
@@ -339,7 +353,9 @@ async fn schedule_edit(
     #[description = "Schedule number (optional when the server has one)"]
     #[autocomplete = "complete_schedule"]
     schedule: Option<i64>,
-    #[description = "Where to post"] channel: Option<serenity::GuildChannel>,
+    #[description = "Where to post (a text or announcement channel)"]
+    #[channel_types("Text", "News")]
+    channel: Option<serenity::GuildChannel>,
     #[description = "Local time, 24-hour HH:MM"]
     #[max_length = 100]
     time: Option<String>,
