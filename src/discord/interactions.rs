@@ -44,14 +44,13 @@ pub async fn on_component(
     let mut rest = Vec::new();
     let response = match parse_custom_id(custom_id) {
         Some((ANSWER_BUTTON, id)) => {
-            let post = data.service.post(guild, PostId(id)).await;
-            match (post, data.service.my_answer(guild, PostId(id), user).await) {
-                (Ok(post), Ok(earlier)) => CreateInteractionResponse::Modal(render::answer_modal(
+            match data.service.answer_form(guild, PostId(id), user).await {
+                Ok(form) => CreateInteractionResponse::Modal(render::answer_modal(
                     id,
-                    &post.question.question,
-                    earlier,
+                    &form.question,
+                    form.earlier,
                 )),
-                (Err(e), _) | (_, Err(e)) => refuse(e),
+                Err(e) => refuse(e),
             }
         }
         Some((QUIZ_BUTTON, id)) => match data.service.check_quiz(guild, user, QuizId(id)).await {

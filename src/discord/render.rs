@@ -157,11 +157,7 @@ pub fn post_message(post: &PostView) -> CreateMessage {
 
 /// The answer form of a practice question.
 pub fn quiz_modal(quiz_id: i64) -> CreateModal {
-    form(
-        custom_id(QUIZ_MODAL, quiz_id),
-        "Answer as you would in the interview",
-        None,
-    )
+    form(custom_id(QUIZ_MODAL, quiz_id), GENERIC_PLACEHOLDER, None)
 }
 
 /// A practice question, privately, with its own Answer button.
@@ -191,12 +187,16 @@ const PLACEHOLDER_CHARS: usize = 100;
 /// The answer form of a daily question; the question is its placeholder, so a member answering
 /// from a notification still sees what was asked.
 pub fn answer_modal(post_id: i64, question: &str, earlier: Option<String>) -> CreateModal {
-    form(
-        custom_id(ANSWER_MODAL, post_id),
-        &clip(question, PLACEHOLDER_CHARS),
-        earlier,
-    )
+    let placeholder = if question.is_empty() {
+        GENERIC_PLACEHOLDER.to_owned()
+    } else {
+        clip(question, PLACEHOLDER_CHARS)
+    };
+    form(custom_id(ANSWER_MODAL, post_id), &placeholder, earlier)
 }
+
+/// The placeholder of a form whose question is shown elsewhere (a quiz) or unknown.
+const GENERIC_PLACEHOLDER: &str = "Answer as you would in the interview";
 
 fn form(custom_id: String, placeholder: &str, earlier: Option<String>) -> CreateModal {
     let mut input = CreateInputText::new(

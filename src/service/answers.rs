@@ -7,7 +7,7 @@ use crate::store::AnswerOutcome;
 use crate::store::answers::NewAnswer;
 use crate::store::{answers, posts, streaks};
 
-use super::{AnswerSaved, Error, Feedback, MAX_ANSWER_CHARS, Result, Service};
+use super::{AnswerForm, AnswerSaved, Error, Feedback, MAX_ANSWER_CHARS, Result, Service};
 
 /// Characters that show nothing on their own: zero-width spaces and joiners, direction marks and
 /// overrides, the byte-order mark, the soft hyphen and the blank fillers that pass for text. An
@@ -102,20 +102,35 @@ impl Service {
         }
     }
 
-    /// The member's own saved answer to an open post, to prefill the answer form. Only the
-    /// member's own: nobody can read another member's answer.
+    /// What the answer form of a post shows a member: the question, and their own saved answer
+    /// to prefill it. Only the member's own: nobody can read another member's answer. One read,
+    /// since members open forms in a burst when a question is posted.
+    pub async fn answer_form(
+        &self,
+        guild: GuildId,
+        post: PostId,
+        user: UserId,
+    ) -> Result<AnswerForm> {
+        let mut conn = self.store.read().await?;
+        let row = posts::get(&mut conn, post)
+            .await?
+            .filter(|p| p.guild == guild)
+            .ok_or(Error::PostNotFound)?;
+        let question = self
+            .question(&row.question_id)
+            .map_or_else(String::new, |q| q.question.clone());
+        let earlier = answers::get(&mut conn, post, user).await?.map(|a| a.body);
+        Ok(AnswerForm { question, earlier })
+    }
+
+    /// The member's own saved answer to a post ([`Service::answer_form`] without the question).
     pub async fn my_answer(
         &self,
         guild: GuildId,
         post: PostId,
         user: UserId,
     ) -> Result<Option<String>> {
-        let mut conn = self.store.read().await?;
-        posts::get(&mut conn, post)
-            .await?
-            .filter(|p| p.guild == guild)
-            .ok_or(Error::PostNotFound)?;
-        Ok(answers::get(&mut conn, post, user).await?.map(|a| a.body))
+        Ok(self.answer_form(guild, post, user).await?.earlier)
     }
 
     /// How many members have answered a post.

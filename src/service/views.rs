@@ -91,6 +91,15 @@ pub struct PostDue {
     pub missed: Vec<(ScheduleId, NaiveDate)>,
 }
 
+/// What a post's answer form shows a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerForm {
+    /// The question as members see it; empty when it has left the corpus.
+    pub question: String,
+    /// The member's saved answer, to prefill the form.
+    pub earlier: Option<String>,
+}
+
 /// A member's answer was committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerSaved {
