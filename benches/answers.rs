@@ -124,6 +124,7 @@ async fn bench(submitters: usize, posts: usize, answers: usize, runs: usize) {
                 reveal: "24h".parse().unwrap(),
                 mention_role: None,
                 difficulty: None,
+                days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
             },
         )
         .await

@@ -80,6 +80,7 @@ async fn bench(schedules: usize, per_guild: usize, commands_per_sec: f64) {
             reveal: "24h".parse().unwrap(),
             mention_role: None,
             difficulty: None,
+            days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
         };
         service
             .add_schedule(GuildId(guild(i / per_guild)), spec)

@@ -180,6 +180,7 @@ async fn bench(rate: f64, seconds: f64, runs: usize) {
         reveal: "24h".parse().unwrap(),
         mention_role: None,
         difficulty: None,
+        days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
     };
     service.add_schedule(GuildId(GUILD), spec).await.unwrap();
     let fake = FakeDiscord::start(FakeOptions::default()).await.unwrap();

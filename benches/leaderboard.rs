@@ -231,6 +231,7 @@ async fn bench(members: usize, calls: usize) {
                     reveal: "21:00".parse().unwrap(),
                     mention_role: None,
                     difficulty: None,
+                    days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
                 },
             )
             .await

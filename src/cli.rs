@@ -14,12 +14,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::app::{self, BotConfig};
 use crate::config::{self, ApiUrl, DEFAULT_DATABASE_URL, DatabaseUrl, DiscordToken, MetricsAddr};
 use crate::corpus::{self, Corpus, CorpusSource, LoadError};
-use crate::domain::grading::{self, Grader};
-use crate::domain::schedule::{self, PostTime, Zone};
-use crate::grading_eval;
+use crate::domain::grading;
+use crate::domain::schedule::{self, PostDays, PostTime, Zone};
 use crate::liveness::probe;
 use crate::telemetry;
 use crate::zone_search;
+
+mod grade;
+use grade::grade;
 
 const ENVIRONMENT: &str = "\
 Environment (also read from a .env file in the working directory):
@@ -120,6 +122,9 @@ pub enum ScheduleCommand {
         /// How many posts to print (1 to 3660).
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=3660))]
         days: u32,
+        /// The weekdays it posts on: mon-fri, mon,wed,fri, weekends, every day.
+        #[arg(long, value_name = "DAYS", default_value = "every day")]
+        on: PostDays,
     },
 }
 
@@ -222,7 +227,8 @@ pub fn main() -> ExitCode {
             tz,
             from,
             days,
-        }) => schedule_preview(time, &tz, from, days),
+            on,
+        }) => schedule_preview(time, &tz, from, days, on),
     }
 }
 
@@ -299,9 +305,16 @@ fn corpus_export(dir: CorpusDir, format: ExportFormat) -> ExitCode {
     }
 }
 
-fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: u32) -> ExitCode {
-    let from = from.unwrap_or_else(|| schedule::next_fire_after(chrono::Utc::now(), time, zone).0);
-    let lines: String = schedule::preview(from, days, time, zone)
+fn schedule_preview(
+    time: PostTime,
+    zone: &Zone,
+    from: Option<NaiveDate>,
+    days: u32,
+    on: PostDays,
+) -> ExitCode {
+    let from =
+        from.unwrap_or_else(|| schedule::next_post_after(chrono::Utc::now(), time, zone, on).0);
+    let lines: String = schedule::preview(from, days, on, time, zone)
         .iter()
         .map(|instant| {
             format!(
@@ -310,85 +323,6 @@ fn schedule_preview(time: PostTime, zone: &Zone, from: Option<NaiveDate>, days: 
             )
         })
         .collect();
-    emit(&lines)
-}
-
-fn grade(args: GradeArgs) -> ExitCode {
-    let corpus = match load_corpus(&CorpusSource::resolve(args.corpus.dir)) {
-        Ok(corpus) => corpus,
-        Err(code) => return code,
-    };
-    let read = |path: &std::path::Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            ExitCode::from(2)
-        })
-    };
-    let question = |id: &str| {
-        let found = id.parse().ok().and_then(|id| corpus.question(&id));
-        found.ok_or_else(|| {
-            eprintln!(
-                "error: no question {id:?} in the corpus (`dailydrill corpus export` lists them)"
-            );
-            ExitCode::from(2)
-        })
-    };
-    if let Some(path) = &args.eval {
-        let text = match read(path) {
-            Ok(text) => text,
-            Err(code) => return code,
-        };
-        return match grading_eval::parse(&text, &corpus) {
-            Ok(rows) => emit(&format!("{}\n", grading_eval::evaluate(&rows, &corpus))),
-            Err(e) => {
-                eprintln!("error: {}:{e}", path.display());
-                ExitCode::from(2)
-            }
-        };
-    }
-    if let (Some(id), Some(path)) = (&args.question, &args.answer_file) {
-        let (question, answer) = match (question(id), read(path)) {
-            (Ok(q), Ok(a)) => (q, a),
-            (Err(code), _) | (_, Err(code)) => return code,
-        };
-        let graded = Grader::new(question).grade(&answer);
-        return emit(&grading_eval::feedback_text(question, &graded));
-    }
-    #[derive(serde::Deserialize)]
-    struct Input {
-        question: String,
-        answer: String,
-    }
-    let mut lines = String::new();
-    // One grader per question: compiling a rubric costs far more than grading one answer.
-    let mut graders: std::collections::HashMap<String, Grader> = std::collections::HashMap::new();
-    for (index, line) in std::io::stdin().lines().enumerate() {
-        let line = match line {
-            Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => line,
-            Err(e) => {
-                eprintln!("error: cannot read standard input: {e}");
-                return ExitCode::from(2);
-            }
-        };
-        let input: Input = match serde_json::from_str(&line) {
-            Ok(input) => input,
-            Err(e) => {
-                eprintln!("error: stdin line {}: {e}", index + 1);
-                return ExitCode::from(2);
-            }
-        };
-        let question = match question(&input.question) {
-            Ok(q) => q,
-            Err(code) => return code,
-        };
-        let graded = graders
-            .entry(input.question)
-            .or_insert_with(|| Grader::new(question))
-            .grade(&input.answer);
-        lines.push_str(&grading_eval::json_line(question, &graded).to_string());
-        lines.push('\n');
-    }
     emit(&lines)
 }
 

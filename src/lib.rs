@@ -23,7 +23,8 @@
 //! Around it:
 //! - [`discord`]: the Discord layer over serenity and poise: `commands/` by feature (member,
 //!   practice, schedule, delivery, privacy), `interactions` (buttons and forms), `messages` and
-//!   `render` (what members read), `outbox/` and `scheduler` (delivery of what was committed).
+//!   `render` (what members read), `permissions` (what the bot needs in a schedule's channel),
+//!   `outbox/` and `scheduler` (delivery of what was committed).
 //! - [`feedback`]: a graded answer in the member's words (grade, key points, corrections, next
 //!   step), the same text in Discord and in `dailydrill grade`.
 //! - [`grading_eval`]: the grader measured against expert-labelled answers (`tests/grading/`),

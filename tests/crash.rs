@@ -327,6 +327,7 @@ async fn parent() -> usize {
                     reveal: "21:00".parse().unwrap(),
                     mention_role: None,
                     difficulty: None,
+                    days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
                 },
             )
             .await

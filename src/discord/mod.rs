@@ -11,6 +11,7 @@ pub mod interactions;
 pub mod messages;
 pub mod outbox;
 pub mod pace;
+pub mod permissions;
 pub mod render;
 pub mod reply;
 pub mod retry;

@@ -62,12 +62,15 @@ impl Service {
         if row.paused || row.next_fire_at > now {
             return Ok(()); // claimed by a concurrent run, or paused meanwhile
         }
-        let (date, fire) = schedule::latest_fire_at_or_before(now, row.time, &row.zone);
+        let (date, fire) = schedule::latest_post_at_or_before(now, row.time, &row.zone, row.days);
         let mut day = row.next_local_date;
         while day < date {
-            tracing::warn!(schedule = %id, date = %day, "a day could not be posted: the bot was down past its reveal");
-            schedules::record_missed_day(&mut tx, id, day, now).await?;
-            out.missed.push((id, day));
+            // A day the schedule does not post on is not a miss.
+            if row.days.contains(day.weekday()) {
+                tracing::warn!(schedule = %id, date = %day, "a day could not be posted: the bot was down past its reveal");
+                schedules::record_missed_day(&mut tx, id, day, now).await?;
+                out.missed.push((id, day));
+            }
             day = day.succ_opt().unwrap_or(date);
         }
         let reveal_at = schedule::reveal_at(fire, row.reveal, &row.zone);
@@ -119,7 +122,7 @@ impl Service {
                 }
             }
         }
-        let (next_date, next_fire) = schedule::next_fire_after(now, row.time, &row.zone);
+        let (next_date, next_fire) = schedule::next_post_after(now, row.time, &row.zone, row.days);
         schedules::advance(&mut tx, id, next_fire, next_date, cycle).await?;
         tx.commit().await?;
         Ok(())

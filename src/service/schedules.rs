@@ -43,6 +43,7 @@ fn view(row: ScheduleRow) -> ScheduleView {
         paused: row.paused,
         next_post_at: row.next_fire_at,
         difficulty: row.difficulty,
+        days: row.days,
         refused: None,
     }
 }
@@ -54,7 +55,8 @@ impl Service {
         let tracks = self.check_tracks(&spec.tracks)?;
         self.check_selection(&tracks, spec.difficulty)?;
         let now = self.now();
-        let (next_local_date, next_fire_at) = schedule::next_fire_after(now, spec.time, &spec.zone);
+        let (next_local_date, next_fire_at) =
+            schedule::next_post_after(now, spec.time, &spec.zone, spec.days);
         let deck_seed = self.with_rng(deck::new_seed);
         let track_names: Vec<String> = tracks.iter().map(|t| t.to_string()).collect();
 
@@ -79,6 +81,7 @@ impl Service {
                 next_local_date,
                 tracks: &track_names,
                 difficulty: spec.difficulty,
+                days: spec.days,
                 now,
             },
         )
@@ -181,8 +184,10 @@ impl Service {
         let time = edit.time.unwrap_or(row.time);
         let zone = edit.zone.unwrap_or(row.zone);
         let reveal = edit.reveal.unwrap_or(row.reveal);
-        let (next_local_date, next_fire_at) = if edit.time.is_some() || edit.zone.is_some() {
-            schedule::next_fire_after(now, time, &zone)
+        let days = edit.days.unwrap_or(row.days);
+        let when_changed = edit.time.is_some() || edit.zone.is_some() || edit.days.is_some();
+        let (next_local_date, next_fire_at) = if when_changed {
+            schedule::next_post_after(now, time, &zone, days)
         } else {
             (row.next_local_date, row.next_fire_at)
         };
@@ -207,6 +212,7 @@ impl Service {
                 next_local_date,
                 tracks: &track_names,
                 difficulty,
+                days,
             },
         )
         .await?;
@@ -253,7 +259,7 @@ impl Service {
         let (next_local_date, next_fire_at) = if paused {
             (row.next_local_date, row.next_fire_at)
         } else {
-            schedule::next_fire_after(now, row.time, &row.zone)
+            schedule::next_post_after(now, row.time, &row.zone, row.days)
         };
         rows::set_paused(&mut tx, id, paused, next_fire_at, next_local_date).await?;
         let row = rows::get(&mut tx, guild, id)

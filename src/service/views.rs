@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::corpus::{Difficulty, Question, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, PostId, QuizId, RoleId, ScheduleId, UserId};
 use crate::domain::period::Period;
-use crate::domain::schedule::{PostTime, RevealRule, Zone};
+use crate::domain::schedule::{PostDays, PostTime, RevealRule, Zone};
 use crate::domain::streak::{Streak, StreakEvent};
 use crate::feedback::Assessment;
 
@@ -21,6 +21,8 @@ pub struct ScheduleSpec {
     pub mention_role: Option<RoleId>,
     /// Draw only questions of this difficulty; `None` draws every difficulty.
     pub difficulty: Option<Difficulty>,
+    /// The weekdays it posts on (local dates in its zone).
+    pub days: PostDays,
 }
 
 /// What an admin changes in a schedule; `None` keeps the current value.
@@ -35,6 +37,7 @@ pub struct ScheduleEdit {
     pub mention_role: Option<Option<RoleId>>,
     /// `Some(None)` draws every difficulty again.
     pub difficulty: Option<Option<Difficulty>>,
+    pub days: Option<PostDays>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +53,7 @@ pub struct ScheduleView {
     pub next_post_at: DateTime<Utc>,
     /// The one difficulty it draws; `None` for every difficulty.
     pub difficulty: Option<Difficulty>,
+    pub days: PostDays,
     /// Its latest post, when Discord refused it for good (the bot lost the channel or a
     /// permission): posts stop reaching members until an admin fixes it. Filled by
     /// [`crate::service::Service::list_schedules`].

@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 use super::{Result, Row, int, snowflake};
 use crate::corpus::Difficulty;
 use crate::domain::ids::{ChannelId, GuildId, RoleId, ScheduleId};
-use crate::domain::schedule::{PostTime, RevealRule, Zone};
+use crate::domain::schedule::{PostDays, PostTime, RevealRule, Zone};
 
 /// A schedule as the crate uses it: its time, zone and reveal rule were parsed once, here, from
 /// the text they are stored as.
@@ -28,6 +28,8 @@ pub struct ScheduleRow {
     pub tracks: Vec<String>,
     /// The one difficulty it draws; `None` draws every difficulty.
     pub difficulty: Option<Difficulty>,
+    /// The weekdays it posts on.
+    pub days: PostDays,
 }
 
 /// What a new schedule is made of.
@@ -44,6 +46,7 @@ pub struct NewSchedule<'a> {
     pub next_local_date: NaiveDate,
     pub tracks: &'a [String],
     pub difficulty: Option<Difficulty>,
+    pub days: PostDays,
     pub now: DateTime<Utc>,
 }
 
@@ -63,10 +66,11 @@ struct RawSchedule {
     next_fire_at: DateTime<Utc>,
     next_local_date: NaiveDate,
     difficulty: Option<String>,
+    post_days: i64,
 }
 
 const COLUMNS: &str = "id, guild_id, channel_id, post_time, time_zone, reveal_rule, \
-    mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date, difficulty";
+    mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date, difficulty, post_days";
 
 /// Converts a stored schedule, reading its tracks.
 async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<ScheduleRow> {
@@ -81,6 +85,16 @@ async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<Sc
         .as_deref()
         .map(|d| row.parse("difficulty", d))
         .transpose()?;
+    let days = row
+        .number::<u8>("post_days", raw.post_days)
+        .ok()
+        .and_then(PostDays::from_bits)
+        .ok_or_else(|| {
+            row.error(
+                "post_days",
+                format!("{} is not a set of days", raw.post_days),
+            )
+        })?;
     let tracks: Vec<String> = sqlx::query_scalar(
         "SELECT track FROM schedule_tracks WHERE schedule_id = ? ORDER BY track",
     )
@@ -103,6 +117,7 @@ async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<Sc
         next_local_date: raw.next_local_date,
         tracks,
         difficulty,
+        days,
     })
 }
 
@@ -134,8 +149,8 @@ pub async fn guild_time_zone(conn: &mut SqliteConnection, guild: GuildId) -> Res
 pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> Result<ScheduleId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO schedules (guild_id, channel_id, post_time, time_zone, reveal_rule, \
-         mention_role_id, deck_seed, next_fire_at, next_local_date, created_at, difficulty) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         mention_role_id, deck_seed, next_fire_at, next_local_date, created_at, difficulty, post_days) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(int(s.guild.0))
     .bind(int(s.channel.0))
@@ -148,6 +163,7 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewSchedule<'_>) -> Result<
     .bind(s.next_local_date)
     .bind(s.now)
     .bind(s.difficulty.map(Difficulty::as_str))
+    .bind(s.days.bits())
     .fetch_one(&mut *conn)
     .await?;
     for track in s.tracks {
@@ -304,6 +320,7 @@ pub struct ScheduleUpdate<'a> {
     pub next_local_date: NaiveDate,
     pub tracks: &'a [String],
     pub difficulty: Option<Difficulty>,
+    pub days: PostDays,
 }
 
 pub async fn update(
@@ -313,8 +330,8 @@ pub async fn update(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE schedules SET channel_id = ?, post_time = ?, time_zone = ?, reveal_rule = ?, \
-         mention_role_id = ?, paused = ?, next_fire_at = ?, next_local_date = ?, difficulty = ? \
-         WHERE id = ?",
+         mention_role_id = ?, paused = ?, next_fire_at = ?, next_local_date = ?, difficulty = ?, \
+         post_days = ? WHERE id = ?",
     )
     .bind(int(u.channel.0))
     .bind(u.time.to_string())
@@ -325,6 +342,7 @@ pub async fn update(
     .bind(u.next_fire_at)
     .bind(u.next_local_date)
     .bind(u.difficulty.map(Difficulty::as_str))
+    .bind(u.days.bits())
     .bind(id.0)
     .execute(&mut *conn)
     .await?;

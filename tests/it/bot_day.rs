@@ -824,15 +824,23 @@ async fn a_schedules_role_is_mentioned_by_its_posts_and_nothing_else_pings() {
     );
     let added = h.command_text(&admin(1), "schedule", add).await;
     assert!(added.contains("mentions <@&555>"), "{added}");
+    // The reply comes after a deferral (the bot checks its permissions in the channel first).
     let reply = h
         .fake
         .calls()
         .into_iter()
         .rev()
-        .find(|c| c.path.contains("/callback"))
+        .find(|c| c.path.contains("/webhooks/") || c.path.contains("/callback"))
         .unwrap();
+    let body = reply.body.get("data").unwrap_or(&reply.body);
+    assert!(
+        body["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("mentions <@&555>")
+    );
     assert_eq!(
-        reply.body["data"]["allowed_mentions"]["roles"],
+        body["allowed_mentions"]["roles"],
         serde_json::json!([]),
         "the confirmation pings nobody"
     );
@@ -1486,5 +1494,79 @@ async fn the_schedule_channel_option_offers_text_and_announcement_channels_only(
         // 0 is a text channel, 5 an announcement channel.
         assert_eq!(channel["channel_types"], json!([0, 5]), "/schedule {sub}");
     }
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_weekday_schedule_posts_monday_to_friday_and_keeps_streaks_over_the_weekend() {
+    // 2026-06-01 is a Monday.
+    let h = Harness::spawn("2026-05-31T20:00:00Z").await;
+    let add = |days: &str| {
+        sub(
+            "add",
+            vec![
+                opt("channel", 7, &CHANNEL.to_string()),
+                opt("time", 3, "09:00"),
+                opt("timezone", 3, "UTC"),
+                opt("reveal", 3, "21:00"),
+                opt("days", 3, days),
+            ],
+        )
+    };
+    let refused = h
+        .command_text(&admin(1), "schedule", add("mon-fri, funday"))
+        .await;
+    assert!(
+        refused.contains("funday") && refused.contains("is not a day"),
+        "the word that is not a day is named: {refused}"
+    );
+    assert!(
+        h.app
+            .service
+            .list_schedules(GuildId(GUILD))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let added = h.command_text(&admin(1), "schedule", add("Mon-Fri")).await;
+    assert!(added.contains("09:00 UTC, Monday to Friday"), "{added}");
+    let id = h
+        .fake
+        .autocomplete_sub(&admin(1), "schedule", "add", "days", "mon,w");
+    let reply = h.answer_to(id).await;
+    assert_eq!(
+        reply["data"]["choices"][0]["name"], "mon,wed,fri (Mon, Wed, Fri)",
+        "{reply}"
+    );
+
+    let member_id = 31;
+    for day in 0..14 {
+        let morning = crate::common::utc("2026-06-01T09:00:00Z") + chrono::Duration::days(day);
+        h.app.clock.set(morning);
+        let weekend = day % 7 >= 5;
+        let tick = h.tick().await;
+        assert_eq!(tick.posted, usize::from(!weekend), "day {day}");
+        if !weekend {
+            let post = h.latest_post_id();
+            let saved = h.answer(member_id, post, "my answer").await;
+            assert!(saved.starts_with("Saved."), "{saved}");
+        }
+        h.app.clock.set(morning + chrono::Duration::hours(12));
+        assert_eq!(h.tick().await.revealed, usize::from(!weekend), "day {day}");
+    }
+    assert_eq!(
+        h.command_text(&member(member_id), "streak", json!([]))
+            .await,
+        "Schedule #1: **10** answered in a row (longest 10); 1 freeze(s) in reserve, each keeps the streak through a missed day",
+        "the weekends neither broke nor extended the streak"
+    );
+    let listed = h
+        .command_text(&admin(1), "schedule", sub("list", vec![]))
+        .await;
+    assert!(listed.contains("Monday to Friday"), "{listed}");
+    // Next post: Monday 15 June, not the weekend.
+    let next = crate::common::utc("2026-06-15T09:00:00Z").timestamp();
+    assert!(listed.contains(&format!("<t:{next}:f>")), "{listed}");
+    assert_eq!(h.fake.invalid_requests(), 0);
     h.stop().await;
 }

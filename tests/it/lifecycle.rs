@@ -54,6 +54,7 @@ async fn due_schedules(url: &str, count: u64) {
             reveal: "24h".parse().unwrap(),
             mention_role: None,
             difficulty: None,
+            days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
         };
         service.add_schedule(GuildId(GUILD), spec).await.unwrap();
     }

@@ -31,6 +31,7 @@ mod store;
 
 // The bot against the fake Discord.
 mod bot_day;
+mod bot_permissions;
 mod fake;
 mod hostile_input;
 mod liveness;

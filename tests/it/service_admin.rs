@@ -23,6 +23,7 @@ fn spec(time: &str) -> ScheduleSpec {
         reveal: "24h".parse().unwrap(),
         mention_role: None,
         difficulty: None,
+        days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
     }
 }
 

@@ -20,6 +20,7 @@ fn spec(channel: u64) -> ScheduleSpec {
         reveal: "24h".parse().unwrap(),
         mention_role: None,
         difficulty: None,
+        days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
     }
 }
 

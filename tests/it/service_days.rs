@@ -73,6 +73,7 @@ fn spec(time: &str, reveal: &str) -> ScheduleSpec {
         reveal: reveal.parse().unwrap(),
         mention_role: None,
         difficulty: None,
+        days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
     }
 }
 
@@ -439,4 +440,129 @@ async fn schedules_refuse_unknown_tracks_and_too_many() {
         Err(Error::TooManySchedules { limit: 25 })
     ));
     assert!(svc.list_schedules(OTHER_GUILD).await.unwrap().is_empty());
+}
+
+/// A Monday-to-Friday group over two weekends: no post, no miss and no reveal on Saturday or
+/// Sunday, and a member who answers every post keeps one unbroken streak across them.
+#[tokio::test]
+async fn a_weekday_schedule_keeps_streaks_over_the_weekend() {
+    // 2026-06-01 is a Monday; Berlin is on CEST (UTC+2), so 09:00 is 07:00Z.
+    let t = app(utc("2026-05-31T12:00:00Z"), 11).await;
+    let svc = &t.service;
+    let weekdays: dailydrill::domain::schedule::PostDays = "mon-fri".parse().unwrap();
+    let schedule = svc
+        .add_schedule(
+            GUILD,
+            ScheduleSpec {
+                days: weekdays,
+                ..spec("09:00", "21:00")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(schedule.days, weekdays);
+    let mut posted = Vec::new();
+    for day in 0..14i64 {
+        let date = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap() + Duration::days(day);
+        let fire = date.and_hms_opt(7, 0, 5).unwrap().and_utc();
+        t.clock.set(fire);
+        let due = svc.post_due().await.unwrap();
+        assert!(due.missed.is_empty(), "{date}: a day off is not a miss");
+        let weekend = day % 7 >= 5;
+        if weekend {
+            assert!(due.posted.is_empty(), "{date}: nothing on a weekend");
+            t.clock.set(date.and_hms_opt(19, 0, 0).unwrap().and_utc());
+            assert!(svc.reveal_due().await.unwrap().is_empty());
+            continue;
+        }
+        assert_eq!(due.posted.len(), 1, "{date}: one post");
+        let post = &due.posted[0];
+        assert_eq!(post.local_date, date);
+        svc.record_message(post.id, 800_000 + day as u64)
+            .await
+            .unwrap();
+        svc.submit_answer(GUILD, post.id, A, "Some words of mine.")
+            .await
+            .unwrap();
+        if day != 9 {
+            // B misses the second Wednesday, the 8th post, after a freeze earned on the 7th.
+            svc.submit_answer(GUILD, post.id, B, "Words.")
+                .await
+                .unwrap();
+        }
+        t.clock.set(post.reveal_at);
+        assert_eq!(svc.reveal_due().await.unwrap().len(), 1);
+        posted.push(post.id);
+    }
+    assert_eq!(posted.len(), 10, "two weeks of Monday to Friday");
+    let mut conn = svc.store().read().await.unwrap();
+    let a = dailydrill::store::streaks::get(&mut conn, schedule.id, A)
+        .await
+        .unwrap();
+    assert_eq!((a.current, a.longest, a.freezes), (10, 10, 1));
+    let b = dailydrill::store::streaks::get(&mut conn, schedule.id, B)
+        .await
+        .unwrap();
+    assert_eq!(
+        (b.current, b.longest, b.freezes),
+        (9, 9, 0),
+        "B's one missed post spent the freeze; the weekends cost nothing"
+    );
+    let missed = dailydrill::store::schedules::missed_days(&mut conn, schedule.id)
+        .await
+        .unwrap();
+    assert!(missed.is_empty(), "no day recorded as missed: {missed:?}");
+}
+
+/// Down from Friday morning to Monday evening: Friday and Monday are missed (their reveals passed
+/// while the bot was down); the weekend between is not.
+#[tokio::test]
+async fn downtime_over_a_weekend_records_only_posting_days() {
+    let t = app(utc("2026-06-04T12:00:00Z"), 12).await;
+    let svc = &t.service;
+    let schedule = svc
+        .add_schedule(
+            GUILD,
+            ScheduleSpec {
+                days: "mon-fri".parse().unwrap(),
+                ..spec("09:00", "12:00")
+            },
+        )
+        .await
+        .unwrap();
+    // Friday 5 June 09:00 CEST is the next post.
+    assert_eq!(schedule.next_post_at, utc("2026-06-05T07:00:00Z"));
+    // Back on Monday 8 June at 13:00 CEST, after Monday's reveal at 12:00.
+    t.clock.set(utc("2026-06-08T11:00:00Z"));
+    let due = svc.post_due().await.unwrap();
+    assert!(due.posted.is_empty());
+    let day = |d| NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
+    assert_eq!(
+        due.missed.iter().map(|m| m.1).collect::<Vec<_>>(),
+        [day(5), day(8)]
+    );
+    let schedule = svc.list_schedules(GUILD).await.unwrap().remove(0);
+    assert_eq!(
+        schedule.next_post_at,
+        utc("2026-06-09T07:00:00Z"),
+        "Tuesday is next"
+    );
+}
+
+/// Changing the days moves the next post at once, to the first chosen day.
+#[tokio::test]
+async fn editing_the_days_moves_the_next_post() {
+    let t = app(utc("2026-06-01T08:00:00Z"), 13).await; // Monday 10:00 CEST, after the post time
+    let svc = &t.service;
+    let schedule = svc.add_schedule(GUILD, spec("09:00", "24h")).await.unwrap();
+    assert_eq!(schedule.next_post_at, utc("2026-06-02T07:00:00Z"));
+    let edit = dailydrill::service::ScheduleEdit {
+        days: Some("sat,sun".parse().unwrap()),
+        ..Default::default()
+    };
+    let edited = svc.edit_schedule(GUILD, schedule.id, edit).await.unwrap();
+    assert_eq!(edited.next_post_at, utc("2026-06-06T07:00:00Z"));
+    assert_eq!(edited.days.to_string(), "weekends");
+    let listed = svc.list_schedules(GUILD).await.unwrap().remove(0);
+    assert_eq!(listed.days, edited.days, "the days are stored");
 }

@@ -104,6 +104,7 @@ async fn the_reveal_grades_with_the_rubric_and_the_feedback_survives_a_restart()
                 reveal: "24h".parse().unwrap(),
                 mention_role: None,
                 difficulty: None,
+                days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
             },
         )
         .await

@@ -102,6 +102,7 @@ async fn a_second_scheduled_post_for_the_same_day_is_refused_by_the_database() {
             tracks: &["python".to_owned()],
             difficulty: None,
             now,
+            days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
         },
     )
     .await
@@ -176,6 +177,7 @@ async fn a_stored_value_that_cannot_be_converted_is_an_error_naming_its_row() {
             tracks: &["python".to_owned()],
             difficulty: None,
             now,
+            days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
         },
     )
     .await

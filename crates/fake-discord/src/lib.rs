@@ -21,7 +21,7 @@
 //! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), the token's
 //! value (any `Bot …` header passes until `reject_tokens`), zlib compression, sharding, presences and member chunks,
 //! guild contents beyond a minimal GUILD_CREATE (any channel id is a text channel of the first
-//! guild), permissions and channel visibility, attachments, the 15-minute life of an interaction
+//! guild), permissions beyond @everyone's and a test's overwrites (reported, not enforced), attachments, the 15-minute life of an interaction
 //! token, and the content of registered commands beyond echoing them.
 
 mod gateway;
@@ -441,6 +441,17 @@ impl FakeDiscord {
     /// Discord does once a token was reset or when it is wrong.
     pub fn reject_tokens(&self) {
         self.state.lock().reject_tokens = true;
+    }
+
+    /// Denies the bot `permissions` (bits) in `channel` by a member overwrite, as an admin would.
+    pub fn deny_bot_in(&self, channel: u64, permissions: u64) {
+        self.state.lock().overwrites.insert(
+            channel,
+            vec![
+                json!({ "id": BOT_USER_ID.to_string(), "type": 1, "allow": "0",
+                         "deny": permissions.to_string() }),
+            ],
+        );
     }
 
     pub fn set_global_limit(&self, per_second: u32) {

@@ -138,13 +138,39 @@ pub fn error(code: u32, message: &str, errors: Value) -> Value {
     json!({ "code": code, "message": message, "errors": errors })
 }
 
-/// A text channel of a guild, as GET /channels/{id} returns it.
-pub fn channel(id: u64, guild: u64) -> Value {
+/// A text channel of a guild, as GET /channels/{id} returns it, with its permission overwrites.
+pub fn channel(id: u64, guild: u64, overwrites: &[Value]) -> Value {
     json!({ "id": id.to_string(), "type": 0, "guild_id": guild.to_string(), "name": format!("channel-{id}"),
-            "position": 0, "permission_overwrites": [], "nsfw": false, "flags": 0 })
+            "position": 0, "permission_overwrites": overwrites, "nsfw": false, "flags": 0 })
 }
 
-/// GUILD_CREATE for a guild the bot is in, with its @everyone role and the bot as member.
+/// The bot as a member of a guild, as GET /guilds/{id}/members/{user} returns it.
+pub fn bot_member() -> Value {
+    json!({ "user": bot_user(), "roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false,
+            "flags": 0, "pending": false })
+}
+
+/// A guild as GET /guilds/{id} returns it: its roles, without members or channels.
+pub fn guild(guild: u64) -> Value {
+    let mut payload = guild_create(guild);
+    if let Some(map) = payload.as_object_mut() {
+        for key in [
+            "members",
+            "channels",
+            "threads",
+            "presences",
+            "voice_states",
+        ] {
+            map.remove(key);
+        }
+    }
+    payload
+}
+
+/// GUILD_CREATE for a guild the bot is in, with its @everyone role and the bot as member. The role
+/// has the permissions Discord gives @everyone in a new server (1071698660929: view, send, embed,
+/// create public threads, send in threads, mention @everyone, ...), so the bot may post
+/// everywhere unless a test denies it something in a channel (`FakeDiscord::deny_bot_in`).
 pub fn guild_create(guild: u64) -> Value {
     json!({
         "id": guild.to_string(), "name": format!("guild-{guild}"), "icon": null, "splash": null,
@@ -153,7 +179,7 @@ pub fn guild_create(guild: u64) -> Value {
         "roles": [{
             "id": guild.to_string(), "name": "@everyone", "color": 0,
             "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
-            "hoist": false, "managed": false, "mentionable": false, "permissions": "104324673",
+            "hoist": false, "managed": false, "mentionable": false, "permissions": "1071698660929",
             "position": 0, "icon": null, "unicode_emoji": null,
         }],
         "emojis": [], "features": [], "mfa_level": 0, "application_id": null,

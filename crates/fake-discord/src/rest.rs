@@ -202,8 +202,15 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
         ("PUT", ["applications", _, "guilds", _, "commands"]) => ok(register(rest, body, id(3))),
         ("POST", ["channels", _, "messages"]) => create_message(rest, id(1).unwrap_or(0), body),
         ("GET", ["channels", _]) => {
-            let guild = rest.state.lock().guilds.first().copied().unwrap_or(0);
-            ok(payloads::channel(id(1).unwrap_or(0), guild))
+            let state = rest.state.lock();
+            let guild = state.guilds.first().copied().unwrap_or(0);
+            let channel = id(1).unwrap_or(0);
+            let overwrites = state.overwrites.get(&channel).cloned().unwrap_or_default();
+            ok(payloads::channel(channel, guild, &overwrites))
+        }
+        ("GET", ["guilds", _]) => ok(payloads::guild(id(1).unwrap_or(0))),
+        ("GET", ["guilds", _, "members", _]) if id(3) == Some(super::BOT_USER_ID) => {
+            ok(payloads::bot_member())
         }
         ("GET", ["channels", _, "messages", _]) => {
             match rest.state.lock().messages.get(&id(3).unwrap_or(0)) {

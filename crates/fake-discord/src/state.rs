@@ -83,6 +83,8 @@ pub(crate) struct Inner {
     pub guilds: Vec<u64>,
     /// Messages a thread was started from: Discord allows one thread per message.
     pub threads: std::collections::HashSet<u64>,
+    /// Permission overwrites per channel, as GET /channels/{id} returns them (none by default).
+    pub overwrites: HashMap<u64, Vec<Value>>,
     /// Refuse gateway connections, as a gateway that cannot be reached.
     pub gateway_down: bool,
     /// Answer every authenticated request with 401, as Discord does for a reset or wrong token.

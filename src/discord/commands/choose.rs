@@ -37,8 +37,13 @@ fn label(ctx: Context<'_>, s: &ScheduleView) -> String {
     let difficulty = s
         .difficulty
         .map_or_else(String::new, |d| format!(" · {d} only"));
+    let days = if s.days.is_every_day() {
+        String::new()
+    } else {
+        format!(" {}", s.days)
+    };
     let text = format!(
-        "#{} · {channel} · {} {} · {tracks}{difficulty}{paused}",
+        "#{} · {channel} · {} {}{days} · {tracks}{difficulty}{paused}",
         s.id, s.time, s.zone
     );
     text.chars().take(CHOICE_NAME_CHARS).collect()

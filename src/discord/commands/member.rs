@@ -22,9 +22,9 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          missed, any misconception with its correction, and a next step.\n\n\
          **Points:** 10 for answering before the reveal, plus up to 20 for your score (the share \
          of the question's key points your answer states; a stated misconception caps it). \
-         **Streak:** the posts of a schedule you answered in a row. Every 7th answer of a streak \
-         earns a **freeze** (you hold at most 2); a missed day spends one and the streak \
-         survives. Quizzes are practice: they count in `/stats`, not in points or streaks; a \
+         **Streak:** the posts of a schedule you answered in a row (days without a post, such \
+         as a weekday schedule's weekend, do not count). Every 7th answer of a streak earns a \
+         **freeze** (you hold at most 2); a missed post spends one and the streak survives. Quizzes are practice: they count in `/stats`, not in points or streaks; a \
          question you practised earns only the 10 answer points when it comes as a daily \
          question, since you saw its model answer. An answer that repeats a model answer's \
          wording is scored as a copy: only the answer points.\n\n\

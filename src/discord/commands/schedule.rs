@@ -6,93 +6,33 @@ use poise::serenity_prelude as serenity;
 
 use super::choose::{complete_schedule, resolve};
 use super::practice::DifficultyChoice;
-use crate::corpus::TrackId;
 use crate::discord::context::{Context, Data, Error, Invoker};
+use crate::discord::permissions;
 use crate::discord::render::{custom_id, no_mentions, settled};
-use crate::discord::reply::{
-    MAX_OPTION_CHARS, Origin, bounded, command_refusal, invalid_options, refusal, say,
-};
+use crate::discord::reply::{Origin, bounded, command_refusal, invalid_options, refusal, say};
 use crate::domain::ids::{ChannelId, RoleId, ScheduleId};
 use crate::domain::schedule::RevealRule;
 use crate::service::{ScheduleEdit, ScheduleSpec, ScheduleView};
 use crate::zone_search;
 
+mod options;
+use options::{complete_days, complete_tracks, complete_zone, parse_days, parse_tracks};
+
 /// The custom_id prefix of the button that confirms `/schedule remove`.
 pub const REMOVE_BUTTON: &str = "rmsched";
-
-async fn complete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    if partial.chars().count() > MAX_OPTION_CHARS {
-        // Longer than the option may hold: no zone matches, so it is not searched.
-        return serenity::CreateAutocompleteResponse::new();
-    }
-    let choices = zone_search::search(partial, 25)
-        .into_iter()
-        .map(serenity::AutocompleteChoice::from)
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
-}
-
-/// Autocomplete for a comma-separated `tracks` option: what was typed, with its last item
-/// completed to each track id that starts with (or contains) it and is not listed yet.
-async fn complete_tracks(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let choices = track_choices(ctx.data().service.corpus().tracks(), partial)
-        .into_iter()
-        .map(|(name, value)| serenity::AutocompleteChoice::new(name, value))
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
-}
-
-/// The completions of `partial` (name shown, value sent), at most 25.
-fn track_choices(tracks: &[crate::corpus::Track], partial: &str) -> Vec<(String, String)> {
-    if partial.chars().count() > MAX_OPTION_CHARS {
-        return Vec::new();
-    }
-    let (done, last) = match partial.rsplit_once(',') {
-        Some((done, last)) => (Some(done), last.trim().to_lowercase()),
-        None => (None, partial.trim().to_lowercase()),
-    };
-    let listed: Vec<&str> = done
-        .map(|d| {
-            d.split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let prefix: String = listed.iter().map(|t| format!("{t}, ")).collect();
-    let mut matches: Vec<&crate::corpus::Track> = tracks
-        .iter()
-        .filter(|t| !listed.contains(&t.id.as_str()))
-        .filter(|t| t.id.as_str().contains(&last) || t.name.to_lowercase().contains(&last))
-        .collect();
-    matches.sort_by_key(|t| !t.id.as_str().starts_with(&last));
-    matches
-        .into_iter()
-        .take(25)
-        .map(|t| {
-            let value = format!("{prefix}{}", t.id);
-            (format!("{value} ({})", t.name), value)
-        })
-        .filter(|(_, value)| value.chars().count() <= MAX_OPTION_CHARS)
-        .collect()
-}
-
-/// Track ids from a comma-separated option, as admins type them ("python, django").
-fn parse_tracks(list: &str) -> Result<Vec<TrackId>, String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| t.parse().map_err(|why| format!("track {t:?} {why}")))
-        .collect()
-}
 
 fn describe(s: &ScheduleView) -> String {
     let tracks: Vec<&str> = s.tracks.iter().map(|t| t.as_str()).collect();
     let difficulty = s
         .difficulty
         .map_or_else(String::new, |d| format!("; {d} only"));
+    let days = if s.days.is_every_day() {
+        String::new()
+    } else {
+        format!(", {}", s.days)
+    };
     format!(
-        "#{} in <#{}>: {} {} ({}{difficulty}), reveal {}{}{}. Next post <t:{}:f>.",
+        "#{} in <#{}>: {} {}{days} ({}{difficulty}), reveal {}{}{}. Next post <t:{}:f>.",
         s.id,
         s.channel,
         s.time,
@@ -169,6 +109,10 @@ async fn schedule_add(
     #[description = "Post only questions of this difficulty (default: all)"] difficulty: Option<
         DifficultyChoice,
     >,
+    #[description = "Days to post on, e.g. mon-fri or mon,wed,fri (default: every day)"]
+    #[autocomplete = "complete_days"]
+    #[max_length = 100]
+    days: Option<String>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
@@ -178,6 +122,7 @@ async fn schedule_add(
             ("timezone", Some(&timezone)),
             ("tracks", tracks.as_deref()),
             ("reveal", reveal.as_deref()),
+            ("days", days.as_deref()),
         ])?;
         let tracks = parse_tracks(tracks.as_deref().unwrap_or(""))?;
         Ok(ScheduleSpec {
@@ -188,16 +133,22 @@ async fn schedule_add(
             reveal: reveal
                 .as_deref()
                 .map_or(Ok(RevealRule::default()), str::parse)?,
-            mention_role: role.map(|r| RoleId(r.id.get())),
+            mention_role: role.as_ref().map(|r| RoleId(r.id.get())),
             difficulty: difficulty.map(DifficultyChoice::difficulty),
+            days: parse_days(days.as_deref())?.unwrap_or_default(),
         })
     })();
-    let text = match parsed {
-        Err(why) => invalid_options(ctx, who, &why),
-        Ok(spec) => match ctx.data().service.add_schedule(guild, spec).await {
-            Ok(s) => format!("Scheduled: {}", describe(&s)),
-            Err(e) => command_refusal(ctx, who, &e),
-        },
+    let spec = match parsed {
+        Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
+        Ok(spec) => spec,
+    };
+    ctx.defer_ephemeral().await?;
+    if let Some(refused) = cannot_post_in(ctx, &channel, role.as_ref()).await {
+        return say(ctx, refused).await;
+    }
+    let text = match ctx.data().service.add_schedule(guild, spec).await {
+        Ok(s) => format!("Scheduled: {}", describe(&s)),
+        Err(e) => command_refusal(ctx, who, &e),
     };
     say(ctx, text).await
 }
@@ -339,7 +290,7 @@ pub async fn confirm_remove(
     settled(text)
 }
 
-/// Change a schedule: channel, time, time zone, tracks, reveal or role (or no role).
+/// Change a schedule: channel, time, time zone, days, tracks, reveal or role (or no role).
 #[poise::command(
     slash_command,
     guild_only,
@@ -374,6 +325,10 @@ async fn schedule_edit(
     #[description = "Stop mentioning a role in posts"] clear_role: Option<bool>,
     #[description = "Post only questions of this difficulty"] difficulty: Option<DifficultyChoice>,
     #[description = "Post questions of every difficulty again"] any_difficulty: Option<bool>,
+    #[description = "Days to post on, e.g. mon-fri, mon,wed,fri or every day"]
+    #[autocomplete = "complete_days"]
+    #[max_length = 100]
+    days: Option<String>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let guild = who.guild;
@@ -387,14 +342,15 @@ async fn schedule_edit(
             ("timezone", timezone.as_deref()),
             ("tracks", tracks.as_deref()),
             ("reveal", reveal.as_deref()),
+            ("days", days.as_deref()),
         ])?;
         Ok(ScheduleEdit {
-            channel: channel.map(|c| ChannelId(c.id.get())),
+            channel: channel.as_ref().map(|c| ChannelId(c.id.get())),
             time: time.as_deref().map(str::parse).transpose()?,
             zone: timezone.as_deref().map(zone_search::parse).transpose()?,
             tracks: tracks.as_deref().map(parse_tracks).transpose()?,
             reveal: reveal.as_deref().map(str::parse).transpose()?,
-            mention_role: match (role, clear_role.unwrap_or(false)) {
+            mention_role: match (role.as_ref(), clear_role.unwrap_or(false)) {
                 (Some(_), true) => {
                     return Err("choose either `role` or `clear_role`, not both".to_owned());
                 }
@@ -412,57 +368,67 @@ async fn schedule_edit(
                 (None, true) => Some(None),
                 (None, false) => None,
             },
+            days: parse_days(days.as_deref())?,
         })
     })();
-    let text = match parsed {
-        Err(why) => invalid_options(ctx, who, &why),
-        Ok(edit) => match ctx
-            .data()
-            .service
-            .edit_schedule(guild, schedule, edit)
-            .await
-        {
-            Ok(s) => format!("Updated: {}", describe(&s)),
-            Err(e) => command_refusal(ctx, who, &e),
-        },
+    let edit = match parsed {
+        Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
+        Ok(edit) => edit,
+    };
+    if channel.is_some() || role.is_some() {
+        ctx.defer_ephemeral().await?;
+        let target = match &channel {
+            Some(channel) => Some(channel.clone()),
+            None => current_channel(ctx, who, schedule).await,
+        };
+        if let Some(target) = target {
+            if let Some(refused) = cannot_post_in(ctx, &target, role.as_ref()).await {
+                return say(ctx, refused).await;
+            }
+        }
+    }
+    let text = match ctx
+        .data()
+        .service
+        .edit_schedule(guild, schedule, edit)
+        .await
+    {
+        Ok(s) => format!("Updated: {}", describe(&s)),
+        Err(e) => command_refusal(ctx, who, &e),
     };
     say(ctx, text).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tracks() -> Vec<crate::corpus::Track> {
-        ["python", "django", "databases", "design"]
-            .iter()
-            .map(|id| crate::corpus::Track {
-                id: id.parse().unwrap_or_else(|e| panic!("{e}")),
-                name: id.to_uppercase(),
-                description: String::new(),
-            })
-            .collect()
+/// The refusal when the bot lacks a permission it needs to post in `channel` (mentioning `role`).
+/// When Discord cannot be asked, the change goes through: a post refused later is still shown in
+/// `/schedule list`, and an outage should not stop admins from configuring.
+async fn cannot_post_in(
+    ctx: Context<'_>,
+    channel: &serenity::GuildChannel,
+    role: Option<&serenity::Role>,
+) -> Option<String> {
+    match permissions::bot_missing_in(ctx, channel, role).await {
+        Ok(missing) if missing.is_empty() => None,
+        Ok(missing) => Some(permissions::refusal(channel.id, &missing)),
+        Err(e) => {
+            tracing::warn!(channel = %channel.id, "could not check the bot's permissions: {e}");
+            None
+        }
     }
+}
 
-    #[test]
-    fn tracks_complete_the_last_item_and_skip_the_listed_ones() {
-        let values = |partial: &str| -> Vec<String> {
-            track_choices(&tracks(), partial)
-                .into_iter()
-                .map(|(_, v)| v)
-                .collect()
-        };
-        assert_eq!(values(""), ["python", "django", "databases", "design"]);
-        assert_eq!(values("d"), ["django", "databases", "design"]);
-        assert_eq!(values("o"), ["python", "django"]);
-        assert_eq!(
-            values("python, d"),
-            ["python, django", "python, databases", "python, design"]
-        );
-        assert_eq!(values("django,data"), ["django, databases"]);
-        assert!(values("rust").is_empty());
-        assert!(values(&"x".repeat(101)).is_empty());
-        let (name, _) = &track_choices(&tracks(), "pyt")[0];
-        assert_eq!(name, "python (PYTHON)");
-    }
+/// The channel a schedule posts in now, fetched so its permissions can be checked; `None` when
+/// the schedule or the channel cannot be read (the edit itself then says why, or goes through).
+async fn current_channel(
+    ctx: Context<'_>,
+    who: Invoker,
+    schedule: ScheduleId,
+) -> Option<serenity::GuildChannel> {
+    let schedules = ctx.data().service.list_schedules(who.guild).await.ok()?;
+    let current = schedules.into_iter().find(|s| s.id == schedule)?;
+    serenity::ChannelId::new(current.channel.0)
+        .to_channel(ctx)
+        .await
+        .ok()?
+        .guild()
 }

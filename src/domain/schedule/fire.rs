@@ -2,12 +2,12 @@
 //! daylight-saving gaps and overlaps and up to the ends of chrono's calendar.
 
 use chrono::{
-    DateTime, Days, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    TimeDelta, TimeZone, Utc,
+    DateTime, Datelike, Days, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime,
+    Offset, TimeDelta, TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
-use super::{PostTime, RevealRule, Zone};
+use super::{PostDays, PostTime, RevealRule, Zone};
 
 /// The most days [`preview`] lists; ten years is plenty to eyeball DST changes and bounds the work.
 pub const MAX_PREVIEW_DAYS: u32 = 3660;
@@ -115,7 +115,18 @@ pub fn next_fire_after(
     time: PostTime,
     zone: &Zone,
 ) -> (NaiveDate, DateTime<Utc>) {
-    let candidates = fires_around(instant, time, zone);
+    next_post_after(instant, time, zone, PostDays::EVERY_DAY)
+}
+
+/// [`next_fire_after`] for a schedule that posts on some days of the week only: the next fire
+/// whose local date falls on one of `days`.
+pub fn next_post_after(
+    instant: DateTime<Utc>,
+    time: PostTime,
+    zone: &Zone,
+    days: PostDays,
+) -> (NaiveDate, DateTime<Utc>) {
+    let candidates = fires_around(instant, time, zone, days);
     let last = candidates.last().copied();
     candidates
         .into_iter()
@@ -132,7 +143,17 @@ pub fn latest_fire_at_or_before(
     time: PostTime,
     zone: &Zone,
 ) -> (NaiveDate, DateTime<Utc>) {
-    let candidates = fires_around(instant, time, zone);
+    latest_post_at_or_before(instant, time, zone, PostDays::EVERY_DAY)
+}
+
+/// [`latest_fire_at_or_before`] among the local dates that fall on one of `days`.
+pub fn latest_post_at_or_before(
+    instant: DateTime<Utc>,
+    time: PostTime,
+    zone: &Zone,
+    days: PostDays,
+) -> (NaiveDate, DateTime<Utc>) {
+    let candidates = fires_around(instant, time, zone, days);
     let first = candidates.first().copied();
     candidates
         .into_iter()
@@ -142,16 +163,20 @@ pub fn latest_fire_at_or_before(
         .unwrap_or_else(|| fallback(instant, time, zone))
 }
 
-/// The fires for the local dates two either side of `instant`'s local date, in date order. Wide
-/// enough for every real zone: a fire is never more than a day away from its local date.
+/// The fires for the local dates on `days` around `instant`'s local date, in date order. Two
+/// dates either side are wide enough for every real zone (a fire is never more than a day away
+/// from its local date); a week more either side finds a posting day whichever days are chosen.
 fn fires_around(
     instant: DateTime<Utc>,
     time: PostTime,
     zone: &Zone,
+    days: PostDays,
 ) -> Vec<(NaiveDate, DateTime<Utc>)> {
     let today = local_date(instant, zone);
-    (-2..=2)
-        .filter_map(|days| today.checked_add_signed(TimeDelta::days(days)))
+    let reach = if days.is_every_day() { 2 } else { 9 };
+    (-reach..=reach)
+        .filter_map(|offset| today.checked_add_signed(TimeDelta::days(offset)))
+        .filter(|date| days.contains(date.weekday()))
         .map(|date| (date, fire_at(date, time, zone)))
         .collect()
 }
@@ -180,12 +205,21 @@ pub fn reveal_at(fire: DateTime<Utc>, rule: RevealRule, zone: &Zone) -> DateTime
     }
 }
 
-/// The fires for `days` consecutive local dates from `from` (at most [`MAX_PREVIEW_DAYS`]), one
-/// per date and strictly increasing, for admins to check a schedule across DST changes. Stops
-/// early only at the end of chrono's calendar.
-pub fn preview(from: NaiveDate, days: u32, time: PostTime, zone: &Zone) -> Vec<DateTime<Utc>> {
-    (0..days.min(MAX_PREVIEW_DAYS))
-        .map_while(|offset| from.checked_add_days(Days::new(u64::from(offset))))
+/// The first `count` fires (at most [`MAX_PREVIEW_DAYS`]) on the local dates from `from` that
+/// fall on `on`, one per date and strictly increasing, for admins to check a schedule across DST
+/// changes. Stops early only at the end of chrono's calendar.
+pub fn preview(
+    from: NaiveDate,
+    count: u32,
+    on: PostDays,
+    time: PostTime,
+    zone: &Zone,
+) -> Vec<DateTime<Utc>> {
+    let count = count.min(MAX_PREVIEW_DAYS) as usize;
+    (0u64..)
+        .map_while(|offset| from.checked_add_days(Days::new(offset)))
+        .filter(|date| on.contains(date.weekday()))
+        .take(count)
         .map(|date| fire_at(date, time, zone))
         .collect()
 }

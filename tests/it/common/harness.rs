@@ -313,6 +313,7 @@ pub fn spec() -> ScheduleSpec {
         reveal: "24h".parse().unwrap(),
         mention_role: None,
         difficulty: None,
+        days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
     }
 }
 

@@ -48,6 +48,7 @@ pub fn daily_spec(channel: u64) -> dailydrill::service::ScheduleSpec {
         reveal: "24h".parse().expect("a reveal rule"),
         mention_role: None,
         difficulty: None,
+        days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
     }
 }
 

@@ -178,13 +178,19 @@ fn apia_skipped_date_fires_just_before_the_jump() {
     assert_eq!(at("2011-12-31", "00:00", Pacific::Apia), jump);
     assert_eq!(wall(jump, Pacific::Apia), "2011-12-31 00:00");
     for time in ["00:00", "09:00", "23:59"] {
-        let fires = preview(date("2011-12-29"), 3, t(time), &apia);
+        let fires = preview(date("2011-12-29"), 3, PostDays::EVERY_DAY, t(time), &apia);
         assert!(
             fires[0] < fires[1] && fires[1] < fires[2],
             "{time}: {fires:?}"
         );
     }
-    let fires = preview(date("2011-12-28"), 5, t("09:00"), &apia);
+    let fires = preview(
+        date("2011-12-28"),
+        5,
+        PostDays::EVERY_DAY,
+        t("09:00"),
+        &apia,
+    );
     assert_eq!(
         fires,
         vec![
@@ -283,7 +289,7 @@ fn local_instant_is_total_at_the_ends_of_the_calendar() {
                 let _ = latest_fire_at_or_before(instant, post, &z);
                 let _ = reveal_at(instant, RevealRule::default(), &z);
                 let _ = reveal_at(instant, RevealRule::AtLocalTime(post), &z);
-                assert!(preview(d, 3, post, &z).len() <= 3);
+                assert!(preview(d, 3, PostDays::EVERY_DAY, post, &z).len() <= 3);
             }
         }
         for instant in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {

@@ -179,7 +179,7 @@ fn reveal_after_saturates_at_the_end_of_time() {
 #[test]
 fn preview_across_spring_forward_has_one_fire_per_date_23_hours_apart() {
     let z = zone(America::New_York);
-    let fires = preview(date("2026-03-06"), 4, t("09:00"), &z);
+    let fires = preview(date("2026-03-06"), 4, PostDays::EVERY_DAY, t("09:00"), &z);
     assert_eq!(
         fires,
         vec![
@@ -199,7 +199,7 @@ fn preview_across_spring_forward_has_one_fire_per_date_23_hours_apart() {
 #[test]
 fn preview_across_fall_back_has_one_fire_per_date_25_hours_apart() {
     let z = zone(Europe::London);
-    let fires = preview(date("2026-10-24"), 3, t("01:30"), &z);
+    let fires = preview(date("2026-10-24"), 3, PostDays::EVERY_DAY, t("01:30"), &z);
     assert_eq!(
         fires,
         vec![
@@ -213,7 +213,7 @@ fn preview_across_fall_back_has_one_fire_per_date_25_hours_apart() {
         .map(|w| (w[1] - w[0]).num_hours())
         .collect();
     assert_eq!(gaps, vec![24, 25]);
-    let fires = preview(date("2026-10-24"), 3, t("09:00"), &z);
+    let fires = preview(date("2026-10-24"), 3, PostDays::EVERY_DAY, t("09:00"), &z);
     let gaps: Vec<i64> = fires
         .windows(2)
         .map(|w| (w[1] - w[0]).num_hours())
@@ -224,18 +224,38 @@ fn preview_across_fall_back_has_one_fire_per_date_25_hours_apart() {
 #[test]
 fn preview_length_is_days_capped_at_3660() {
     let z = zone(Tz::UTC);
-    assert!(preview(date("2026-01-01"), 0, t("09:00"), &z).is_empty());
-    assert_eq!(preview(date("2026-01-01"), 1, t("09:00"), &z).len(), 1);
+    assert!(preview(date("2026-01-01"), 0, PostDays::EVERY_DAY, t("09:00"), &z).is_empty());
     assert_eq!(
-        preview(date("2026-01-01"), 3660, t("09:00"), &z).len(),
+        preview(date("2026-01-01"), 1, PostDays::EVERY_DAY, t("09:00"), &z).len(),
+        1
+    );
+    assert_eq!(
+        preview(
+            date("2026-01-01"),
+            3660,
+            PostDays::EVERY_DAY,
+            t("09:00"),
+            &z
+        )
+        .len(),
         3660
     );
     assert_eq!(
-        preview(date("2026-01-01"), u32::MAX, t("09:00"), &z).len(),
+        preview(
+            date("2026-01-01"),
+            u32::MAX,
+            PostDays::EVERY_DAY,
+            t("09:00"),
+            &z
+        )
+        .len(),
         3660
     );
     // At the end of the calendar it stops rather than wrapping or panicking.
-    assert_eq!(preview(NaiveDate::MAX, 5, t("09:00"), &z).len(), 1);
+    assert_eq!(
+        preview(NaiveDate::MAX, 5, PostDays::EVERY_DAY, t("09:00"), &z).len(),
+        1
+    );
 }
 
 #[test]
@@ -245,7 +265,7 @@ fn preview_is_strictly_increasing_in_every_zone() {
         let z = zone(tz);
         for (from, days) in [(date("2011-12-01"), 62), (date("2026-01-01"), 365)] {
             for time in ["00:00", "02:30", "23:30"] {
-                let fires = preview(from, days, t(time), &z);
+                let fires = preview(from, days, PostDays::EVERY_DAY, t(time), &z);
                 assert_eq!(fires.len(), days as usize);
                 for pair in fires.windows(2) {
                     assert!(pair[0] < pair[1], "{} {time}: {pair:?}", tz.name());
@@ -282,7 +302,7 @@ fn sweep_every_day_of_2026_in_awkward_zones() {
         for time in times.map(t) {
             let from = date("2026-01-01");
             let dates: Vec<NaiveDate> = from.iter_days().take(366).collect();
-            let fires = preview(from, 366, time, &z);
+            let fires = preview(from, 366, PostDays::EVERY_DAY, time, &z);
             for ((day, next_day), pair) in dates.iter().zip(&dates[1..]).zip(fires.windows(2)) {
                 let (fire, next) = (pair[0], pair[1]);
                 let context = format!("{} {time} {day}", tz.name());
@@ -319,4 +339,84 @@ fn sweep_every_day_of_2026_in_awkward_zones() {
             }
         }
     }
+}
+
+// --- schedules that post on some weekdays only
+
+#[test]
+fn a_weekday_schedule_skips_the_weekend() {
+    let z = zone(Europe::Berlin);
+    let weekdays = PostDays::WEEKDAYS;
+    // Friday 2026-03-06 09:00 CET has fired; the next post is Monday's.
+    let friday = at("2026-03-06", "09:00", Europe::Berlin);
+    assert_eq!(
+        next_post_after(friday, t("09:00"), &z, weekdays),
+        (
+            date("2026-03-09"),
+            at("2026-03-09", "09:00", Europe::Berlin)
+        )
+    );
+    // On Sunday the latest due post is still Friday's.
+    let sunday = utc("2026-03-08T20:00:00Z");
+    assert_eq!(
+        latest_post_at_or_before(sunday, t("09:00"), &z, weekdays),
+        (date("2026-03-06"), friday)
+    );
+    // Every day is what the daily searches return.
+    assert_eq!(
+        next_post_after(friday, t("09:00"), &z, PostDays::EVERY_DAY),
+        next_fire_after(friday, t("09:00"), &z)
+    );
+}
+
+#[test]
+fn one_day_a_week_finds_the_post_a_week_away_across_a_dst_change() {
+    let z = zone(Europe::Berlin);
+    let sundays: PostDays = "sun".parse().unwrap();
+    // Sunday 2026-03-29 is the night Berlin moves to summer time: 02:30 does not exist.
+    let after_last = at("2026-03-22", "02:30", Europe::Berlin);
+    let (next_date, next) = next_post_after(after_last, t("02:30"), &z, sundays);
+    assert_eq!(next_date, date("2026-03-29"));
+    assert_eq!(wall(next, Europe::Berlin), "2026-03-29 03:30");
+    assert_eq!(
+        latest_post_at_or_before(next - TimeDelta::seconds(1), t("02:30"), &z, sundays),
+        (date("2026-03-22"), after_last)
+    );
+}
+
+#[test]
+fn weekday_searches_agree_with_a_day_by_day_walk() {
+    for tz in [
+        Europe::London,
+        America::New_York,
+        Australia::Lord_Howe,
+        Pacific::Apia,
+    ] {
+        let z = zone(tz);
+        for days in ["mon-fri", "sat,sun", "wed", "mon,thu"] {
+            let on: PostDays = days.parse().unwrap();
+            let fires = preview(date("2026-01-01"), 366, on, t("00:30"), &z);
+            for pair in fires.windows(2) {
+                let (_, next) = next_post_after(pair[0], t("00:30"), &z, on);
+                assert_eq!(next, pair[1], "{tz} {days} after {}", pair[0]);
+                let mid = pair[0] + (pair[1] - pair[0]) / 2;
+                let (_, latest) = latest_post_at_or_before(mid, t("00:30"), &z, on);
+                assert_eq!(latest, pair[0], "{tz} {days} at {mid}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_weekday_preview_lists_only_the_chosen_days() {
+    let z = zone(Europe::Berlin);
+    // 2026-03-02 is a Monday; ten posts from Monday to Friday take two weeks.
+    let fires = preview(date("2026-03-02"), 10, PostDays::WEEKDAYS, t("09:00"), &z);
+    assert_eq!(fires.len(), 10);
+    assert_eq!(fires[9], at("2026-03-13", "09:00", Europe::Berlin));
+    assert!(
+        fires
+            .iter()
+            .all(|f| PostDays::WEEKDAYS.contains(local_date(*f, &z).weekday()))
+    );
 }

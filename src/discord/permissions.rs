@@ -1,0 +1,105 @@
+//! Whether the bot can post a schedule's questions in a channel, checked when an admin chooses the
+//! channel, so a missing permission is refused at `/schedule add|edit` with what is missing,
+//! instead of surfacing days later as a post Discord refused.
+
+use poise::serenity_prelude as serenity;
+use serenity::Permissions;
+
+use crate::discord::context::Context;
+
+/// What a scheduled post needs, with the names Discord's channel settings show: the question with
+/// its embed, then the discussion thread at the reveal.
+const NEEDED: [(Permissions, &str); 5] = [
+    (Permissions::VIEW_CHANNEL, "View Channel"),
+    (Permissions::SEND_MESSAGES, "Send Messages"),
+    (Permissions::EMBED_LINKS, "Embed Links"),
+    (Permissions::CREATE_PUBLIC_THREADS, "Create Public Threads"),
+    (
+        Permissions::SEND_MESSAGES_IN_THREADS,
+        "Send Messages in Threads",
+    ),
+];
+
+/// The permissions the bot lacks, by name, given what it `has` in the channel. A role that is not
+/// mentionable pings only for a member with Mention @everyone, so the bot then needs that too
+/// (`mentions_role`: whether the role the schedule mentions is mentionable, `None` for no role).
+pub fn missing(has: Permissions, mentions_role: Option<bool>) -> Vec<&'static str> {
+    let mut needed: Vec<(Permissions, &str)> = NEEDED.to_vec();
+    if mentions_role == Some(false) {
+        needed.push((
+            Permissions::MENTION_EVERYONE,
+            "Mention @everyone, @here, and All Roles (the role is not mentionable)",
+        ));
+    }
+    needed
+        .into_iter()
+        .filter(|(permission, _)| !has.contains(*permission))
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// The refusal an admin reads when the bot lacks permissions in `channel`.
+pub fn refusal(channel: serenity::ChannelId, missing: &[&str]) -> String {
+    format!(
+        "I can't post in <#{channel}>: I'm missing {}. Give me (or my role) these permissions in the channel's settings, then try again; nothing was changed.",
+        missing.join(", ")
+    )
+}
+
+/// What the bot lacks in `channel` to post a schedule that mentions `role`. Reads the guild's
+/// roles and the bot's own member from Discord (the bot keeps no guild cache) and lets serenity
+/// apply the channel's overwrites. `Err` when Discord could not be asked; the caller decides.
+pub async fn bot_missing_in(
+    ctx: Context<'_>,
+    channel: &serenity::GuildChannel,
+    role: Option<&serenity::Role>,
+) -> Result<Vec<&'static str>, serenity::Error> {
+    let http = &ctx.serenity_context().http;
+    let guild = http.get_guild(channel.guild_id).await?;
+    let me = http
+        .get_member(channel.guild_id, ctx.framework().bot_id())
+        .await?;
+    let has = guild.user_permissions_in(channel, &me);
+    Ok(missing(has, role.map(|r| r.mentionable)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_each_missing_permission_in_the_order_a_post_needs_them() {
+        let all = Permissions::VIEW_CHANNEL
+            | Permissions::SEND_MESSAGES
+            | Permissions::EMBED_LINKS
+            | Permissions::CREATE_PUBLIC_THREADS
+            | Permissions::SEND_MESSAGES_IN_THREADS;
+        assert!(missing(all, None).is_empty());
+        assert!(
+            missing(all, Some(true)).is_empty(),
+            "a mentionable role pings"
+        );
+        assert_eq!(
+            missing(
+                all - Permissions::EMBED_LINKS - Permissions::VIEW_CHANNEL,
+                None
+            ),
+            ["View Channel", "Embed Links"]
+        );
+        assert_eq!(missing(all, Some(false)).len(), 1);
+        assert!(missing(all, Some(false))[0].starts_with("Mention @everyone"));
+        assert!(missing(all | Permissions::MENTION_EVERYONE, Some(false)).is_empty());
+        assert_eq!(missing(Permissions::empty(), None).len(), 5);
+    }
+
+    #[test]
+    fn the_refusal_lists_them_and_says_nothing_changed() {
+        let text = refusal(
+            serenity::ChannelId::new(7),
+            &["Send Messages", "Embed Links"],
+        );
+        assert!(text.contains("<#7>"));
+        assert!(text.contains("missing Send Messages, Embed Links"));
+        assert!(text.contains("nothing was changed"));
+    }
+}
