@@ -22,6 +22,10 @@ use fake_discord::{FakeDiscord, FakeOptions, Invoker, MANAGE_GUILD};
 
 const GUILD: u64 = 900;
 const CHANNEL: u64 = 901;
+/// A channel where the bot may not open threads, so the admin's first try is refused.
+const LOCKED_CHANNEL: u64 = 902;
+/// Discord's Create Public Threads permission bit.
+const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
 const TOKEN: &str = "ZGVtby1ib3Q.ZGVtbw.a-token-that-only-the-fake-discord-accepts";
 const WAIT: Duration = Duration::from_secs(10);
 /// The study group: a name, a user id, and how thoroughly they answer (key points mentioned).
@@ -114,8 +118,9 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         "sqlite://{}",
         dir.path().join("demo.db").display()
     ))?;
+    // Thursday 4 June 2026, 08:00 in Berlin, an hour before the first post.
     let start = Utc
-        .with_ymd_and_hms(2026, 6, 1, 6, 0, 0)
+        .with_ymd_and_hms(2026, 6, 4, 6, 0, 0)
         .single()
         .unwrap_or_default();
     let clock = ManualClock::new(start);
@@ -167,30 +172,48 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         MEMBERS.map(|m| m.0).join(", ")
     ));
 
-    let add = json!([{ "name": "add", "type": 1, "options": [
-        { "name": "channel", "type": 7, "value": CHANNEL.to_string() },
-        { "name": "time", "type": 3, "value": "09:00" },
-        { "name": "timezone", "type": 3, "value": "Europe/Berlin" },
-        { "name": "tracks", "type": 3, "value": "python,django" },
-        { "name": "reveal", "type": 3, "value": "21:00" },
-    ] }]);
-    demo.say("Admin › /schedule add channel:#study time:09:00 timezone:Europe/Berlin tracks:python,django reveal:21:00");
-    let text = demo.command(1, MANAGE_GUILD, "schedule", add).await?;
+    let add = |channel: u64| {
+        json!([{ "name": "add", "type": 1, "options": [
+            { "name": "channel", "type": 7, "value": channel.to_string() },
+            { "name": "time", "type": 3, "value": "09:00" },
+            { "name": "timezone", "type": 3, "value": "Europe/Berlin" },
+            { "name": "tracks", "type": 3, "value": "python,django" },
+            { "name": "reveal", "type": 3, "value": "21:00" },
+            { "name": "days", "type": 3, "value": "mon-fri" },
+        ] }])
+    };
+    demo.fake.deny_bot_in(LOCKED_CHANNEL, CREATE_PUBLIC_THREADS);
+    demo.say("Admin › /schedule add channel:#announcements time:09:00 timezone:Europe/Berlin tracks:python,django reveal:21:00 days:mon-fri");
+    let text = demo
+        .command(1, MANAGE_GUILD, "schedule", add(LOCKED_CHANNEL))
+        .await?;
+    demo.say(format!("  bot (only the admin sees this) › {text}\n"));
+    demo.say("Admin › /schedule add channel:#study time:09:00 timezone:Europe/Berlin tracks:python,django reveal:21:00 days:mon-fri");
+    let text = demo
+        .command(1, MANAGE_GUILD, "schedule", add(CHANNEL))
+        .await?;
     demo.say(format!("  bot (only the admin sees this) › {text}\n"));
 
     for day in 0..days {
+        // From the start's Thursday, so the default five days cross a weekend.
         let morning = Utc
-            .with_ymd_and_hms(2026, 6, 1, 7, 0, 0)
+            .with_ymd_and_hms(2026, 6, 4, 7, 0, 0)
             .single()
             .unwrap_or_default()
             + chrono::Duration::days(i64::from(day));
+        let weekday = morning.format("%A");
         demo.at(morning);
-        demo.tick().await;
-        let Some((message, post, question)) = demo.newest_post() else {
+        let posted = demo.tick().await.posted;
+        let newest = demo.newest_post().filter(|_| posted > 0);
+        let Some((message, post, question)) = newest else {
+            demo.say(format!(
+                "── Day {} · {weekday} ── no post: the schedule runs Monday to Friday, and streaks wait.\n",
+                day + 1
+            ));
             continue;
         };
         demo.say(format!(
-            "── Day {} · 09:00 Berlin ── the bot posts in #study:",
+            "── Day {} · {weekday} 09:00 Berlin ── the bot posts in #study:",
             day + 1
         ));
         demo.say(quote(&question));

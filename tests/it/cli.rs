@@ -391,9 +391,11 @@ fn the_demo_runs_a_study_group_without_a_token() {
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     for expected in [
-        "Scheduled: #1",
-        "── Day 1 · 09:00 Berlin ──",
-        "── Day 2 · 09:00 Berlin ──",
+        "I can't post in <#902>: I'm missing Create Public Threads.",
+        "Scheduled: #1 in <#901>: 09:00 Europe/Berlin, Monday to Friday",
+        "Next post <t:1780556400:f>", // Thursday 4 June, 09:00 in Berlin
+        "── Day 1 · Thursday 09:00 Berlin ──",
+        "── Day 2 · Friday 09:00 Berlin ──",
         "Ada presses Answer and submits privately › bot: Saved.",
         "the model answer is posted as a reply (1 revealed)",
         "Ada › My feedback › Grade 4/4 (excellent) · score 100/100 Streak 2",

@@ -37,11 +37,10 @@ fn label(ctx: Context<'_>, s: &ScheduleView) -> String {
     let difficulty = s
         .difficulty
         .map_or_else(String::new, |d| format!(" · {d} only"));
-    let days = if s.days.is_every_day() {
-        String::new()
-    } else {
-        format!(" {}", s.days)
-    };
+    let days = s
+        .days
+        .chosen()
+        .map_or_else(String::new, |d| format!(" {d}"));
     let text = format!(
         "#{} · {channel} · {} {}{days} · {tracks}{difficulty}{paused}",
         s.id, s.time, s.zone

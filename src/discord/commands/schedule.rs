@@ -26,11 +26,10 @@ fn describe(s: &ScheduleView) -> String {
     let difficulty = s
         .difficulty
         .map_or_else(String::new, |d| format!("; {d} only"));
-    let days = if s.days.is_every_day() {
-        String::new()
-    } else {
-        format!(", {}", s.days)
-    };
+    let days = s
+        .days
+        .chosen()
+        .map_or_else(String::new, |d| format!(", {d}"));
     format!(
         "#{} in <#{}>: {} {}{days} ({}{difficulty}), reveal {}{}{}. Next post <t:{}:f>.",
         s.id,

@@ -61,6 +61,11 @@ impl PostDays {
     pub fn is_every_day(self) -> bool {
         self.0 == ALL_BITS
     }
+
+    /// The days when they are a choice to mention; `None` for every day, which goes unsaid.
+    pub fn chosen(self) -> Option<PostDays> {
+        (!self.is_every_day()).then_some(self)
+    }
 }
 
 impl Default for PostDays {
