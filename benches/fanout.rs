@@ -77,7 +77,7 @@ async fn bench(schedules: usize, per_guild: usize, commands_per_sec: f64) {
             time: "09:00".parse().unwrap(),
             zone: "UTC".parse().unwrap(),
             tracks: Vec::new(),
-            reveal: "24h".parse().unwrap(),
+            reveal: "21:00".parse().unwrap(),
             mention_role: None,
             difficulty: None,
             days: dailydrill::domain::schedule::PostDays::EVERY_DAY,
@@ -258,9 +258,82 @@ async fn bench(schedules: usize, per_guild: usize, commands_per_sec: f64) {
     assert_eq!(fake.global_limit_violations(), 0, "no 429 from the limit");
     assert_eq!(fake.invalid_requests(), 0, "no invalid request");
 
+    reveals(
+        &fake,
+        &http,
+        &service,
+        &clock,
+        &outbox,
+        schedules,
+        posts.len(),
+    )
+    .await;
+
     shards.shutdown_all().await;
     let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
     service.store().close().await;
+}
+
+/// 21:00: every post is revealed in one tick. Counts the requests a reveal costs, by kind, and
+/// the messages it leaves in the schedules' channels, so the day's paced requests (posts plus
+/// reveals) can be compared between reveal designs.
+async fn reveals(
+    fake: &FakeDiscord,
+    http: &Arc<poise::serenity_prelude::Http>,
+    service: &dailydrill::service::Service,
+    clock: &dailydrill::clock::ManualClock,
+    outbox: &Outbox,
+    schedules: usize,
+    post_requests: usize,
+) {
+    let before = fake.calls().len();
+    let in_channels_before: usize = (0..schedules)
+        .map(|i| fake.messages_in(channel(i)).len())
+        .sum();
+    clock.set(support::utc("2026-06-01T21:00:00Z"));
+    let start = Instant::now();
+    let report = scheduler::tick(http, service, outbox).await;
+    let took = start.elapsed();
+    let calls: Vec<RecordedCall> = fake.calls().split_off(before);
+    let paced: Vec<&RecordedCall> = calls
+        .iter()
+        .filter(|c| !c.path.starts_with("/interactions/") && !c.path.starts_with("/webhooks/"))
+        .collect();
+    let kind = |c: &RecordedCall| match (c.method.as_str(), c.path.rsplit('/').next()) {
+        ("POST", Some("threads")) => "thread",
+        ("POST", Some("messages")) => "message",
+        ("PATCH", _) => "edit",
+        _ => "other",
+    };
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for call in &paced {
+        *by_kind.entry(kind(call)).or_default() += 1;
+    }
+    let in_channels: usize = (0..schedules)
+        .map(|i| fake.messages_in(channel(i)).len())
+        .sum();
+    let per_reveal = paced.len() as f64 / schedules as f64;
+    println!(
+        "  reveals at 21:00: {} revealed in {:.1} s; {} paced requests ({per_reveal:.2} per reveal: \
+         {by_kind:?}); new messages in the schedules' channels {} ({:.2} per reveal); refused {}",
+        report.revealed,
+        took.as_secs_f64(),
+        paced.len(),
+        in_channels - in_channels_before,
+        (in_channels - in_channels_before) as f64 / schedules as f64,
+        calls
+            .iter()
+            .filter(|c| !(200..300).contains(&c.status))
+            .count(),
+    );
+    println!(
+        "  the day: {} paced requests for {schedules} schedules ({:.2} per schedule: 1 post +          {per_reveal:.2} for the reveal; no answers, so no count edits)",
+        post_requests + paced.len(),
+        (post_requests + paced.len()) as f64 / schedules as f64,
+    );
+    assert_eq!(report.revealed, schedules, "every post revealed");
+    assert_eq!(fake.global_limit_violations(), 0, "no 429 from the limit");
+    assert_eq!(fake.invalid_requests(), 0, "no invalid request");
 }
 
 fn main() {

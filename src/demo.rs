@@ -264,7 +264,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         }
         demo.at(morning + chrono::Duration::hours(12));
         let report = demo.tick().await;
-        demo.say(format!("  21:00 · the model answer is posted as a reply ({} revealed), with a discussion thread.", report.revealed));
+        demo.say(format!("  21:00 · the model answer is posted in a discussion thread on the question ({} revealed); #study gets one short notice with a My feedback button.", report.revealed));
         let feedback_button = format!("fb:{post}");
         for (name, user, _) in MEMBERS {
             let click = demo

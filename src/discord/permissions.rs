@@ -46,20 +46,37 @@ pub fn refusal(channel: serenity::ChannelId, missing: &[&str]) -> String {
     )
 }
 
-/// What the bot lacks in `channel` to post a schedule that mentions `role`. Reads the guild's
-/// roles and the bot's own member from Discord (the bot keeps no guild cache) and lets serenity
-/// apply the channel's overwrites. `Err` when Discord could not be asked; the caller decides.
-pub async fn bot_missing_in(
+/// What the bot lacks in a log channel: reports are plain messages.
+pub fn missing_for_log(has: Permissions) -> Vec<&'static str> {
+    NEEDED[..2]
+        .iter()
+        .filter(|(permission, _)| !has.contains(*permission))
+        .map(|(_, name)| *name)
+        .collect()
+}
+
+/// The bot's permissions in `channel`. Reads the guild's roles and the bot's own member from
+/// Discord (the bot keeps no guild cache) and lets serenity apply the channel's overwrites.
+/// `Err` when Discord could not be asked; the caller decides.
+pub async fn bot_permissions_in(
     ctx: Context<'_>,
     channel: &serenity::GuildChannel,
-    role: Option<&serenity::Role>,
-) -> Result<Vec<&'static str>, serenity::Error> {
+) -> Result<Permissions, serenity::Error> {
     let http = &ctx.serenity_context().http;
     let guild = http.get_guild(channel.guild_id).await?;
     let me = http
         .get_member(channel.guild_id, ctx.framework().bot_id())
         .await?;
-    let has = guild.user_permissions_in(channel, &me);
+    Ok(guild.user_permissions_in(channel, &me))
+}
+
+/// What the bot lacks in `channel` to post a schedule that mentions `role`.
+pub async fn bot_missing_in(
+    ctx: Context<'_>,
+    channel: &serenity::GuildChannel,
+    role: Option<&serenity::Role>,
+) -> Result<Vec<&'static str>, serenity::Error> {
+    let has = bot_permissions_in(ctx, channel).await?;
     Ok(missing(has, role.map(|r| r.mentionable)))
 }
 
@@ -90,6 +107,12 @@ mod tests {
         assert!(missing(all, Some(false))[0].starts_with("Mention @everyone"));
         assert!(missing(all | Permissions::MENTION_EVERYONE, Some(false)).is_empty());
         assert_eq!(missing(Permissions::empty(), None).len(), 5);
+        assert_eq!(
+            missing_for_log(Permissions::VIEW_CHANNEL),
+            ["Send Messages"],
+            "a log channel needs no embeds or threads"
+        );
+        assert!(missing_for_log(Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES).is_empty());
     }
 
     #[test]

@@ -213,7 +213,9 @@ fn form(custom_id: String, placeholder: &str, earlier: Option<String>) -> Create
     CreateModal::new(custom_id, "Your answer").components(vec![CreateActionRow::InputText(input)])
 }
 
-/// The model answer, in parts that each fit a message, the first replying to the question.
+/// The model answer, in parts that each fit a message: in the discussion thread, or (without a
+/// thread) in the channel with the first part replying to the question. The last part carries
+/// the My feedback button too, for members reading in the thread.
 pub fn reveal_messages(
     question: &crate::corpus::Question,
     question_message: Option<(u64, u64)>,
@@ -241,15 +243,61 @@ pub fn reveal_messages(
                 )));
             }
             if i == last {
-                message = message.components(vec![CreateActionRow::Buttons(vec![
-                    CreateButton::new(custom_id(FEEDBACK_BUTTON, post_id))
-                        .label("My feedback")
-                        .style(ButtonStyle::Secondary),
-                ])]);
+                message = message.components(vec![feedback_row(post_id)]);
             }
             message
         })
         .collect()
+}
+
+/// The reveal's one message in the channel when the model answer is in the discussion thread:
+/// short, in reply to the question, with the My feedback button. Its nonce makes a resend after a
+/// crash or an outage return the notice Discord already accepted.
+pub fn reveal_notice(
+    thread: u64,
+    question_message: Option<(u64, u64)>,
+    post_id: i64,
+) -> CreateMessage {
+    let mut message = CreateMessage::new()
+        .content(format!(
+            "**Answers are closed.** The model answer is in <#{thread}>, where you can discuss it. **My feedback** shows your grade, privately."
+        ))
+        .allowed_mentions(no_mentions())
+        .nonce(Nonce::String(format!("r{post_id:x}-n")))
+        .enforce_nonce(true)
+        .components(vec![feedback_row(post_id)]);
+    if let Some((channel, message_id)) = question_message {
+        message = message.reference_message(MessageReference::from((
+            serenity::all::ChannelId::new(channel),
+            serenity::all::MessageId::new(message_id),
+        )));
+    }
+    message
+}
+
+/// The My feedback button of a reveal.
+fn feedback_row(post_id: i64) -> CreateActionRow {
+    CreateActionRow::Buttons(vec![
+        CreateButton::new(custom_id(FEEDBACK_BUTTON, post_id))
+            .label("My feedback")
+            .style(ButtonStyle::Secondary),
+    ])
+}
+
+/// The report of a refused delivery in the server's log channel: which schedule, what members
+/// did not get, Discord's reason, and what to check. Its nonce keeps a resend from doubling it.
+pub fn refusal_report(refusal: &crate::store::posts::UnloggedRefusal) -> CreateMessage {
+    CreateMessage::new()
+        .content(format!(
+            "⚠ **Schedule #{}**: Discord refused the question of {} in <#{}> for good ({}), so members there did not get it. Check that I can view that channel and send messages, embeds and threads in it. The next post is tried at its time; `/schedule list` shows this until one gets through.",
+            refusal.schedule,
+            refusal.local_date,
+            refusal.channel,
+            quoted(&clip(&refusal.error, 200)),
+        ))
+        .allowed_mentions(no_mentions())
+        .nonce(Nonce::String(format!("l{:x}", refusal.post.0)))
+        .enforce_nonce(true)
 }
 
 /// An ephemeral reply that pings nobody.

@@ -59,6 +59,11 @@ pub async fn tick_within(
     }
     phase("delivering reveals");
     report += outbox.deliver_reveals(http, service, wait).await;
+    phase("reporting refused deliveries");
+    let reported = outbox.report_refusals(http, service).await;
+    if reported > 0 {
+        tracing::info!(reported, "reported refused deliveries to log channels");
+    }
     report
 }
 

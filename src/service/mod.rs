@@ -8,6 +8,7 @@ mod past;
 mod posting;
 mod privacy;
 mod quiz;
+mod refusals;
 mod reveal;
 mod schedules;
 mod stats;

@@ -13,6 +13,7 @@ pub mod answer_writer;
 pub mod answers;
 pub mod backup;
 mod error;
+pub mod guild_settings;
 pub mod members;
 pub mod posts;
 pub mod quizzes;

@@ -383,3 +383,61 @@ pub async fn revealed_count(conn: &mut SqliteConnection, guild: GuildId) -> Resu
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
+
+/// A post or reveal Discord refused for good that its server's log channel has not been told of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnloggedRefusal {
+    pub post: PostId,
+    pub schedule: ScheduleId,
+    pub channel: ChannelId,
+    pub log_channel: ChannelId,
+    pub local_date: NaiveDate,
+    pub error: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawRefusal {
+    id: i64,
+    schedule_id: i64,
+    channel_id: i64,
+    log_channel_id: i64,
+    local_date: NaiveDate,
+    delivery_error: String,
+}
+
+/// Refusals to report, oldest first, in servers that have a log channel.
+pub async fn unlogged_refusals(conn: &mut SqliteConnection) -> Result<Vec<UnloggedRefusal>> {
+    let raws: Vec<RawRefusal> = sqlx::query_as(
+        "SELECT p.id, p.schedule_id, p.channel_id, g.log_channel_id, p.local_date, \
+         p.delivery_error FROM posts p JOIN guild_settings g ON g.guild_id = p.guild_id \
+         WHERE p.delivery_error IS NOT NULL AND p.refusal_logged_at IS NULL \
+         AND g.log_channel_id IS NOT NULL ORDER BY p.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(raws
+        .into_iter()
+        .map(|r| UnloggedRefusal {
+            post: PostId(r.id),
+            schedule: ScheduleId(r.schedule_id),
+            channel: ChannelId(snowflake(r.channel_id)),
+            log_channel: ChannelId(snowflake(r.log_channel_id)),
+            local_date: r.local_date,
+            error: r.delivery_error,
+        })
+        .collect())
+}
+
+/// Records that a refusal was reported (or that reporting it was given up), so it is reported once.
+pub async fn set_refusal_logged(
+    conn: &mut SqliteConnection,
+    id: PostId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE posts SET refusal_logged_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

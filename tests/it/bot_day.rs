@@ -131,50 +131,95 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
         "{refused}"
     );
 
-    // The reveal: the model answer replies to the question, a thread opens, feedback is offered.
+    // The reveal: a thread opens on the question with the model answer in it; the channel gets
+    // one short notice with the My feedback button.
     h.app.clock.set(crate::common::utc("2026-06-02T08:59:59Z"));
     assert_eq!(h.tick().await.revealed, 0);
     h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
     let report = h.tick().await;
     assert_eq!((report.revealed, report.failed), (1, 0));
-    // The same 09:00 tick also posted the next day's question; the reveal is found by its text.
-    let messages = h.fake.messages_in(CHANNEL);
     let is_reveal = |text: &Value| {
         text.as_str()
             .is_some_and(|t| t.starts_with("**Model answer**"))
     };
     assert!(
-        messages.iter().any(|m| is_reveal(&m["content"])),
-        "the model answer was posted"
+        h.fake
+            .calls()
+            .iter()
+            .any(|c| c.path.ends_with(&format!("/messages/{message_id}/threads"))),
+        "a thread was started from the question"
+    );
+    // A thread started from a message shares its id.
+    let thread = h.fake.messages_in(message_id);
+    assert!(
+        thread.first().is_some_and(|m| is_reveal(&m["content"])),
+        "the model answer opens the thread: {thread:?}"
     );
     assert!(
-        messages.iter().any(|m| m["content"]
+        thread.iter().any(|m| m["content"]
             .as_str()
             .is_some_and(|t| t.contains("**An interviewer might ask next**\n- "))),
         "the model answer ends with the question's follow-ups"
     );
-    let reveal_body = h
+    let in_thread: Vec<Value> = h
         .fake
         .calls()
         .into_iter()
-        .find(|c| c.method == "POST" && is_reveal(&c.body["content"]))
+        .filter(|c| {
+            c.method == "POST"
+                && c.path
+                    .ends_with(&format!("/channels/{message_id}/messages"))
+        })
+        .map(|c| c.body)
+        .collect();
+    assert_eq!(in_thread.len(), thread.len());
+    assert!(
+        in_thread
+            .iter()
+            .all(|b| b["allowed_mentions"]["parse"] == json!([])),
+        "the model answer pings nobody"
+    );
+    // The same 09:00 tick also posted the next day's question; in the channel, the reveal is one
+    // short notice, in reply to the question, linking the thread.
+    let messages = h.fake.messages_in(CHANNEL);
+    assert!(
+        !messages.iter().any(|m| is_reveal(&m["content"])),
+        "no model answer in the channel"
+    );
+    let notices: Vec<&Value> = messages
+        .iter()
+        .filter(|m| {
+            m["content"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("**Answers are closed.**"))
+        })
+        .collect();
+    assert_eq!(notices.len(), 1, "{messages:?}");
+    assert!(
+        notices[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<#{message_id}>")),
+        "the notice links the thread"
+    );
+    let notice_body = h
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| {
+            c.method == "POST"
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("**Answers are closed.**"))
+        })
         .map(|c| c.body)
         .unwrap();
     assert_eq!(
-        reveal_body["message_reference"]["message_id"],
+        notice_body["message_reference"]["message_id"],
         message_id.to_string(),
         "replies to the question"
     );
-    assert_eq!(
-        reveal_body["allowed_mentions"]["parse"],
-        serde_json::json!([])
-    );
-    assert!(
-        h.fake
-            .calls()
-            .iter()
-            .any(|c| c.path.ends_with(&format!("/messages/{message_id}/threads")))
-    );
+    assert_eq!(notice_body["allowed_mentions"]["parse"], json!([]));
     // The question itself now says answers are closed, with the final count, its button greyed.
     let question = h.fake.message(message_id).unwrap();
     assert_eq!(
@@ -491,11 +536,8 @@ async fn post_now_reveal_now_and_skip_act_on_the_channel() {
 
     let revealed = h.command_text(&admin(1), "reveal-now", which()).await;
     assert_eq!(revealed, "Revealed; 0 answer(s) scored.");
-    assert!(h.fake.messages_in(CHANNEL).iter().any(|m| {
-        m["content"]
-            .as_str()
-            .is_some_and(|c| c.starts_with("**Model answer**"))
-    }));
+    assert_eq!(crate::common::channel::model_answers(&h.fake, CHANNEL), 1);
+    assert_eq!(crate::common::channel::reveal_notices(&h.fake, CHANNEL), 1);
     let nothing = h.command_text(&admin(1), "skip", which()).await;
     assert!(nothing.contains("no question open"), "{nothing}");
 
@@ -924,18 +966,23 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
     h.app.clock.set(crate::common::utc("2026-06-01T09:00:00Z"));
     assert_eq!(h.tick().await.posted, 1);
 
-    // The reveal is committed and its first message reached Discord, then the process died
-    // before the thread and before recording the reveal as sent.
+    // The reveal is committed, its thread opened and the model answer's first part reached the
+    // thread, then the process died before the notice and before recording the reveal as sent.
     h.app.clock.set(crate::common::utc("2026-06-01T21:00:00Z"));
     let reveal = h.app.service.reveal_due().await.unwrap().remove(0);
     let question = reveal.question.as_ref().unwrap();
-    let first = dailydrill::discord::render::reveal_messages(
-        question,
-        reveal.message_id.map(|m| (CHANNEL, m)),
-        reveal.post.0,
-    )
-    .remove(0);
+    let message = reveal.message_id.unwrap();
     serenity::ChannelId::new(CHANNEL)
+        .create_thread_from_message(
+            &h.http,
+            serenity::MessageId::new(message),
+            serenity::CreateThread::new("Discuss"),
+        )
+        .await
+        .unwrap();
+    let first =
+        dailydrill::discord::render::reveal_messages(question, None, reveal.post.0).remove(0);
+    serenity::ChannelId::new(message)
         .send_message(&h.http, first)
         .await
         .unwrap();
@@ -946,7 +993,12 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
         1,
         "the nonce returned the part already sent"
     );
-    assert_eq!(threads_opened(&h), 1);
+    assert_eq!(
+        threads_opened(&h),
+        1,
+        "the thread already there (160004) is used, not a second one"
+    );
+    assert_eq!(crate::common::channel::reveal_notices(&h.fake, CHANNEL), 1);
     assert!(h.app.service.unsent_reveals().await.unwrap().is_empty());
 
     // A crash after the thread but before the reveal was recorded as sent: the next pass sends
@@ -976,6 +1028,11 @@ async fn a_reveal_interrupted_by_a_crash_is_completed_without_doubling() {
     assert!(h.app.service.unsent_reveals().await.unwrap().is_empty());
     assert_eq!(model_answers(&h), 1);
     assert_eq!(threads_opened(&h), 1);
+    assert_eq!(
+        crate::common::channel::reveal_notices(&h.fake, CHANNEL),
+        1,
+        "the notice's nonce returned the one already sent"
+    );
     h.stop().await;
 }
 

@@ -397,7 +397,7 @@ fn the_demo_runs_a_study_group_without_a_token() {
         "── Day 1 · Thursday 09:00 Berlin ──",
         "── Day 2 · Friday 09:00 Berlin ──",
         "Ada presses Answer and submits privately › bot: Saved.",
-        "the model answer is posted as a reply (1 revealed)",
+        "the model answer is posted in a discussion thread on the question (1 revealed)",
         "Ada › My feedback › Grade 4/4 (excellent) · score 100/100 Streak 2",
         "/quiz track:python",
         "**Leaderboard, all time**",

@@ -438,6 +438,20 @@ async fn a_scheduler_stalled_by_a_locked_database_turns_healthz_503_and_back() {
     };
     let (_, healthy) = until(200).await;
     assert!(healthy.contains("\"status\":\"ok\""), "{healthy}");
+    // A first tick has finished, so a stall seen below is the lock's, not a slow start's on a
+    // loaded machine.
+    let started = std::time::Instant::now();
+    while health()
+        .await
+        .body
+        .contains("\"last_tick_seconds_ago\":null")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no tick finished"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     // Another process locks the database, and a post falls due: each tick now waits for the
     // write lock (2 s) instead of the 100 ms period.
@@ -466,5 +480,82 @@ async fn a_scheduler_stalled_by_a_locked_database_turns_healthz_503_and_back() {
     stop.send_replace(true);
     scheduler.await.unwrap();
     server.await.unwrap().unwrap();
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_post_refused_for_good_is_reported_once_in_the_log_channel() {
+    const LOG: u64 = 4545;
+    let h = Harness::with_schedule("2026-06-01T08:00:00Z", spec_at("21:00")).await;
+    let log = |options: Vec<serde_json::Value>| serde_json::json!([{ "name": "log-channel", "type": 1, "options": options }]);
+    let unset = h.command_text(&admin(1), "schedule", log(vec![])).await;
+    assert!(unset.starts_with("No log channel is set"), "{unset}");
+    let channel = serde_json::json!({ "name": "channel", "type": 7, "value": LOG.to_string() });
+    let set = h
+        .command_text(&admin(1), "schedule", log(vec![channel.clone()]))
+        .await;
+    assert!(
+        set.starts_with(&format!(
+            "From now on, a post or reveal Discord refuses for good is reported once in <#{LOG}>"
+        )),
+        "{set}"
+    );
+    let shown = h.command_text(&admin(1), "schedule", log(vec![])).await;
+    assert!(shown.contains(&format!("<#{LOG}>")), "{shown}");
+
+    // Day 1 is delivered: nothing to report.
+    ordinary_day(&h, 1).await;
+    assert!(h.fake.messages_in(LOG).is_empty());
+
+    // Day 2: Discord refuses the post for good (403: the bot lost the channel).
+    let route = format!("/channels/{CHANNEL}/messages");
+    h.fake.fail_next("POST", &route, Fault::Status(403));
+    h.app.clock.set(crate::common::utc("2026-06-02T09:00:00Z"));
+    assert_eq!(h.tick().await.failed, 1);
+    let reports = h.fake.messages_in(LOG);
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let text = reports[0]["content"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("⚠ **Schedule #1**: Discord refused the question of 2026-06-02")
+            && text.contains(&format!("<#{CHANNEL}>")),
+        "{text}"
+    );
+    // Later passes, the reveal time and a restart's resend report nothing more.
+    h.tick().await;
+    h.app.clock.set(crate::common::utc("2026-06-02T21:00:00Z"));
+    h.tick().await;
+    assert_eq!(h.fake.messages_in(LOG).len(), 1, "reported once");
+
+    // Cleared: the next refusal is only in /schedule list.
+    let clear = serde_json::json!({ "name": "clear", "type": 5, "value": true });
+    let cleared = h
+        .command_text(&admin(1), "schedule", log(vec![clear]))
+        .await;
+    assert!(cleared.starts_with("Log channel cleared"), "{cleared}");
+    h.fake.fail_next("POST", &route, Fault::Status(403));
+    h.app.clock.set(crate::common::utc("2026-06-03T09:00:00Z"));
+    assert_eq!(h.tick().await.failed, 1);
+    assert_eq!(h.fake.messages_in(LOG).len(), 1);
+    let listed = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            serde_json::json!([{ "name": "list", "type": 1, "options": [] }]),
+        )
+        .await;
+    assert!(
+        listed.contains("refused the post of 2026-06-03"),
+        "{listed}"
+    );
+    // Set again, it does not report what is already listed.
+    h.command_text(&admin(1), "schedule", log(vec![channel]))
+        .await;
+    h.tick().await;
+    assert_eq!(h.fake.messages_in(LOG).len(), 1);
+    assert_eq!(
+        h.fake.invalid_requests(),
+        2,
+        "the 403s of days 2 and 3, each once: a refusal is not retried"
+    );
     h.stop().await;
 }

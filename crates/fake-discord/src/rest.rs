@@ -230,8 +230,9 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
                     ),
                 );
             }
+            // As on Discord, a thread started from a message shares the message's id.
             ok(json!({
-            "id": rest.state.next_id().to_string(), "type": 11, "parent_id": channel,
+            "id": id(3).unwrap_or(0).to_string(), "type": 11, "parent_id": channel,
             "guild_id": rest.state.lock().guilds.first().copied().unwrap_or(0).to_string(),
             "name": body.get("name").cloned().unwrap_or(json!("thread")),
             "owner_id": super::BOT_USER_ID.to_string(), "thread_metadata": {

@@ -18,8 +18,9 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
         ctx,
         "**dailydrill** posts an interview question every day. Press **Answer** on the post to \
          answer privately; you can edit your answer until the reveal. At the reveal, the model \
-         answer is posted and **My feedback** shows your grade, the key points you covered and \
-         missed, any misconception with its correction, and a next step.\n\n\
+         answer is posted in a thread on the question and **My feedback** shows your grade, \
+         the key points you covered and missed, any misconception with its correction, and a \
+         next step.\n\n\
          **Points:** 10 for answering before the reveal, plus up to 20 for your score (the share \
          of the question's key points your answer states; a stated misconception caps it). \
          **Streak:** the posts of a schedule you answered in a row (days without a post, such \
@@ -32,7 +33,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          answers · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
-         Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove`, `/post-now`, \
+         Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove|log-channel`, `/post-now`, \
          `/reveal-now`, `/skip`.",
     )
     .await

@@ -17,6 +17,8 @@
 mod claims;
 mod editor;
 mod outcome;
+mod report;
+mod reveal;
 
 pub use claims::{Claim, Claims, Parcel};
 pub use editor::Edited;
@@ -27,7 +29,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{AutoArchiveDuration, ChannelId, CreateThread, EditMessage, Http, MessageId};
+use serenity::all::{ChannelId, EditMessage, Http, MessageId};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -39,14 +41,10 @@ use crate::liveness::metrics;
 use crate::service::{self, Service};
 use crate::sync::Shared;
 use editor::Editor;
-use outcome::discord_code;
 
 /// How many deliveries may wait on Discord at once. Enough to keep the pacer's slots filled when
 /// each request takes a few hundred milliseconds; the pacer, not this, bounds the rate.
 pub const IN_FLIGHT: usize = 16;
-
-/// Discord's code for a second thread started from the same message.
-const THREAD_ALREADY_CREATED: isize = 160004;
 
 /// How often, at most, a post's answer count is edited. Discord allows about five edits of a
 /// channel's messages per five seconds, and a busy study group answers faster than that.
@@ -304,80 +302,6 @@ impl Outbox {
         Ok(Sent::Now)
     }
 
-    /// The delivery of a claimed reveal: the model answer in reply to the question (in parts,
-    /// each with its own nonce), a discussion thread on the question, the question's post closed
-    /// (final count, button greyed out), and the reveal recorded as sent.
-    async fn send_reveal(
-        &self,
-        http: &Arc<Http>,
-        service: &Service,
-        post: PostId,
-        _claim: &Claim,
-    ) -> Result<Sent, DeliveryError> {
-        let Some(reveal) = service.reveal_to_send(post).await? else {
-            return Ok(Sent::Already);
-        };
-        let channel = ChannelId::new(reveal.channel.0);
-        if let Some(question) = &reveal.question {
-            let reply_to = reveal.message_id.map(|m| (reveal.channel.0, m));
-            for message in render::reveal_messages(question, reply_to, reveal.post.0) {
-                if let Err(e) = self
-                    .call(|| channel.send_message(http, message.clone()))
-                    .await
-                {
-                    return Err(self.refused(service, reveal.post, e).await);
-                }
-            }
-            if let Some(message_id) = reveal.message_id {
-                let name: String = format!("Discuss: {}", question.question)
-                    .chars()
-                    .take(100)
-                    .collect();
-                let thread =
-                    CreateThread::new(name).auto_archive_duration(AutoArchiveDuration::OneDay);
-                let opened = self
-                    .call(|| {
-                        channel.create_thread_from_message(
-                            http,
-                            MessageId::new(message_id),
-                            thread.clone(),
-                        )
-                    })
-                    .await;
-                match opened {
-                    Ok(_) => {}
-                    Err(e) if discord_code(&e) == Some(THREAD_ALREADY_CREATED) => {}
-                    // Not recorded as sent: the next pass sends the parts again, which their
-                    // nonces turn into the messages already there, and then opens the thread.
-                    Err(e) if is_transient(&e) => return Err(e.into()),
-                    // Refused for good (no permission to open threads, say): the thread is a
-                    // convenience, and the answer itself is out.
-                    Err(e) => {
-                        tracing::warn!(post = %reveal.post, "could not open the discussion thread: {e}")
-                    }
-                }
-            }
-            // The question's post says answers are closed, with the final count, and loses its
-            // button. Not recorded as sent when this may pass: the next pass repeats the reveal
-            // (its parts and thread are deduplicated) and this edit.
-            match self
-                .edit_question(http, service, reveal.guild, reveal.post)
-                .await
-            {
-                Edited::Done => {}
-                Edited::Transient(e) => return Err(DeliveryError::Edit(e)),
-                // The question was deleted, say: nothing left to close.
-                Edited::Refused(e) => {
-                    tracing::warn!(post = %reveal.post, "could not close the question's post: {e}")
-                }
-            }
-        } else {
-            tracing::warn!(post = %reveal.post, "revealed a question no longer in the corpus");
-        }
-        service.record_reveal_sent(reveal.post).await?;
-        Ok(Sent::Now)
-    }
-
     /// Records a refusal that cannot pass, so the parcel is not retried; returns the error.
     async fn refused(
         &self,
@@ -449,6 +373,10 @@ impl Outbox {
     pub async fn deliver_pending(&self, http: &Arc<Http>, service: &Service) -> Delivered {
         let mut delivered = self.deliver_posts(http, service, None).await;
         delivered += self.deliver_reveals(http, service, None).await;
+        let reported = self.report_refusals(http, service).await;
+        if reported > 0 {
+            tracing::info!(reported, "reported refused deliveries to log channels");
+        }
         delivered
     }
 

@@ -17,14 +17,35 @@ pub fn question_posts(fake: &FakeDiscord, channel: u64) -> Vec<i64> {
         .collect()
 }
 
-/// The model-answer messages in `channel` (a long answer is several parts; the first counts).
+/// The model answers of `channel`'s questions, in the discussion threads started from its
+/// messages (a thread shares its starter message's id) or in the channel itself when no thread
+/// could be opened; a long answer is several parts, and the first counts.
 pub fn model_answers(fake: &FakeDiscord, channel: u64) -> usize {
+    let messages = fake.messages_in(channel);
+    let threads = messages
+        .iter()
+        .filter_map(|m| m["id"].as_str()?.parse::<u64>().ok())
+        .flat_map(|thread| fake.messages_in(thread));
+    messages
+        .iter()
+        .cloned()
+        .chain(threads)
+        .filter(|m| {
+            m["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("**Model answer**"))
+        })
+        .count()
+}
+
+/// The reveal notices in `channel`: one per reveal whose model answer went to a thread.
+pub fn reveal_notices(fake: &FakeDiscord, channel: u64) -> usize {
     fake.messages_in(channel)
         .iter()
         .filter(|m| {
             m["content"]
                 .as_str()
-                .is_some_and(|c| c.starts_with("**Model answer**"))
+                .is_some_and(|c| c.starts_with("**Answers are closed.**"))
         })
         .count()
 }
