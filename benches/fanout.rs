@@ -14,6 +14,9 @@
 //! loop). The fake's defaults (`FakeOptions::default()`): 50 requests/s per one-second window,
 //! interaction callbacks exempt, a callback later than 3 s refused.
 //!
+//! Then, at 21:00, one tick reveals every post; the requests it costs are counted by kind, with
+//! the messages it leaves in the schedules' channels.
+//!
 //! Figures come from the fake's records: the sustained rate is (posts − 1) / (last post − first
 //! post), the request times being when the fake received them; an interaction's latency runs from
 //! the fake dispatching it to the fake receiving its first response. The run fails when a post is
@@ -327,7 +330,8 @@ async fn reveals(
             .count(),
     );
     println!(
-        "  the day: {} paced requests for {schedules} schedules ({:.2} per schedule: 1 post +          {per_reveal:.2} for the reveal; no answers, so no count edits)",
+        "  the day: {} paced requests for {schedules} schedules ({:.2} per schedule: 1 post + \
+         {per_reveal:.2} for the reveal; no answers, so no count edits)",
         post_requests + paced.len(),
         (post_requests + paced.len()) as f64 / schedules as f64,
     );
