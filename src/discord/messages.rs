@@ -41,6 +41,9 @@ pub fn explain(error: &Error) -> String {
             "No question of {tracks}{} is in the corpus, so the schedule would have nothing to post; choose other tracks or another difficulty.",
             difficulty.map_or_else(String::new, |d| format!(" at difficulty {d}"))
         ),
+        Error::ReminderHours { hours, max } => format!(
+            "Reminders come 1 to {max} hours before the reveal; {hours} is outside that."
+        ),
         Error::EmptyDeck(id) => format!(
             "Schedule #{id} has no questions to post: its tracks are empty in the current corpus."
         ),

@@ -300,6 +300,22 @@ pub fn refusal_report(refusal: &crate::store::posts::UnloggedRefusal) -> CreateM
         .enforce_nonce(true)
 }
 
+/// A member's reminder, by direct message: which question, when it closes (in their own time
+/// zone), a link to it, and how to stop reminders. Its nonce keeps a resend single.
+pub fn reminder(reminder: &crate::store::reminders::Candidate) -> CreateMessage {
+    CreateMessage::new()
+        .content(format!(
+            "⏰ The question in <#{channel}> closes <t:{closes}:R> and you have not answered yet: https://discord.com/channels/{guild}/{channel}/{message}\n-# You asked for this with `/remind on`; `/remind off` stops it.",
+            channel = reminder.channel,
+            closes = reminder.reveal_at.timestamp(),
+            guild = reminder.guild,
+            message = reminder.message,
+        ))
+        .allowed_mentions(no_mentions())
+        .nonce(Nonce::String(format!("m{:x}", reminder.post.0)))
+        .enforce_nonce(true)
+}
+
 /// An ephemeral reply that pings nobody.
 pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
     CreateInteractionResponseMessage::new()

@@ -59,6 +59,11 @@ pub async fn tick_within(
     }
     phase("delivering reveals");
     report += outbox.deliver_reveals(http, service, wait).await;
+    phase("sending reminders");
+    let reminded = outbox.send_reminders(http, service).await;
+    if reminded > 0 {
+        tracing::info!(reminded, "sent reminders");
+    }
     phase("reporting refused deliveries");
     let reported = outbox.report_refusals(http, service).await;
     if reported > 0 {

@@ -8,6 +8,7 @@ pub mod deck;
 pub mod grading;
 pub mod ids;
 pub mod period;
+pub mod reminder;
 pub mod schedule;
 pub mod scoring;
 pub mod streak;

@@ -50,6 +50,8 @@ pub enum Error {
     /// `total` is how many questions the server has revealed.
     #[error("no revealed question #{number} (the server has {total})")]
     PastNotFound { number: u32, total: u32 },
+    #[error("reminders come 1 to {max} hours before the reveal, not {hours}")]
+    ReminderHours { hours: u8, max: u8 },
     #[error("no practice question matches {0:?}")]
     NoQuizQuestions(QuizFilter),
     #[error("a database error: {0}")]

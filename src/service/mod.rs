@@ -9,6 +9,7 @@ mod posting;
 mod privacy;
 mod quiz;
 mod refusals;
+mod reminders;
 mod reveal;
 mod schedules;
 mod stats;
@@ -17,6 +18,7 @@ mod views;
 pub use error::{Error, Result};
 pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
 pub use privacy::{ExportedAnswer, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport};
+pub use reminders::DEFAULT_REMINDER_HOURS;
 pub use views::*;
 
 use std::sync::Arc;

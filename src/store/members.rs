@@ -290,6 +290,21 @@ pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
         .execute(&mut *conn)
         .await?
         .rows_affected();
+    // The reminder setting and which posts reminded the member go too (not counted: they are
+    // settings, not records of the member's work).
+    sqlx::query("DELETE FROM reminders WHERE guild_id = ? AND user_id = ?")
+        .bind(g)
+        .bind(u)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "DELETE FROM reminders_sent WHERE user_id = ? \
+         AND post_id IN (SELECT id FROM posts WHERE guild_id = ?)",
+    )
+    .bind(u)
+    .bind(g)
+    .execute(&mut *conn)
+    .await?;
     Ok(Deleted {
         answers,
         quizzes,

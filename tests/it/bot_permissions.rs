@@ -9,7 +9,7 @@ use serde_json::Value;
 const EMBED_LINKS: u64 = 1 << 14;
 const SEND_MESSAGES: u64 = 1 << 11;
 const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
-const LOCKED: u64 = 4242;
+const LOCKED: u64 = 4343;
 
 fn add_in(channel: u64) -> Value {
     sub(

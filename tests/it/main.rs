@@ -32,6 +32,7 @@ mod store;
 // The bot against the fake Discord.
 mod bot_day;
 mod bot_permissions;
+mod bot_reminders;
 mod fake;
 mod hostile_input;
 mod liveness;

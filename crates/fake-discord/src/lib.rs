@@ -32,7 +32,7 @@ mod state;
 mod tls;
 mod validate;
 
-pub use payloads::Invoker;
+pub use payloads::{DM_CHANNEL_BITS, Invoker};
 pub use state::{Fault, RecordedCall};
 #[cfg(feature = "tls")]
 pub use tls::DISCORD_HOST;

@@ -144,6 +144,16 @@ pub fn channel(id: u64, guild: u64, overwrites: &[Value]) -> Value {
             "position": 0, "permission_overwrites": overwrites, "nsfw": false, "flags": 0 })
 }
 
+/// A member's DM channel id is their id with these bits flipped: stable, and apart from the
+/// guild channels tests use.
+pub const DM_CHANNEL_BITS: u64 = 1 << 62;
+
+/// A DM channel with a member, as POST /users/@me/channels returns it.
+pub fn dm_channel(id: u64, recipient: u64) -> Value {
+    json!({ "id": id.to_string(), "type": 1, "last_message_id": null,
+            "recipients": [user(recipient, &format!("member{recipient}"), false)] })
+}
+
 /// The bot as a member of a guild, as GET /guilds/{id}/members/{user} returns it.
 pub fn bot_member() -> Value {
     json!({ "user": bot_user(), "roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false,

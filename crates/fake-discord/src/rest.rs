@@ -208,6 +208,12 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
             let overwrites = state.overwrites.get(&channel).cloned().unwrap_or_default();
             ok(payloads::channel(channel, guild, &overwrites))
         }
+        ("POST", ["users", "@me", "channels"]) => {
+            let recipient = body["recipient_id"].as_str().and_then(|r| r.parse().ok());
+            // One DM channel per member, with an id of its own, as Discord keeps it.
+            let dm = recipient.map_or(0, |r: u64| r ^ payloads::DM_CHANNEL_BITS);
+            ok(payloads::dm_channel(dm, recipient.unwrap_or(0)))
+        }
         ("GET", ["guilds", _]) => ok(payloads::guild(id(1).unwrap_or(0))),
         ("GET", ["guilds", _, "members", _]) if id(3) == Some(super::BOT_USER_ID) => {
             ok(payloads::bot_member())

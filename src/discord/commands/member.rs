@@ -32,6 +32,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          `/question` today's question again · `/past` earlier questions with their model \
          answers · `/quiz` a practice question now\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
+         `/remind on` a direct message before the reveal when you have not answered\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
          Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove|log-channel`, `/post-now`, \
          `/reveal-now`, `/skip`.",

@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod member;
 pub mod practice;
 pub mod privacy;
+pub mod remind;
 pub mod schedule;
 
 use super::context::{Data, Error};
@@ -22,6 +23,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         member::streak(),
         member::stats(),
         member::leaderboard(),
+        remind::remind(),
         schedule::schedule(),
         delivery::post_now(),
         delivery::reveal_now(),

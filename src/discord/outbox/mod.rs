@@ -17,6 +17,7 @@
 mod claims;
 mod editor;
 mod outcome;
+mod remind;
 mod report;
 mod reveal;
 
