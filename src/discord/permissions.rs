@@ -70,6 +70,46 @@ pub async fn bot_permissions_in(
     Ok(guild.user_permissions_in(channel, &me))
 }
 
+/// Why the bot cannot give `role` to members, by Discord's rules: it needs Manage Roles, and a
+/// role managed by an integration, or not below the bot's own highest role, cannot be given.
+pub fn cannot_give(has: Permissions, bot_top: u16, role: &serenity::Role) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !has.contains(Permissions::MANAGE_ROLES) {
+        problems.push("I'm missing the Manage Roles permission".to_owned());
+    }
+    if role.managed {
+        problems.push(format!("<@&{}> is managed by an integration", role.id));
+    } else if role.position >= bot_top {
+        problems.push(format!(
+            "<@&{}> is not below my highest role (move my role above it in Server Settings > Roles)",
+            role.id
+        ));
+    }
+    problems
+}
+
+/// Why the bot cannot give `role` in its guild (see [`cannot_give`]), from the guild's roles and
+/// the bot's member as Discord has them now.
+pub async fn bot_cannot_give(
+    ctx: Context<'_>,
+    guild: serenity::GuildId,
+    role: &serenity::Role,
+) -> Result<Vec<String>, serenity::Error> {
+    let http = &ctx.serenity_context().http;
+    let guild = http.get_guild(guild).await?;
+    let me = http.get_member(guild.id, ctx.framework().bot_id()).await?;
+    let has = guild.member_permissions(&me);
+    let top = me
+        .roles
+        .iter()
+        .filter_map(|r| guild.roles.get(r))
+        .map(|r| r.position)
+        .max()
+        .unwrap_or(0);
+    let role = guild.roles.get(&role.id).unwrap_or(role);
+    Ok(cannot_give(has, top, role))
+}
+
 /// What the bot lacks in `channel` to post a schedule that mentions `role`.
 pub async fn bot_missing_in(
     ctx: Context<'_>,
@@ -113,6 +153,25 @@ mod tests {
             "a log channel needs no embeds or threads"
         );
         assert!(missing_for_log(Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES).is_empty());
+    }
+
+    #[test]
+    fn a_role_is_given_only_with_manage_roles_and_from_below_the_bots_own() {
+        let role = |position: u16, managed: bool| -> serenity::Role {
+            serde_json::from_value(serde_json::json!({
+                "id": "555", "name": "champion", "color": 0, "hoist": false, "managed": managed,
+                "mentionable": true, "permissions": "0", "position": position,
+                "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
+                "icon": null, "unicode_emoji": null,
+            }))
+            .unwrap()
+        };
+        assert!(cannot_give(Permissions::MANAGE_ROLES, 10, &role(1, false)).is_empty());
+        let problems = cannot_give(Permissions::empty(), 10, &role(10, false));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("Manage Roles"));
+        assert!(problems[1].contains("not below my highest role"));
+        assert!(cannot_give(Permissions::MANAGE_ROLES, 10, &role(1, true))[0].contains("managed"));
     }
 
     #[test]

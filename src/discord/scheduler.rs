@@ -59,6 +59,20 @@ pub async fn tick_within(
     }
     phase("delivering reveals");
     report += outbox.deliver_reveals(http, service, wait).await;
+    phase("weekly recaps");
+    if let Err(e) = service.commit_recaps_due().await {
+        metrics::database_error();
+        tracing::error!("could not check for weekly recaps: {e}");
+    }
+    let recaps = outbox.send_recaps(http, service).await;
+    if recaps > 0 {
+        tracing::info!(recaps, "posted weekly recaps");
+    }
+    phase("champion role");
+    let champions = outbox.apply_champions(http, service).await;
+    if champions > 0 {
+        tracing::info!(champions, "moved champion roles");
+    }
     phase("sending reminders");
     let reminded = outbox.send_reminders(http, service).await;
     if reminded > 0 {

@@ -85,6 +85,53 @@ pub fn period_start(period: Period, now: DateTime<Utc>, zone: Tz) -> Option<Date
     start_of_day(first_day, zone)
 }
 
+/// A leaderboard week that has ended: its Monday, and its first and last-plus-one instants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Week {
+    pub monday: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// The week before the one `now` falls in, in `zone`: what a weekly recap posted now is about.
+pub fn previous_week(now: DateTime<Utc>, zone: Tz) -> Option<Week> {
+    let this_monday = week_start(local_date(now, zone)?);
+    let monday = this_monday.checked_sub_signed(TimeDelta::days(7))?;
+    Some(Week {
+        monday,
+        start: start_of_day(monday, zone)?,
+        end: start_of_day(this_monday, zone)?,
+    })
+}
+
+/// When the week after the one `now` falls in begins, in `zone`: when the next recap is due.
+pub fn next_week_start(now: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
+    let next_monday = week_start(local_date(now, zone)?).checked_add_signed(TimeDelta::days(7))?;
+    start_of_day(next_monday, zone)
+}
+
+/// When the period after the one `now` falls in begins, in `zone` (a week's Monday or a month's
+/// first day, at local midnight); `None` for all time, which does not end.
+pub fn next_period_start(period: Period, now: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
+    let today = local_date(now, zone)?;
+    let next = match period {
+        Period::AllTime => return None,
+        Period::Week => week_start(today).checked_add_signed(TimeDelta::days(7))?,
+        Period::Month => today
+            .with_day(1)?
+            .checked_add_months(chrono::Months::new(1))?,
+    };
+    start_of_day(next, zone)
+}
+
+/// The key of the period before the one `now` falls in (see [`period_key`]): the week or month
+/// that has just ended, whose leader becomes champion.
+pub fn previous_period_key(period: Period, now: DateTime<Utc>, zone: Tz) -> Option<String> {
+    let start = period_start(period, now, zone)?;
+    let before = start.checked_sub_signed(TimeDelta::hours(12))?;
+    Some(period_key(period, before, zone))
+}
+
 /// The calendar date in `zone` at `instant`. `DateTime::with_timezone` would panic for the first and
 /// last hours chrono can represent, so the offset is added with a check instead.
 fn local_date(instant: DateTime<Utc>, zone: Tz) -> Option<NaiveDate> {
@@ -137,6 +184,53 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_previous_week_runs_monday_to_monday_in_the_zone() {
+        // Wednesday 2026-06-10 in Berlin (CEST, UTC+2): last week is 1-7 June.
+        let week = previous_week(utc("2026-06-10T12:00:00Z"), Europe::Berlin).unwrap();
+        assert_eq!(week.monday.to_string(), "2026-06-01");
+        assert_eq!(week.start, utc("2026-05-31T22:00:00Z"));
+        assert_eq!(week.end, utc("2026-06-07T22:00:00Z"));
+        assert_eq!(
+            next_week_start(utc("2026-06-10T12:00:00Z"), Europe::Berlin),
+            Some(utc("2026-06-14T22:00:00Z"))
+        );
+        // Just after Monday's midnight the week that ended is the one before.
+        let week = previous_week(utc("2026-06-07T22:00:00Z"), Europe::Berlin).unwrap();
+        assert_eq!(week.monday.to_string(), "2026-06-01");
+        // A week with a DST change is 167 hours long.
+        let week = previous_week(utc("2026-04-01T00:00:00Z"), Europe::Berlin).unwrap();
+        assert_eq!(week.monday.to_string(), "2026-03-23");
+        assert_eq!((week.end - week.start).num_hours(), 167);
+    }
+
+    #[test]
+    fn the_next_period_and_the_one_just_ended() {
+        let now = utc("2026-06-10T12:00:00Z");
+        assert_eq!(
+            next_period_start(Period::Month, now, Europe::Berlin),
+            Some(utc("2026-06-30T22:00:00Z"))
+        );
+        assert_eq!(
+            next_period_start(Period::Week, now, Europe::Berlin),
+            next_week_start(now, Europe::Berlin)
+        );
+        assert_eq!(next_period_start(Period::AllTime, now, UTC), None);
+        assert_eq!(
+            previous_period_key(Period::Week, now, UTC).as_deref(),
+            Some("week:2026-06-01")
+        );
+        assert_eq!(
+            previous_period_key(Period::Month, now, UTC).as_deref(),
+            Some("month:2026-05")
+        );
+        // December's next month is January of the next year.
+        assert_eq!(
+            next_period_start(Period::Month, utc("2026-12-15T00:00:00Z"), UTC),
+            Some(utc("2027-01-01T00:00:00Z"))
+        );
     }
 
     fn st(user: u64, points: i64, answers: i64, current_streak: u32) -> Standing {

@@ -2,12 +2,14 @@
 //! rules and returning plain data for a front end (Discord, tests, the demo) to render.
 
 mod answers;
+mod champion;
 mod error;
 mod leaderboard;
 mod past;
 mod posting;
 mod privacy;
 mod quiz;
+mod recap;
 mod refusals;
 mod reminders;
 mod reveal;
@@ -15,9 +17,11 @@ mod schedules;
 mod stats;
 mod views;
 
+pub use champion::ChampionChange;
 pub use error::{Error, Result};
 pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
 pub use privacy::{ExportedAnswer, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport};
+pub use recap::{MissedPoint, RECAP_MISSED, RECAP_TOP, RecapView};
 pub use reminders::DEFAULT_REMINDER_HOURS;
 pub use views::*;
 

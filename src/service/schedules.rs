@@ -44,6 +44,7 @@ fn view(row: ScheduleRow) -> ScheduleView {
         next_post_at: row.next_fire_at,
         difficulty: row.difficulty,
         days: row.days,
+        recap: row.next_recap_at.is_some(),
         refused: None,
     }
 }

@@ -54,6 +54,8 @@ pub struct ScheduleView {
     /// The one difficulty it draws; `None` for every difficulty.
     pub difficulty: Option<Difficulty>,
     pub days: PostDays,
+    /// Whether it posts a weekly recap.
+    pub recap: bool,
     /// Its latest post, when Discord refused it for good (the bot lost the channel or a
     /// permission): posts stop reaching members until an admin fixes it. Filled by
     /// [`crate::service::Service::list_schedules`].

@@ -17,6 +17,7 @@ pub mod guild_settings;
 pub mod members;
 pub mod posts;
 pub mod quizzes;
+pub mod recaps;
 pub mod reminders;
 pub mod schedules;
 pub mod standings;

@@ -30,6 +30,8 @@ pub struct ScheduleRow {
     pub difficulty: Option<Difficulty>,
     /// The weekdays it posts on.
     pub days: PostDays,
+    /// When its next weekly recap is due; `None` when recaps are off.
+    pub next_recap_at: Option<DateTime<Utc>>,
 }
 
 /// What a new schedule is made of.
@@ -67,10 +69,12 @@ struct RawSchedule {
     next_local_date: NaiveDate,
     difficulty: Option<String>,
     post_days: i64,
+    next_recap_at: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "id, guild_id, channel_id, post_time, time_zone, reveal_rule, \
-    mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date, difficulty, post_days";
+    mention_role_id, paused, deck_seed, deck_cycle, next_fire_at, next_local_date, difficulty, post_days, \
+    next_recap_at";
 
 /// Converts a stored schedule, reading its tracks.
 async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<ScheduleRow> {
@@ -118,6 +122,7 @@ async fn with_tracks(conn: &mut SqliteConnection, raw: RawSchedule) -> Result<Sc
         tracks,
         difficulty,
         days,
+        next_recap_at: raw.next_recap_at,
     })
 }
 

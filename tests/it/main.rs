@@ -26,12 +26,14 @@ mod service_days;
 mod service_grading;
 mod service_past;
 mod service_practice;
+mod service_recap;
 mod standings;
 mod store;
 
 // The bot against the fake Discord.
 mod bot_day;
 mod bot_permissions;
+mod bot_recap;
 mod bot_reminders;
 mod fake;
 mod hostile_input;

@@ -154,10 +154,14 @@ pub fn dm_channel(id: u64, recipient: u64) -> Value {
             "recipients": [user(recipient, &format!("member{recipient}"), false)] })
 }
 
+/// The bot's own role in every guild (as an app's invite creates it): Manage Roles, above the
+/// roles tests mention (position 1), so it may give them.
+pub const BOT_ROLE_ID: u64 = 1_000_000_000_000_000_003;
+
 /// The bot as a member of a guild, as GET /guilds/{id}/members/{user} returns it.
 pub fn bot_member() -> Value {
-    json!({ "user": bot_user(), "roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false,
-            "flags": 0, "pending": false })
+    json!({ "user": bot_user(), "roles": [BOT_ROLE_ID.to_string()], "joined_at": TIMESTAMP,
+            "deaf": false, "mute": false, "flags": 0, "pending": false })
 }
 
 /// A guild as GET /guilds/{id} returns it: its roles, without members or channels.
@@ -191,6 +195,11 @@ pub fn guild_create(guild: u64) -> Value {
             "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
             "hoist": false, "managed": false, "mentionable": false, "permissions": "1071698660929",
             "position": 0, "icon": null, "unicode_emoji": null,
+        }, {
+            "id": BOT_ROLE_ID.to_string(), "name": "dailydrill", "color": 0,
+            "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
+            "hoist": false, "managed": true, "mentionable": false, "permissions": "268435456",
+            "position": 10, "icon": null, "unicode_emoji": null,
         }],
         "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
         "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
@@ -198,7 +207,7 @@ pub fn guild_create(guild: u64) -> Value {
         "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
         "stickers": [], "premium_progress_bar_enabled": false, "joined_at": TIMESTAMP,
         "large": false, "unavailable": false, "member_count": 1, "voice_states": [],
-        "members": [{ "user": bot_user(), "roles": [], "joined_at": TIMESTAMP, "deaf": false,
+        "members": [{ "user": bot_user(), "roles": [BOT_ROLE_ID.to_string()], "joined_at": TIMESTAMP, "deaf": false,
                       "mute": false, "flags": 0 }],
         "channels": [], "threads": [], "presences": [], "stage_instances": [],
         "guild_scheduled_events": [],

@@ -215,6 +215,10 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
             ok(payloads::dm_channel(dm, recipient.unwrap_or(0)))
         }
         ("GET", ["guilds", _]) => ok(payloads::guild(id(1).unwrap_or(0))),
+        // A member's role given or taken (recorded in `calls` for tests to read).
+        ("PUT" | "DELETE", ["guilds", _, "members", _, "roles", _]) => {
+            (StatusCode::NO_CONTENT, Value::Null)
+        }
         ("GET", ["guilds", _, "members", _]) if id(3) == Some(super::BOT_USER_ID) => {
             ok(payloads::bot_member())
         }

@@ -34,7 +34,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/remind on` a direct message before the reveal when you have not answered\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
-         Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove|log-channel`, `/post-now`, \
+         Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove|recap|champion|log-channel`, `/post-now`, \
          `/reveal-now`, `/skip`.",
     )
     .await

@@ -16,7 +16,9 @@ use crate::service::{ScheduleEdit, ScheduleSpec, ScheduleView};
 use crate::zone_search;
 
 mod options;
+mod settings;
 use options::{complete_days, complete_tracks, complete_zone, parse_days, parse_tracks};
+use settings::{schedule_champion, schedule_log_channel, schedule_recap};
 
 /// The custom_id prefix of the button that confirms `/schedule remove`.
 pub const REMOVE_BUTTON: &str = "rmsched";
@@ -31,7 +33,7 @@ fn describe(s: &ScheduleView) -> String {
         .chosen()
         .map_or_else(String::new, |d| format!(", {d}"));
     format!(
-        "#{} in <#{}>: {} {}{days} ({}{difficulty}), reveal {}{}{}. Next post <t:{}:f>.",
+        "#{} in <#{}>: {} {}{days} ({}{difficulty}), reveal {}{}{}{}. Next post <t:{}:f>.",
         s.id,
         s.channel,
         s.time,
@@ -40,6 +42,7 @@ fn describe(s: &ScheduleView) -> String {
         s.reveal,
         s.mention_role
             .map_or_else(String::new, |r| format!(", mentions <@&{r}>")),
+        if s.recap { ", weekly recap" } else { "" },
         if s.paused { ", **paused**" } else { "" },
         s.next_post_at.timestamp()
     ) + &refused(s)
@@ -68,6 +71,8 @@ fn refused(s: &ScheduleView) -> String {
         "schedule_pause",
         "schedule_resume",
         "schedule_remove",
+        "schedule_recap",
+        "schedule_champion",
         "schedule_log_channel"
     ),
     default_member_permissions = "MANAGE_GUILD",
@@ -394,66 +399,6 @@ async fn schedule_edit(
         .await
     {
         Ok(s) => format!("Updated: {}", describe(&s)),
-        Err(e) => command_refusal(ctx, who, &e),
-    };
-    say(ctx, text).await
-}
-
-/// Where the bot reports a post Discord refused for good; without options, where it does now.
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "log-channel",
-    required_permissions = "MANAGE_GUILD"
-)]
-async fn schedule_log_channel(
-    ctx: Context<'_>,
-    #[description = "A channel admins read, where refused posts are reported once"]
-    #[channel_types("Text", "News")]
-    channel: Option<serenity::GuildChannel>,
-    #[description = "Stop reporting refused posts to a channel"] clear: Option<bool>,
-) -> Result<(), Error> {
-    let who = Invoker::from_command(ctx)?;
-    let service = &ctx.data().service;
-    let target = match (channel, clear.unwrap_or(false)) {
-        (Some(_), true) => {
-            let why = "choose either `channel` or `clear`, not both";
-            return say(ctx, invalid_options(ctx, who, why)).await;
-        }
-        (Some(channel), false) => Some(channel),
-        (None, true) => None,
-        (None, false) => {
-            let text = match service.log_channel(who.guild).await {
-                Ok(Some(c)) => format!("Posts Discord refuses for good are reported in <#{c}>."),
-                Ok(None) => "No log channel is set: posts Discord refuses show only in `/schedule list`. Set one with `/schedule log-channel channel:`.".to_owned(),
-                Err(e) => command_refusal(ctx, who, &e),
-            };
-            return say(ctx, text).await;
-        }
-    };
-    if let Some(channel) = &target {
-        ctx.defer_ephemeral().await?;
-        match permissions::bot_permissions_in(ctx, channel).await {
-            Ok(has) => {
-                let missing = permissions::missing_for_log(has);
-                if !missing.is_empty() {
-                    return say(ctx, permissions::refusal(channel.id, &missing)).await;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(channel = %channel.id, "could not check the bot's permissions: {e}")
-            }
-        }
-    }
-    let id = target.as_ref().map(|c| ChannelId(c.id.get()));
-    let text = match service.set_log_channel(who.guild, id).await {
-        Ok(()) => match id {
-            Some(c) => format!(
-                "From now on, a post or reveal Discord refuses for good is reported once in <#{c}>."
-            ),
-            None => "Log channel cleared: posts Discord refuses show only in `/schedule list`."
-                .to_owned(),
-        },
         Err(e) => command_refusal(ctx, who, &e),
     };
     say(ctx, text).await

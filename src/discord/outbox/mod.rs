@@ -14,9 +14,11 @@
 //! never acted on. A pass waits for its deliveries only up to a limit: one that hangs keeps its
 //! claim and finishes (or times out) on its own, and every other parcel goes out meanwhile.
 
+mod champion;
 mod claims;
 mod editor;
 mod outcome;
+mod recap;
 mod remind;
 mod report;
 mod reveal;
