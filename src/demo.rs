@@ -38,6 +38,7 @@ struct Demo {
     http: Arc<serenity::all::Http>,
     outbox: Outbox,
     out: String,
+    recaps_shown: usize,
 }
 
 fn member(user: u64, permissions: u64) -> Invoker {
@@ -87,6 +88,25 @@ impl Demo {
 
     async fn tick(&self) -> scheduler::TickReport {
         scheduler::tick(&self.http, &self.service, &self.outbox).await
+    }
+
+    /// The newest weekly recap in #study not shown yet.
+    fn newest_recap(&mut self) -> Option<String> {
+        let recaps: Vec<String> = self
+            .fake
+            .messages_in(CHANNEL)
+            .iter()
+            .filter_map(|m| m["content"].as_str().map(str::to_owned))
+            .filter(|c| c.starts_with("**Week of "))
+            .collect();
+        let new = recaps.get(self.recaps_shown).cloned();
+        self.recaps_shown = recaps.len();
+        new
+    }
+
+    /// The direct messages the bot sent `user`.
+    fn dms(&self, user: u64) -> Vec<Value> {
+        self.fake.messages_in(user ^ fake_discord::DM_CHANNEL_BITS)
     }
 
     fn newest_post(&self) -> Option<(u64, i64, String)> {
@@ -165,6 +185,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         http,
         outbox,
         out: String::new(),
+        recaps_shown: 0,
     };
     demo.say("dailydrill demo: the real bot on a fake Discord (127.0.0.1), a temporary database, a fast clock.");
     demo.say(format!(
@@ -193,6 +214,18 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         .command(1, MANAGE_GUILD, "schedule", add(CHANNEL))
         .await?;
     demo.say(format!("  bot (only the admin sees this) › {text}\n"));
+    demo.say("Admin › /schedule recap enabled:True");
+    let recap = json!([{ "name": "recap", "type": 1, "options": [
+        { "name": "enabled", "type": 5, "value": true },
+    ] }]);
+    let text = demo.command(1, MANAGE_GUILD, "schedule", recap).await?;
+    demo.say(format!("  bot (only the admin sees this) › {text}"));
+    demo.say("Ada › /remind on hours:3");
+    let remind = json!([{ "name": "on", "type": 1, "options": [
+        { "name": "hours", "type": 4, "value": 3 },
+    ] }]);
+    let text = demo.command(11, 0, "remind", remind).await?;
+    demo.say(format!("  bot (only Ada sees this) › {text}\n"));
 
     for day in 0..days {
         // From the start's Thursday, so the default five days cross a weekend.
@@ -204,6 +237,14 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         let weekday = morning.format("%A");
         demo.at(morning);
         let posted = demo.tick().await.posted;
+        if let Some(recap) = demo.newest_recap() {
+            demo.say(format!(
+                "── Day {} · {weekday} ── the week is over; the bot posts its recap in #study (names, no pings):",
+                day + 1
+            ));
+            demo.say(quote(&recap));
+            demo.say("");
+        }
         let newest = demo.newest_post().filter(|_| posted > 0);
         let Some((message, post, question)) = newest else {
             demo.say(format!(
@@ -260,6 +301,17 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
                 .to_owned();
             demo.say(format!(
                 "  {name} presses Answer and submits privately › bot: {saved}."
+            ));
+        }
+        // 18:00 in Berlin, three hours before the reveal: Ada asked for reminders.
+        let before = demo.dms(11).len();
+        demo.at(morning + chrono::Duration::hours(9));
+        demo.tick().await;
+        if let Some(dm) = demo.dms(11).get(before) {
+            let text = dm["content"].as_str().unwrap_or_default();
+            let first = text.lines().next().unwrap_or_default();
+            demo.say(format!(
+                "  18:00 · Ada has not answered; she gets a direct message › {first}"
             ));
         }
         demo.at(morning + chrono::Duration::hours(12));

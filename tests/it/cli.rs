@@ -394,6 +394,8 @@ fn the_demo_runs_a_study_group_without_a_token() {
         "I can't post in <#902>: I'm missing Create Public Threads.",
         "Scheduled: #1 in <#901>: 09:00 Europe/Berlin, Monday to Friday",
         "Next post <t:1780556400:f>", // Thursday 4 June, 09:00 in Berlin
+        "Schedule #1 will post a weekly recap in its channel",
+        "Reminders on: when a question here is 3 hour(s) from its reveal",
         "── Day 1 · Thursday 09:00 Berlin ──",
         "── Day 2 · Friday 09:00 Berlin ──",
         "Ada presses Answer and submits privately › bot: Saved.",
