@@ -64,26 +64,30 @@ pub async fn tick_within(
         metrics::database_error();
         tracing::error!("could not check for weekly recaps: {e}");
     }
-    let recaps = outbox.send_recaps(http, service).await;
-    if recaps > 0 {
-        tracing::info!(recaps, "posted weekly recaps");
-    }
+    logged(
+        outbox.send_recaps(http, service).await,
+        "posted weekly recaps",
+    );
     phase("champion role");
-    let champions = outbox.apply_champions(http, service).await;
-    if champions > 0 {
-        tracing::info!(champions, "moved champion roles");
-    }
+    logged(
+        outbox.apply_champions(http, service).await,
+        "settled champion roles",
+    );
     phase("sending reminders");
-    let reminded = outbox.send_reminders(http, service).await;
-    if reminded > 0 {
-        tracing::info!(reminded, "sent reminders");
-    }
+    logged(outbox.send_reminders(http, service).await, "sent reminders");
     phase("reporting refused deliveries");
-    let reported = outbox.report_refusals(http, service).await;
-    if reported > 0 {
-        tracing::info!(reported, "reported refused deliveries to log channels");
-    }
+    logged(
+        outbox.report_refusals(http, service).await,
+        "reported refused deliveries to log channels",
+    );
     report
+}
+
+/// Logs how many things a step did, when it did any: most ticks do none.
+fn logged(count: usize, what: &str) {
+    if count > 0 {
+        tracing::info!(count, "{what}");
+    }
 }
 
 /// Sends what was committed but never confirmed (a crash between commit and Discord's answer),
