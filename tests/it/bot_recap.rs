@@ -176,6 +176,20 @@ async fn the_champion_role_moves_to_each_weeks_leader() {
         shown,
         format!("<@&555> goes to the week's leader; <@{ben}> holds it now.")
     );
+    let moved = h
+        .command_text(
+            &admin(1),
+            "schedule",
+            sub(
+                "champion",
+                vec![crate::common::harness::opt("role", 8, "556")],
+            ),
+        )
+        .await;
+    assert!(
+        moved.ends_with(&format!(" <@{ben}> keeps <@&555> until you take it back.")),
+        "{moved}"
+    );
     let cleared = h
         .command_text(
             &admin(1),

@@ -118,12 +118,24 @@ pub(super) async fn schedule_champion(
         ChampionPeriod::Month => Period::Month,
     };
     let role_id = RoleId(role.id.get());
+    // A new role leaves the old one with its holder: the bot no longer manages it.
+    let previous = service
+        .champion(who.guild)
+        .await
+        .ok()
+        .flatten()
+        .filter(|c| c.role != role_id)
+        .and_then(|c| {
+            c.holder
+                .map(|h| format!(" <@{h}> keeps <@&{}> until you take it back.", c.role))
+        })
+        .unwrap_or_default();
     let text = match service
         .set_champion(who.guild, Some((role_id, period)))
         .await
     {
         Ok(()) => format!(
-            "At the end of each {period} (midnight in the server's time zone) I'll give <@&{role_id}> to that {period}'s leader and take it from the last one."
+            "At the end of each {period} (midnight in the server's time zone) I'll give <@&{role_id}> to that {period}'s leader and take it from the last one.{previous}"
         ),
         Err(e) => command_refusal(ctx, who, &e),
     };
