@@ -110,14 +110,25 @@ pub async fn bot_cannot_give(
     Ok(cannot_give(has, top, role))
 }
 
-/// What the bot lacks in `channel` to post a schedule that mentions `role`.
-pub async fn bot_missing_in(
+/// The refusal when the bot lacks in `channel` what `need` names from its permissions there;
+/// `None` when it has it all. When Discord cannot be asked the change goes through (logged): a
+/// post refused later still shows in `/schedule list`, and an outage should not stop admins
+/// from configuring.
+pub async fn refusal_in(
     ctx: Context<'_>,
     channel: &serenity::GuildChannel,
-    role: Option<&serenity::Role>,
-) -> Result<Vec<&'static str>, serenity::Error> {
-    let has = bot_permissions_in(ctx, channel).await?;
-    Ok(missing(has, role.map(|r| r.mentionable)))
+    need: impl FnOnce(Permissions) -> Vec<&'static str>,
+) -> Option<String> {
+    match bot_permissions_in(ctx, channel).await {
+        Ok(has) => {
+            let missing = need(has);
+            (!missing.is_empty()).then(|| refusal(channel.id, &missing))
+        }
+        Err(e) => {
+            tracing::warn!(channel = %channel.id, "could not check the bot's permissions: {e}");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

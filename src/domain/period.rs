@@ -96,18 +96,16 @@ pub struct Week {
 /// The week before the one `now` falls in, in `zone`: what a weekly recap posted now is about.
 pub fn previous_week(now: DateTime<Utc>, zone: Tz) -> Option<Week> {
     let this_monday = week_start(local_date(now, zone)?);
-    let monday = this_monday.checked_sub_signed(TimeDelta::days(7))?;
+    week_of(this_monday.checked_sub_signed(TimeDelta::days(7))?, zone)
+}
+
+/// The week that starts on `monday`, in `zone`.
+pub fn week_of(monday: NaiveDate, zone: Tz) -> Option<Week> {
     Some(Week {
         monday,
         start: start_of_day(monday, zone)?,
-        end: start_of_day(this_monday, zone)?,
+        end: start_of_day(monday.checked_add_signed(TimeDelta::days(7))?, zone)?,
     })
-}
-
-/// When the week after the one `now` falls in begins, in `zone`: when the next recap is due.
-pub fn next_week_start(now: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
-    let next_monday = week_start(local_date(now, zone)?).checked_add_signed(TimeDelta::days(7))?;
-    start_of_day(next_monday, zone)
 }
 
 /// When the period after the one `now` falls in begins, in `zone` (a week's Monday or a month's
@@ -194,9 +192,10 @@ mod tests {
         assert_eq!(week.start, utc("2026-05-31T22:00:00Z"));
         assert_eq!(week.end, utc("2026-06-07T22:00:00Z"));
         assert_eq!(
-            next_week_start(utc("2026-06-10T12:00:00Z"), Europe::Berlin),
+            next_period_start(Period::Week, utc("2026-06-10T12:00:00Z"), Europe::Berlin),
             Some(utc("2026-06-14T22:00:00Z"))
         );
+        assert_eq!(week_of(week.monday, Europe::Berlin), Some(week));
         // Just after Monday's midnight the week that ended is the one before.
         let week = previous_week(utc("2026-06-07T22:00:00Z"), Europe::Berlin).unwrap();
         assert_eq!(week.monday.to_string(), "2026-06-01");
@@ -215,7 +214,7 @@ mod tests {
         );
         assert_eq!(
             next_period_start(Period::Week, now, Europe::Berlin),
-            next_week_start(now, Europe::Berlin)
+            Some(utc("2026-06-14T22:00:00Z"))
         );
         assert_eq!(next_period_start(Period::AllTime, now, UTC), None);
         assert_eq!(

@@ -56,7 +56,7 @@ impl Service {
             .ok_or(Error::ScheduleNotFound(schedule))?;
         let next = if on {
             let zone = self.guild_zone(&mut tx, guild).await?;
-            period::next_week_start(now, zone)
+            period::next_period_start(Period::Week, now, zone)
         } else {
             None
         };
@@ -92,7 +92,12 @@ impl Service {
                     committed += 1;
                 }
             }
-            recaps::set_next(&mut tx, schedule, period::next_week_start(now, zone)).await?;
+            recaps::set_next(
+                &mut tx,
+                schedule,
+                period::next_period_start(Period::Week, now, zone),
+            )
+            .await?;
             tx.commit().await?;
         }
         Ok(committed)
@@ -111,13 +116,7 @@ impl Service {
             return Ok(None);
         };
         let zone = self.guild_zone(&mut conn, row.guild).await?;
-        let start = week
-            .and_hms_opt(12, 0, 0)
-            .map(|noon| noon.and_utc())
-            .and_then(|noon| {
-                // Noon of the Monday is inside the week whatever the zone; the week follows.
-                period::previous_week(noon + chrono::TimeDelta::days(7), zone)
-            })
+        let start = period::week_of(week, zone)
             .ok_or_else(|| Error::Corrupt(format!("no week starts on {week}")))?;
         let key = period::period_key(Period::Week, start.start, zone);
         let top = standings::page(&mut conn, row.guild, &key, 0, RECAP_TOP).await?;

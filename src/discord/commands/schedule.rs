@@ -405,21 +405,13 @@ async fn schedule_edit(
 }
 
 /// The refusal when the bot lacks a permission it needs to post in `channel` (mentioning `role`).
-/// When Discord cannot be asked, the change goes through: a post refused later is still shown in
-/// `/schedule list`, and an outage should not stop admins from configuring.
 async fn cannot_post_in(
     ctx: Context<'_>,
     channel: &serenity::GuildChannel,
     role: Option<&serenity::Role>,
 ) -> Option<String> {
-    match permissions::bot_missing_in(ctx, channel, role).await {
-        Ok(missing) if missing.is_empty() => None,
-        Ok(missing) => Some(permissions::refusal(channel.id, &missing)),
-        Err(e) => {
-            tracing::warn!(channel = %channel.id, "could not check the bot's permissions: {e}");
-            None
-        }
-    }
+    let mentionable = role.map(|r| r.mentionable);
+    permissions::refusal_in(ctx, channel, |has| permissions::missing(has, mentionable)).await
 }
 
 /// The channel a schedule posts in now, fetched so its permissions can be checked; `None` when

@@ -176,16 +176,10 @@ pub(super) async fn schedule_log_channel(
     };
     if let Some(channel) = &target {
         ctx.defer_ephemeral().await?;
-        match permissions::bot_permissions_in(ctx, channel).await {
-            Ok(has) => {
-                let missing = permissions::missing_for_log(has);
-                if !missing.is_empty() {
-                    return say(ctx, permissions::refusal(channel.id, &missing)).await;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(channel = %channel.id, "could not check the bot's permissions: {e}")
-            }
+        if let Some(refused) =
+            permissions::refusal_in(ctx, channel, permissions::missing_for_log).await
+        {
+            return say(ctx, refused).await;
         }
     }
     let id = target.as_ref().map(|c| ChannelId(c.id.get()));
