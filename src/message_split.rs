@@ -197,7 +197,8 @@ pub fn split_markdown(text: &str, limit: usize) -> Vec<String> {
             }
         }
     }
-    s.fence = None;
+    // A block the text leaves open (a member's answer, say) is closed in its last part, so it
+    // cannot swallow whatever the bot sends after it.
     s.flush();
     s.parts
 }
@@ -241,6 +242,18 @@ mod tests {
             .filter(|l| fence_of(l).is_none())
             .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
             .collect()
+    }
+
+    #[test]
+    fn a_block_left_open_is_closed() {
+        let text = "My answer:\n```python\ndef f():\n    return 1";
+        let parts = split_markdown(text, MESSAGE_LIMIT);
+        assert_eq!(parts, [format!("{text}\n```")]);
+        check(&parts, MESSAGE_LIMIT);
+        let long = format!("```\n{}", "x = 1\n".repeat(400));
+        let parts = split_markdown(&long, MESSAGE_LIMIT);
+        assert!(parts.len() > 1);
+        check(&parts, MESSAGE_LIMIT);
     }
 
     #[test]

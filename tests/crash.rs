@@ -244,6 +244,12 @@ impl World {
         common::channel::model_answers(&self.fake, CHANNEL)
     }
 
+    /// The reveal's last message: until it is sent, the next slow message planned for the
+    /// channel would be the notice, not the next day's post.
+    fn notices(&self) -> usize {
+        common::channel::reveal_notices(&self.fake, CHANNEL)
+    }
+
     /// Waits for `ready`; if it does not come, the bot is restarted (it may have died mid-step).
     async fn until(&mut self, what: &str, ready: impl Fn(&World) -> bool) {
         for _ in 0..3 {
@@ -373,7 +379,9 @@ async fn parent() -> usize {
         world.crash(crash).await;
         world
             .until(&format!("day {}'s reveal", day + 1), |w| {
-                w.reveals() as i64 == day + 1 && w.threads() as i64 == day + 1
+                w.reveals() as i64 == day + 1
+                    && w.threads() as i64 == day + 1
+                    && w.notices() as i64 == day + 1
             })
             .await;
     }

@@ -3,11 +3,9 @@
 //! against the member's server and identity; anything else is refused and logged.
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ActionRowComponent, ComponentInteraction, CreateInteractionResponse, ModalInteraction,
-};
+use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction};
 
-use super::commands::{privacy, schedule};
+use super::commands::{privacy, review, schedule, share};
 use super::context::{Data, Error, Invoker};
 use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
@@ -66,6 +64,12 @@ pub async fn on_component(
             }
             Err(e) => refuse(e),
         },
+        Some((prefix @ (review::REVIEW_BUTTON | review::NEXT_BUTTON), id)) => {
+            review::on_click(data, who, prefix, id).await
+        }
+        Some((prefix @ (render::SHARE_BUTTON | share::WITH_GRADE | share::WITHOUT_GRADE), id)) => {
+            return share::on_click(ctx, data, click, who, prefix, id).await;
+        }
         Some((privacy::FORGET_BUTTON, id)) => {
             privacy::confirm_forget(&ctx.http, data, click, who, id).await
         }
@@ -84,21 +88,6 @@ pub async fn on_component(
     Ok(())
 }
 
-fn modal_text(submit: &ModalInteraction) -> String {
-    submit
-        .data
-        .components
-        .iter()
-        .flat_map(|row| &row.components)
-        .find_map(|c| match c {
-            ActionRowComponent::InputText(t) if t.custom_id == render::ANSWER_INPUT => {
-                t.value.clone()
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
 /// A practice answer: scored at once; the result and the model answer come back privately, in
 /// as many messages as the answer needs.
 async fn on_quiz_answer(
@@ -110,7 +99,7 @@ async fn on_quiz_answer(
 ) -> Result<(), Error> {
     let parts = match data
         .service
-        .answer_quiz(who.guild, who.user, QuizId(id), &modal_text(submit))
+        .answer_quiz(who.guild, who.user, QuizId(id), &render::modal_text(submit))
         .await
     {
         Ok(result) => render::quiz_result(&result),
@@ -139,6 +128,11 @@ pub async fn on_modal(
     if let (Some(who), Some((QUIZ_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id)) {
         return on_quiz_answer(ctx, data, submit, who, id).await;
     }
+    if let (Some(who), Some((review::REVIEW_MODAL, id))) =
+        (who, parse_custom_id(&submit.data.custom_id))
+    {
+        return review::on_answer(ctx, data, submit, who, id).await;
+    }
     let (Some(who), Some((ANSWER_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id))
     else {
         tracing::warn!(custom_id = ?submit.data.custom_id, guild = ?submit.guild_id, user = %submit.user.id, "refused: unknown form");
@@ -151,7 +145,7 @@ pub async fn on_modal(
     let (guild, post) = (who.guild, PostId(id));
     let saved = data
         .service
-        .submit_answer(guild, post, who.user, &modal_text(submit))
+        .submit_answer(guild, post, who.user, &render::modal_text(submit))
         .await;
     let text = match &saved {
         Ok(saved) if saved.first => format!(
@@ -163,6 +157,18 @@ pub async fn on_modal(
             saved.reveal_at.timestamp()
         ),
         Err(e) => refusal(e, Origin::Component(&submit.data.custom_id), who),
+    };
+    // The daily post mentions nobody; the member's own due reviews are mentioned here, privately.
+    let text = match &saved {
+        Ok(_) => match data.service.reviews_due(guild, who.user).await {
+            Ok(0) => text,
+            Ok(n) => format!("{text}\n\nYou have {n} review(s) due: /review."),
+            Err(e) => {
+                tracing::warn!(%guild, "could not count due reviews: {e}");
+                text
+            }
+        },
+        Err(_) => text,
     };
     submit
         .create_response(ctx, CreateInteractionResponse::Message(ephemeral(text)))

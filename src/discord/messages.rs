@@ -58,6 +58,21 @@ pub fn explain(error: &Error) -> String {
         Error::QuizAlreadyAnswered => {
             "You already answered this practice question; start another with /quiz.".to_owned()
         }
+        Error::NotAnswered => {
+            "You did not answer this question, so there is nothing of yours to share; the model answer and the discussion are in the thread."
+                .to_owned()
+        }
+        Error::AlreadyShared => {
+            "You already shared your answer to this question; it is in the discussion thread."
+                .to_owned()
+        }
+        Error::ReviewNotFound => {
+            "That review is not yours, or no longer exists; run /review for your next one."
+                .to_owned()
+        }
+        Error::ReviewAlreadyAnswered => {
+            "You already answered this review; run /review for your next one.".to_owned()
+        }
         Error::PastNotFound { total: 0, .. } => {
             "No question has been revealed in this server yet; model answers appear here after each reveal.".to_owned()
         }

@@ -16,4 +16,5 @@ pub mod render;
 pub mod reply;
 pub mod retry;
 pub mod scheduler;
+pub mod thread_messages;
 pub use crate::message_split as split;

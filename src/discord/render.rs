@@ -17,6 +17,7 @@ pub const ANSWER_MODAL: &str = "answer";
 pub const FEEDBACK_BUTTON: &str = "fb";
 pub const QUIZ_BUTTON: &str = "qz";
 pub const QUIZ_MODAL: &str = "qa";
+pub const SHARE_BUTTON: &str = "sh";
 /// The modal's text input.
 pub const ANSWER_INPUT: &str = "text";
 
@@ -196,9 +197,9 @@ pub fn answer_modal(post_id: i64, question: &str, earlier: Option<String>) -> Cr
 }
 
 /// The placeholder of a form whose question is shown elsewhere (a quiz) or unknown.
-const GENERIC_PLACEHOLDER: &str = "Answer as you would in the interview";
+pub(crate) const GENERIC_PLACEHOLDER: &str = "Answer as you would in the interview";
 
-fn form(custom_id: String, placeholder: &str, earlier: Option<String>) -> CreateModal {
+pub(crate) fn form(custom_id: String, placeholder: &str, earlier: Option<String>) -> CreateModal {
     let mut input = CreateInputText::new(
         InputTextStyle::Paragraph,
         "Your answer (only you can see it)",
@@ -275,11 +276,14 @@ pub fn reveal_notice(
     message
 }
 
-/// The My feedback button of a reveal.
+/// The My feedback and Share my answer buttons of a reveal.
 fn feedback_row(post_id: i64) -> CreateActionRow {
     CreateActionRow::Buttons(vec![
         CreateButton::new(custom_id(FEEDBACK_BUTTON, post_id))
             .label("My feedback")
+            .style(ButtonStyle::Secondary),
+        CreateButton::new(custom_id(SHARE_BUTTON, post_id))
+            .label("Share my answer")
             .style(ButtonStyle::Secondary),
     ])
 }
@@ -314,6 +318,22 @@ pub fn reminder(reminder: &crate::store::reminders::Candidate) -> CreateMessage 
         .allowed_mentions(no_mentions())
         .nonce(Nonce::String(format!("m{:x}", reminder.post.0)))
         .enforce_nonce(true)
+}
+
+/// The answer typed into one of the bot's forms.
+pub fn modal_text(submit: &serenity::all::ModalInteraction) -> String {
+    submit
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            serenity::all::ActionRowComponent::InputText(t) if t.custom_id == ANSWER_INPUT => {
+                t.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// An ephemeral reply that pings nobody.

@@ -34,7 +34,7 @@ pub fn refusal(error: &ServiceError, origin: Origin<'_>, who: Invoker) -> String
     }
     let tampered = matches!(
         error,
-        ServiceError::PostNotFound | ServiceError::QuizNotFound
+        ServiceError::PostNotFound | ServiceError::QuizNotFound | ServiceError::ReviewNotFound
     );
     match origin {
         Origin::Component(custom_id) if tampered => {

@@ -51,3 +51,7 @@ id!(
     /// An on-demand quiz row.
     QuizId(i64)
 );
+id!(
+    /// A `/review` prompt row: one due card shown to its member.
+    ReviewId(i64)
+);

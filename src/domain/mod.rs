@@ -6,9 +6,11 @@
 
 pub mod deck;
 pub mod grading;
+pub mod group;
 pub mod ids;
 pub mod period;
 pub mod reminder;
+pub mod review;
 pub mod schedule;
 pub mod scoring;
 pub mod streak;

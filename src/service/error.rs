@@ -47,6 +47,14 @@ pub enum Error {
     QuizNotFound,
     #[error("the practice question was answered already")]
     QuizAlreadyAnswered,
+    #[error("the member did not answer the post")]
+    NotAnswered,
+    #[error("the member shared this answer already")]
+    AlreadyShared,
+    #[error("the review is not this member's, or does not exist")]
+    ReviewNotFound,
+    #[error("the review was answered already")]
+    ReviewAlreadyAnswered,
     /// `total` is how many questions the server has revealed.
     #[error("no revealed question #{number} (the server has {total})")]
     PastNotFound { number: u32, total: u32 },

@@ -13,16 +13,22 @@ mod recap;
 mod refusals;
 mod reminders;
 mod reveal;
+mod review;
 mod schedules;
+mod share;
 mod stats;
 mod views;
 
 pub use champion::ChampionChange;
 pub use error::{Error, Result};
 pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
-pub use privacy::{ExportedAnswer, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport};
+pub use privacy::{
+    ExportedAnswer, ExportedCard, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport,
+};
 pub use recap::{MissedPoint, RECAP_MISSED, RECAP_TOP, RecapView};
 pub use reminders::DEFAULT_REMINDER_HOURS;
+pub use review::{ReviewResult, ReviewStart, ReviewView};
+pub use share::{ShareOffer, ShareView};
 pub use views::*;
 
 use std::sync::Arc;

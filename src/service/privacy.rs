@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::domain::grading::StoredGrade;
 use crate::domain::ids::{GuildId, UserId};
-use crate::store::members::{self, Deleted};
+use crate::store::members::{self, Deleted, MemberQuiz};
 
 use super::{Result, Service};
 
@@ -18,6 +18,10 @@ pub struct MemberExport {
     pub exported_at: DateTime<Utc>,
     pub answers: Vec<ExportedAnswer>,
     pub quizzes: Vec<ExportedQuiz>,
+    /// Questions answered again in `/review`.
+    pub reviews: Vec<ExportedQuiz>,
+    /// When each question the member answered comes back in `/review`, and how it went so far.
+    pub review_cards: Vec<ExportedCard>,
     pub streaks: Vec<ExportedStreak>,
     pub leaderboard: Vec<ExportedStanding>,
 }
@@ -56,6 +60,20 @@ pub struct ExportedQuiz {
     pub coverage_percent: Option<i64>,
     pub grade: Option<u8>,
     pub misconceptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedCard {
+    pub question_id: String,
+    pub question: Option<String>,
+    pub due: DateTime<Utc>,
+    pub last_review: DateTime<Utc>,
+    /// Times rated, and times forgotten after being learnt.
+    pub reviews: i64,
+    pub lapses: i64,
+    /// FSRS's model of the member's memory: days until recall drops to 90%, and 1-10.
+    pub stability_days: f64,
+    pub difficulty: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +120,16 @@ impl Service {
                 .filter_map(|&i| question.misconceptions.get(i).map(|m| m.claim.clone()))
                 .collect()
         };
+        let practice = |q: MemberQuiz| ExportedQuiz {
+            grade: q.grade.as_ref().map(|g| g.grade),
+            misconceptions: claims(&q.question_id, q.grade.as_ref()),
+            question: self.question(&q.question_id).map(|x| x.question.clone()),
+            question_id: q.question_id,
+            started_at: q.started_at,
+            answered_at: q.answered_at,
+            answer: q.body,
+            coverage_percent: q.coverage_percent.map(i64::from),
+        };
         Ok(MemberExport {
             guild_id: guild.0.to_string(),
             user_id: user.0.to_string(),
@@ -126,18 +154,20 @@ impl Service {
                     practised_at: a.practised_at,
                 })
                 .collect(),
-            quizzes: rows
-                .quizzes
+            quizzes: rows.quizzes.into_iter().map(practice).collect(),
+            reviews: rows.reviews.into_iter().map(practice).collect(),
+            review_cards: rows
+                .cards
                 .into_iter()
-                .map(|q| ExportedQuiz {
-                    grade: q.grade.as_ref().map(|g| g.grade),
-                    misconceptions: claims(&q.question_id, q.grade.as_ref()),
-                    question: self.question(&q.question_id).map(|x| x.question.clone()),
-                    question_id: q.question_id,
-                    started_at: q.started_at,
-                    answered_at: q.answered_at,
-                    answer: q.body,
-                    coverage_percent: q.coverage_percent.map(i64::from),
+                .map(|(id, card)| ExportedCard {
+                    question: self.question(&id).map(|q| q.question.clone()),
+                    question_id: id,
+                    due: card.due,
+                    last_review: card.last_review,
+                    reviews: card.reps,
+                    lapses: card.lapses,
+                    stability_days: card.stability,
+                    difficulty: card.difficulty,
                 })
                 .collect(),
             streaks: rows

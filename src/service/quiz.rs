@@ -13,7 +13,9 @@ use crate::feedback::Assessment;
 use crate::store::{posts, quizzes};
 
 use super::answers::check;
+use super::review::rate_card;
 use super::{Error, QuizFilter, QuizResult, QuizView, Result, Service};
+use crate::store::reviews::Source;
 
 /// How far back a member's quiz history keeps a question from coming up again.
 pub const QUIZ_MEMORY: Duration = Duration::days(30);
@@ -110,6 +112,17 @@ impl Service {
         if !quizzes::answer(&mut tx, quiz, text, &graded, now).await? {
             return Err(Error::QuizAlreadyAnswered);
         }
+        let source = Source::Quiz(quiz.0);
+        rate_card(
+            &mut tx,
+            guild,
+            user,
+            &row.question_id,
+            source,
+            graded.grade,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(QuizResult {
             assessment: Assessment::new(Some(&question), &graded),

@@ -11,8 +11,11 @@ use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
 use crate::domain::scoring;
 use crate::domain::streak::Outcome;
+use crate::store::reviews::Source;
 use crate::store::{answers, posts, quizzes, schedules, standings, streaks};
 
+use super::review::rate_card;
+use super::share::group_summary;
 use super::{Error, Result, RevealView, Service};
 
 impl Service {
@@ -89,6 +92,7 @@ impl Service {
                 skipped,
                 never_posted: true,
                 streak_events: Vec::new(),
+                summary: None,
             }));
         }
         if !posts::mark_revealed(&mut tx, post, now, skipped).await? {
@@ -126,6 +130,17 @@ impl Service {
                 };
                 answers::record_score(&mut tx, post, answer.user, &graded, points, practised_at)
                     .await?;
+                // The member's review card: the question comes back when FSRS says.
+                rate_card(
+                    &mut tx,
+                    row.guild,
+                    answer.user,
+                    &row.question_id,
+                    Source::Daily(post.0),
+                    graded.grade,
+                    now,
+                )
+                .await?;
                 let (streak, event) = streaks::get(&mut tx, row.schedule, answer.user)
                     .await?
                     .apply(Outcome::Answered);
@@ -162,6 +177,7 @@ impl Service {
             skipped,
             never_posted: false,
             streak_events: events,
+            summary: None,
         }))
     }
 }
@@ -197,16 +213,22 @@ impl Service {
             return Ok(None);
         }
         let answer_count = answers::count(&mut conn, row.id).await?;
+        let question = self.question(&row.question_id).cloned();
+        let summary = match (&question, row.skipped) {
+            (Some(question), false) => Some(group_summary(&mut conn, post, question).await?),
+            _ => None,
+        };
         Ok(Some(RevealView {
             post: row.id,
             guild: row.guild,
             channel: row.channel,
             message_id: row.message_id,
-            question: self.question(&row.question_id).cloned(),
+            question,
             answer_count: usize::try_from(answer_count).unwrap_or(0),
             skipped: row.skipped,
             never_posted: row.undelivered,
             streak_events: Vec::new(),
+            summary,
         }))
     }
 

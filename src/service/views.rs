@@ -131,6 +131,9 @@ pub struct RevealView {
     /// send.
     pub never_posted: bool,
     pub streak_events: Vec<(UserId, StreakEvent)>,
+    /// How the group did, for the first message of the discussion thread; only when the reveal
+    /// is sent (scored, the question still in the corpus).
+    pub summary: Option<crate::domain::group::GroupSummary>,
 }
 
 /// What a member learns about their answer after the reveal.

@@ -8,6 +8,7 @@ use super::answers::{indices, stored_grade};
 use super::{Result, Row, RowError, int};
 use crate::domain::grading::StoredGrade;
 use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
+use crate::domain::review::CardState;
 use crate::domain::streak::Streak;
 
 /// A member's answer to a post, with the post it answers.
@@ -57,10 +58,14 @@ pub struct MemberStanding {
 }
 
 /// A member's rows in a server, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberRows {
     pub answers: Vec<MemberAnswer>,
     pub quizzes: Vec<MemberQuiz>,
+    /// `/review` prompts: the same shape as a quiz.
+    pub reviews: Vec<MemberQuiz>,
+    /// Review cards, by question.
+    pub cards: Vec<(String, CardState)>,
     pub streaks: Vec<MemberStreak>,
     pub standings: Vec<MemberStanding>,
 }
@@ -70,6 +75,8 @@ pub struct MemberRows {
 pub struct Deleted {
     pub answers: u64,
     pub quizzes: u64,
+    /// Review prompts and review cards.
+    pub reviews: u64,
     pub streaks: u64,
     pub standings: u64,
 }
@@ -133,9 +140,9 @@ struct RawQuiz {
 }
 
 impl RawQuiz {
-    fn convert(self) -> Result<MemberQuiz, RowError> {
+    fn convert(self, table: &'static str) -> Result<MemberQuiz, RowError> {
         let id = self.id;
-        let row = Row::new("quizzes", || format!("id {id}"));
+        let row = Row::new(table, || format!("id {id}"));
         Ok(MemberQuiz {
             question_id: self.question_id,
             started_at: self.started_at,
@@ -213,14 +220,26 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
     .bind(u)
     .fetch_all(&mut *conn)
     .await?;
-    let quizzes: Vec<RawQuiz> = sqlx::query_as(
-        "SELECT id, question_id, started_at, answered_at, body, covered, coverage_percent, \
-         grade, misconceptions, shape FROM quizzes WHERE guild_id = ? AND user_id = ? ORDER BY id",
-    )
-    .bind(g)
-    .bind(u)
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut practice = Vec::new();
+    for table in ["quizzes", "reviews"] {
+        let rows: Vec<RawQuiz> = sqlx::query_as(&format!(
+            "SELECT id, question_id, started_at, answered_at, body, covered, coverage_percent, \
+             grade, misconceptions, shape FROM {table} WHERE guild_id = ? AND user_id = ? \
+             ORDER BY id"
+        ))
+        .bind(g)
+        .bind(u)
+        .fetch_all(&mut *conn)
+        .await?;
+        practice.push(
+            rows.into_iter()
+                .map(|r| r.convert(table))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+    }
+    let reviews = practice.pop().unwrap_or_default();
+    let quizzes = practice.pop().unwrap_or_default();
+    let cards = super::reviews::member_cards(&mut *conn, guild, user).await?;
     let streaks: Vec<RawStreak> = sqlx::query_as(
         "SELECT s.schedule_id, s.current, s.longest, s.freezes FROM streaks s \
          JOIN schedules c ON c.id = s.schedule_id \
@@ -243,10 +262,9 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
             .into_iter()
             .map(|r| r.convert(user))
             .collect::<Result<_, _>>()?,
-        quizzes: quizzes
-            .into_iter()
-            .map(RawQuiz::convert)
-            .collect::<Result<_, _>>()?,
+        quizzes,
+        reviews,
+        cards,
         streaks: streaks
             .into_iter()
             .map(|r| r.convert(user))
@@ -290,6 +308,7 @@ pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
         .execute(&mut *conn)
         .await?
         .rows_affected();
+    let (prompts, cards) = super::reviews::delete_member(&mut *conn, guild, user).await?;
     // The reminder setting and which posts reminded the member go too (not counted: they are
     // settings, not records of the member's work).
     sqlx::query("DELETE FROM reminders WHERE guild_id = ? AND user_id = ?")
@@ -308,6 +327,7 @@ pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
     Ok(Deleted {
         answers,
         quizzes,
+        reviews: prompts + cards,
         streaks,
         standings,
     })

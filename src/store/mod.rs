@@ -19,7 +19,9 @@ pub mod posts;
 pub mod quizzes;
 pub mod recaps;
 pub mod reminders;
+pub mod reviews;
 pub mod schedules;
+pub mod shares;
 pub mod standings;
 pub mod streaks;
 

@@ -151,9 +151,16 @@ async fn a_day_post_answer_edit_reveal_and_feedback() {
     );
     // A thread started from a message shares its id.
     let thread = h.fake.messages_in(message_id);
+    // It opens with how the group did (one answer: no breakdown to tell it apart), then the
+    // model answer.
+    assert_eq!(
+        thread[0]["content"],
+        "**How the group did** · 1 member answered.\nThe share who covered each key point shows from 3 answers, so that nobody's answer can be told apart.",
+        "{thread:?}"
+    );
     assert!(
-        thread.first().is_some_and(|m| is_reveal(&m["content"])),
-        "the model answer opens the thread: {thread:?}"
+        is_reveal(&thread[1]["content"]),
+        "the model answer follows: {thread:?}"
     );
     assert!(
         thread.iter().any(|m| m["content"]

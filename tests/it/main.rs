@@ -27,6 +27,7 @@ mod service_grading;
 mod service_past;
 mod service_practice;
 mod service_recap;
+mod service_review;
 mod standings;
 mod store;
 
@@ -35,6 +36,8 @@ mod bot_day;
 mod bot_permissions;
 mod bot_recap;
 mod bot_reminders;
+mod bot_review;
+mod bot_share;
 mod fake;
 mod hostile_input;
 mod liveness;

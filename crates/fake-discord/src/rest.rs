@@ -429,6 +429,8 @@ fn edit_original(rest: &Rest, token: &str, body: &Value) -> Answer {
         .response
         .as_ref()
         .and_then(|r| r.get("data"))
+        // A deferral's data is null: the edit is the whole message.
+        .filter(|d| d.is_object())
         .cloned()
         .unwrap_or_else(|| json!({}));
     if let (Some(target), Some(changes)) = (data.as_object_mut(), body.as_object()) {

@@ -31,6 +31,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          wording is scored as a copy: only the answer points.\n\n\
          `/question` today's question again · `/past` earlier questions with their model \
          answers · `/quiz` a practice question now\n\
+         `/review` your own questions again when they are due: one you missed comes back the \
+         next day, one you nailed weeks later (spaced repetition)\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/remind on` a direct message before the reveal when you have not answered\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\

@@ -9,7 +9,9 @@ pub mod member;
 pub mod practice;
 pub mod privacy;
 pub mod remind;
+pub mod review;
 pub mod schedule;
+pub mod share;
 
 use super::context::{Data, Error};
 
@@ -20,6 +22,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         member::question(),
         member::past(),
         practice::quiz(),
+        review::review(),
         member::streak(),
         member::stats(),
         member::leaderboard(),

@@ -27,9 +27,11 @@ pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
         Ok(export) => match serde_json::to_vec_pretty(&export) {
             Ok(json) => CreateReply::default()
                 .content(format!(
-                    "Everything dailydrill keeps about you in this server: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s). `/forget-me` deletes it.",
+                    "Everything dailydrill keeps about you in this server: {} answer(s), {} quiz(zes), {} review(s) and {} review card(s), {} streak(s), {} leaderboard row(s). `/forget-me` deletes it.",
                     export.answers.len(),
                     export.quizzes.len(),
+                    export.reviews.len(),
+                    export.review_cards.len(),
                     export.streaks.len(),
                     export.leaderboard.len()
                 ))
@@ -104,8 +106,8 @@ pub async fn confirm_forget(
                 }
             }
             format!(
-                "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s). dailydrill keeps nothing else about you in this server.",
-                d.answers, d.quizzes, d.streaks, d.standings
+                "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s), {} review card(s) and review(s). dailydrill keeps nothing else about you in this server.",
+                d.answers, d.quizzes, d.streaks, d.standings, d.reviews
             )
         }
         Err(e) => refusal(&e, Origin::Component(&click.data.custom_id), who),

@@ -22,6 +22,7 @@ mod recap;
 mod remind;
 mod report;
 mod reveal;
+mod share;
 
 pub use claims::{Claim, Claims, Parcel};
 pub use editor::Edited;

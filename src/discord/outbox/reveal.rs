@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use super::outcome::discord_code;
 use super::{Claim, DeliveryError, Edited, Outbox, Sent};
-use crate::corpus::Question;
 use crate::discord::render;
 use crate::discord::retry::is_transient;
 use crate::domain::ids::PostId;
@@ -43,7 +42,7 @@ impl Outbox {
         let question_message = reveal.message_id.map(|m| (reveal.channel.0, m));
         let thread = match reveal.message_id {
             Some(message) => {
-                self.open_thread(http, channel, message, question, post)
+                self.open_thread(http, channel, message, &question.question, post)
                     .await?
             }
             None => None,
@@ -52,7 +51,15 @@ impl Outbox {
             Some(thread) => (thread, None),
             None => (channel, question_message),
         };
-        for message in render::reveal_messages(question, reply_to, reveal.post.0) {
+        let mut messages = render::reveal_messages(question, reply_to, reveal.post.0);
+        // The thread opens with how the group did (no names), then the model answer.
+        if let (Some(_), Some(summary)) = (thread, &reveal.summary) {
+            messages.insert(
+                0,
+                crate::discord::thread_messages::group_summary(summary, reveal.post.0),
+            );
+        }
+        for message in messages {
             if let Err(e) = self
                 .call(|| target.send_message(http, message.clone()))
                 .await
@@ -91,18 +98,15 @@ impl Outbox {
     /// an earlier pass opened (a thread started from a message shares its id). `None` when
     /// Discord refuses for good (no permission to open threads, say): the model answer then goes
     /// to the channel, since members must get it either way.
-    async fn open_thread(
+    pub(super) async fn open_thread(
         &self,
         http: &Arc<Http>,
         channel: ChannelId,
         message: u64,
-        question: &Question,
+        question: &str,
         post: PostId,
     ) -> Result<Option<ChannelId>, DeliveryError> {
-        let name: String = format!("Discuss: {}", question.question)
-            .chars()
-            .take(100)
-            .collect();
+        let name: String = format!("Discuss: {question}").chars().take(100).collect();
         let thread = CreateThread::new(name).auto_archive_duration(AutoArchiveDuration::OneDay);
         let opened = self
             .call(|| {
