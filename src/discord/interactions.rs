@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction};
 
-use super::commands::{privacy, review, schedule, share};
+use super::commands::{mock, privacy, review, schedule, share};
 use super::context::{Data, Error, Invoker};
 use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
@@ -70,6 +70,9 @@ pub async fn on_component(
         Some((prefix @ (render::SHARE_BUTTON | share::WITH_GRADE | share::WITHOUT_GRADE), id)) => {
             return share::on_click(ctx, data, click, who, prefix, id).await;
         }
+        Some((prefix @ (mock::ANSWER_BUTTON | mock::NEXT_BUTTON), id)) => {
+            mock::on_click(data, who, prefix, id).await
+        }
         Some((privacy::FORGET_BUTTON, id)) => {
             privacy::confirm_forget(&ctx.http, data, click, who, id).await
         }
@@ -132,6 +135,11 @@ pub async fn on_modal(
         (who, parse_custom_id(&submit.data.custom_id))
     {
         return review::on_answer(ctx, data, submit, who, id).await;
+    }
+    if let (Some(who), Some((mock::ANSWER_MODAL, id))) =
+        (who, parse_custom_id(&submit.data.custom_id))
+    {
+        return mock::on_answer(ctx, data, submit, who, id).await;
     }
     let (Some(who), Some((ANSWER_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id))
     else {

@@ -66,6 +66,17 @@ pub fn explain(error: &Error) -> String {
             "You already shared your answer to this question; it is in the discussion thread."
                 .to_owned()
         }
+        Error::MockNotFound => {
+            "That mock interview is not yours, or no longer exists; /mock starts one.".to_owned()
+        }
+        Error::MockEnded => {
+            "That mock interview has ended (after 30 minutes without an answer, or at its last question); /mock starts another, and what you did not answer comes back in /review."
+                .to_owned()
+        }
+        Error::MockQuestionAnswered => {
+            "You already answered that question of your mock interview; press Next question to go on."
+                .to_owned()
+        }
         Error::ReviewNotFound => {
             "That review is not yours, or no longer exists; run /review for your next one."
                 .to_owned()

@@ -336,6 +336,39 @@ pub fn modal_text(submit: &serenity::all::ModalInteraction) -> String {
         .unwrap_or_default()
 }
 
+/// Answers a form privately with `parts` (the first as the response, the rest as follow-ups);
+/// `buttons` go on the last one.
+pub async fn send_parts(
+    ctx: &serenity::all::Context,
+    submit: &serenity::all::ModalInteraction,
+    parts: Vec<String>,
+    buttons: Option<Vec<CreateActionRow>>,
+) -> Result<(), serenity::Error> {
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let buttons = if i == last { buttons.clone() } else { None };
+        if i == 0 {
+            let mut message = ephemeral(part);
+            if let Some(buttons) = buttons {
+                message = message.components(buttons);
+            }
+            submit
+                .create_response(
+                    ctx,
+                    serenity::all::CreateInteractionResponse::Message(message),
+                )
+                .await?;
+        } else {
+            let mut followup = private_followup(part);
+            if let Some(buttons) = buttons {
+                followup = followup.components(buttons);
+            }
+            submit.create_followup(ctx, followup).await?;
+        }
+    }
+    Ok(())
+}
+
 /// An ephemeral reply that pings nobody.
 pub fn ephemeral(text: impl Into<String>) -> CreateInteractionResponseMessage {
     CreateInteractionResponseMessage::new()

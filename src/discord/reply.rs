@@ -34,7 +34,10 @@ pub fn refusal(error: &ServiceError, origin: Origin<'_>, who: Invoker) -> String
     }
     let tampered = matches!(
         error,
-        ServiceError::PostNotFound | ServiceError::QuizNotFound | ServiceError::ReviewNotFound
+        ServiceError::PostNotFound
+            | ServiceError::QuizNotFound
+            | ServiceError::ReviewNotFound
+            | ServiceError::MockNotFound
     );
     match origin {
         Origin::Component(custom_id) if tampered => {

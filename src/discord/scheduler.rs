@@ -73,6 +73,11 @@ pub async fn tick_within(
         outbox.apply_champions(http, service).await,
         "settled champion roles",
     );
+    phase("ending idle mock interviews");
+    if let Err(e) = service.end_idle_mocks().await {
+        metrics::database_error();
+        tracing::error!("could not end idle mock interviews: {e}");
+    }
     phase("sending reminders");
     logged(outbox.send_reminders(http, service).await, "sent reminders");
     phase("reporting refused deliveries");

@@ -55,3 +55,7 @@ id!(
     /// A `/review` prompt row: one due card shown to its member.
     ReviewId(i64)
 );
+id!(
+    /// A mock interview row.
+    MockId(i64)
+);

@@ -51,6 +51,12 @@ pub enum Error {
     NotAnswered,
     #[error("the member shared this answer already")]
     AlreadyShared,
+    #[error("the mock interview is not this member's, or does not exist")]
+    MockNotFound,
+    #[error("the mock interview has ended")]
+    MockEnded,
+    #[error("that question of the mock interview was answered already")]
+    MockQuestionAnswered,
     #[error("the review is not this member's, or does not exist")]
     ReviewNotFound,
     #[error("the review was answered already")]

@@ -5,6 +5,7 @@ mod answers;
 mod champion;
 mod error;
 mod leaderboard;
+mod mock;
 mod past;
 mod posting;
 mod privacy;
@@ -21,9 +22,14 @@ mod views;
 
 pub use champion::ChampionChange;
 pub use error::{Error, Result};
+pub use mock::{
+    DEFAULT_MOCK_QUESTIONS, MAX_MOCK_QUESTIONS, MIN_MOCK_QUESTIONS, MOCK_IDLE, MockAnswer,
+    MockQuestionView, MockReport, MockStart, ReportLine,
+};
 pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
 pub use privacy::{
-    ExportedAnswer, ExportedCard, ExportedQuiz, ExportedStanding, ExportedStreak, MemberExport,
+    ExportedAnswer, ExportedCard, ExportedMock, ExportedMockQuestion, ExportedQuiz,
+    ExportedStanding, ExportedStreak, MemberExport,
 };
 pub use recap::{MissedPoint, RECAP_MISSED, RECAP_TOP, RecapView};
 pub use reminders::DEFAULT_REMINDER_HOURS;

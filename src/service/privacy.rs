@@ -22,6 +22,7 @@ pub struct MemberExport {
     pub reviews: Vec<ExportedQuiz>,
     /// When each question the member answered comes back in `/review`, and how it went so far.
     pub review_cards: Vec<ExportedCard>,
+    pub mock_interviews: Vec<ExportedMock>,
     pub streaks: Vec<ExportedStreak>,
     pub leaderboard: Vec<ExportedStanding>,
 }
@@ -59,6 +60,27 @@ pub struct ExportedQuiz {
     pub answer: Option<String>,
     pub coverage_percent: Option<i64>,
     pub grade: Option<u8>,
+    pub misconceptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedMock {
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// `finished`, `abandoned`, or none while under way.
+    pub outcome: Option<String>,
+    pub questions: Vec<ExportedMockQuestion>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedMockQuestion {
+    pub question_id: String,
+    pub question: Option<String>,
+    pub asked_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answer: Option<String>,
+    pub grade: Option<u8>,
+    pub key_points_covered: Vec<String>,
     pub misconceptions: Vec<String>,
 }
 
@@ -168,6 +190,34 @@ impl Service {
                     lapses: card.lapses,
                     stability_days: card.stability,
                     difficulty: card.difficulty,
+                })
+                .collect(),
+            mock_interviews: rows
+                .mocks
+                .into_iter()
+                .map(|(mock, questions)| ExportedMock {
+                    started_at: mock.started_at,
+                    ended_at: mock.ended.map(|(at, _)| at),
+                    outcome: mock.ended.map(|(_, o)| {
+                        match o {
+                            crate::store::mocks::Outcome::Finished => "finished",
+                            crate::store::mocks::Outcome::Abandoned => "abandoned",
+                        }
+                        .to_owned()
+                    }),
+                    questions: questions
+                        .into_iter()
+                        .map(|q| ExportedMockQuestion {
+                            key_points_covered: labels(&q.question_id, q.covered.as_deref()),
+                            grade: q.grade.as_ref().map(|g| g.grade),
+                            misconceptions: claims(&q.question_id, q.grade.as_ref()),
+                            question: self.question(&q.question_id).map(|x| x.question.clone()),
+                            question_id: q.question_id,
+                            asked_at: q.asked_at,
+                            answered_at: q.answered_at,
+                            answer: q.body,
+                        })
+                        .collect(),
                 })
                 .collect(),
             streaks: rows

@@ -66,6 +66,8 @@ pub struct MemberRows {
     pub reviews: Vec<MemberQuiz>,
     /// Review cards, by question.
     pub cards: Vec<(String, CardState)>,
+    /// Mock interviews, each with its questions.
+    pub mocks: Vec<(super::mocks::MockRow, Vec<super::mocks::MockQuestionRow>)>,
     pub streaks: Vec<MemberStreak>,
     pub standings: Vec<MemberStanding>,
 }
@@ -77,6 +79,7 @@ pub struct Deleted {
     pub quizzes: u64,
     /// Review prompts and review cards.
     pub reviews: u64,
+    pub mocks: u64,
     pub streaks: u64,
     pub standings: u64,
 }
@@ -240,6 +243,7 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
     let reviews = practice.pop().unwrap_or_default();
     let quizzes = practice.pop().unwrap_or_default();
     let cards = super::reviews::member_cards(&mut *conn, guild, user).await?;
+    let mocks = super::mocks::member_mocks(&mut *conn, guild, user).await?;
     let streaks: Vec<RawStreak> = sqlx::query_as(
         "SELECT s.schedule_id, s.current, s.longest, s.freezes FROM streaks s \
          JOIN schedules c ON c.id = s.schedule_id \
@@ -265,6 +269,7 @@ pub async fn rows(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -> 
         quizzes,
         reviews,
         cards,
+        mocks,
         streaks: streaks
             .into_iter()
             .map(|r| r.convert(user))
@@ -309,6 +314,7 @@ pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
         .await?
         .rows_affected();
     let (prompts, cards) = super::reviews::delete_member(&mut *conn, guild, user).await?;
+    let mocks = super::mocks::delete_member(&mut *conn, guild, user).await?;
     // The reminder setting and which posts reminded the member go too (not counted: they are
     // settings, not records of the member's work).
     sqlx::query("DELETE FROM reminders WHERE guild_id = ? AND user_id = ?")
@@ -328,6 +334,7 @@ pub async fn delete(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
         answers,
         quizzes,
         reviews: prompts + cards,
+        mocks,
         streaks,
         standings,
     })

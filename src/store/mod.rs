@@ -15,6 +15,7 @@ pub mod backup;
 mod error;
 pub mod guild_settings;
 pub mod members;
+pub mod mocks;
 pub mod posts;
 pub mod quizzes;
 pub mod recaps;

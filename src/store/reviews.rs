@@ -18,6 +18,8 @@ pub enum Source {
     Daily(i64),
     Quiz(i64),
     Review(i64),
+    /// A mock's question: the mock's id times 10 plus the position.
+    Mock(i64),
 }
 
 impl Source {
@@ -26,6 +28,7 @@ impl Source {
             Source::Daily(id) => ("daily", id),
             Source::Quiz(id) => ("quiz", id),
             Source::Review(id) => ("review", id),
+            Source::Mock(id) => ("mock", id),
         }
     }
 }

@@ -24,6 +24,7 @@ mod service_admin;
 mod service_answers;
 mod service_days;
 mod service_grading;
+mod service_mock;
 mod service_past;
 mod service_practice;
 mod service_recap;
@@ -33,6 +34,7 @@ mod store;
 
 // The bot against the fake Discord.
 mod bot_day;
+mod bot_mock;
 mod bot_permissions;
 mod bot_recap;
 mod bot_reminders;

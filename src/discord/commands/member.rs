@@ -33,6 +33,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          answers · `/quiz` a practice question now\n\
          `/review` your own questions again when they are due: one you missed comes back the \
          next day, one you nailed weeks later (spaced repetition)\n\
+         `/mock [track] [difficulty] [questions]` a private mock interview: 3-8 timed questions, \
+         feedback and a follow-up after each, a report card at the end\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/remind on` a direct message before the reveal when you have not answered\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\

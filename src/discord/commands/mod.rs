@@ -6,6 +6,7 @@
 pub mod choose;
 pub mod delivery;
 pub mod member;
+pub mod mock;
 pub mod practice;
 pub mod privacy;
 pub mod remind;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         member::past(),
         practice::quiz(),
         review::review(),
+        mock::mock(),
         member::streak(),
         member::stats(),
         member::leaderboard(),

@@ -25,7 +25,10 @@ impl DifficultyChoice {
     }
 }
 
-async fn complete_track(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+pub(super) async fn complete_track(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     let choices = ctx
         .data()
         .service

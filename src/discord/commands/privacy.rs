@@ -27,11 +27,12 @@ pub async fn my_data(ctx: Context<'_>) -> Result<(), Error> {
         Ok(export) => match serde_json::to_vec_pretty(&export) {
             Ok(json) => CreateReply::default()
                 .content(format!(
-                    "Everything dailydrill keeps about you in this server: {} answer(s), {} quiz(zes), {} review(s) and {} review card(s), {} streak(s), {} leaderboard row(s). `/forget-me` deletes it.",
+                    "Everything dailydrill keeps about you in this server: {} answer(s), {} quiz(zes), {} review(s) and {} review card(s), {} mock interview(s), {} streak(s), {} leaderboard row(s). `/forget-me` deletes it.",
                     export.answers.len(),
                     export.quizzes.len(),
                     export.reviews.len(),
                     export.review_cards.len(),
+                    export.mock_interviews.len(),
                     export.streaks.len(),
                     export.leaderboard.len()
                 ))
@@ -106,8 +107,8 @@ pub async fn confirm_forget(
                 }
             }
             format!(
-                "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s), {} review card(s) and review(s). dailydrill keeps nothing else about you in this server.",
-                d.answers, d.quizzes, d.streaks, d.standings, d.reviews
+                "Deleted: {} answer(s), {} quiz(zes), {} streak(s), {} leaderboard row(s), {} review card(s) and review(s), {} mock interview(s). dailydrill keeps nothing else about you in this server.",
+                d.answers, d.quizzes, d.streaks, d.standings, d.reviews, d.mocks
             )
         }
         Err(e) => refusal(&e, Origin::Component(&click.data.custom_id), who),

@@ -174,24 +174,5 @@ pub async fn on_answer(
                 .style(ButtonStyle::Primary),
         ])]
     });
-    let last = parts.len().saturating_sub(1);
-    for (i, part) in parts.into_iter().enumerate() {
-        let buttons = if i == last { next.clone() } else { None };
-        if i == 0 {
-            let mut message = ephemeral(part);
-            if let Some(buttons) = buttons {
-                message = message.components(buttons);
-            }
-            submit
-                .create_response(ctx, CreateInteractionResponse::Message(message))
-                .await?;
-        } else {
-            let mut followup = render::private_followup(part);
-            if let Some(buttons) = buttons {
-                followup = followup.components(buttons);
-            }
-            submit.create_followup(ctx, followup).await?;
-        }
-    }
-    Ok(())
+    Ok(render::send_parts(ctx, submit, parts, next).await?)
 }
