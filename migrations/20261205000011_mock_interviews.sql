@@ -1,6 +1,7 @@
 -- Mock interviews (/mock): a member's private run of 3 to 8 questions, one at a time, each timed
--- from when it was shown. One open mock per member and server; one left without an answer for
--- 30 minutes ends itself as abandoned.
+-- from when it was shown, in a private thread with the member (thread_id) or, where the bot may
+-- not open one, in private replies (NULL). One open mock per member and server; one left without
+-- an answer for 30 minutes ends itself as abandoned.
 CREATE TABLE mocks (
     id                INTEGER PRIMARY KEY,
     guild_id          INTEGER NOT NULL,
@@ -10,6 +11,7 @@ CREATE TABLE mocks (
     last_activity_at  TEXT    NOT NULL,
     ended_at          TEXT,
     outcome           TEXT    CHECK (outcome IN ('finished', 'abandoned')),
+    thread_id         INTEGER,
     CHECK ((ended_at IS NULL) = (outcome IS NULL))
 );
 

@@ -58,6 +58,7 @@ pub mod grading_eval;
 pub mod liveness;
 pub mod message_split;
 pub mod service;
+pub mod stats_image;
 pub mod store;
 pub mod sync;
 pub mod telemetry;

@@ -336,19 +336,20 @@ pub fn modal_text(submit: &serenity::all::ModalInteraction) -> String {
         .unwrap_or_default()
 }
 
-/// Answers a form privately with `parts` (the first as the response, the rest as follow-ups);
-/// `buttons` go on the last one.
+/// Answers a form with `parts` (the first as the response, the rest as follow-ups), privately
+/// unless `private` is false (in a mock interview's private thread); `buttons` go on the last.
 pub async fn send_parts(
     ctx: &serenity::all::Context,
     submit: &serenity::all::ModalInteraction,
     parts: Vec<String>,
     buttons: Option<Vec<CreateActionRow>>,
+    private: bool,
 ) -> Result<(), serenity::Error> {
     let last = parts.len().saturating_sub(1);
     for (i, part) in parts.into_iter().enumerate() {
         let buttons = if i == last { buttons.clone() } else { None };
         if i == 0 {
-            let mut message = ephemeral(part);
+            let mut message = ephemeral(part).ephemeral(private);
             if let Some(buttons) = buttons {
                 message = message.components(buttons);
             }
@@ -359,7 +360,7 @@ pub async fn send_parts(
                 )
                 .await?;
         } else {
-            let mut followup = private_followup(part);
+            let mut followup = private_followup(part).ephemeral(private);
             if let Some(buttons) = buttons {
                 followup = followup.components(buttons);
             }

@@ -5,8 +5,6 @@
 //! card, and a question shown but never answered counts as missed, so what went wrong comes back
 //! in `/review`. One open mock per member; one idle for 30 minutes ends itself.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 
@@ -15,7 +13,6 @@ use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, MockId, UserId};
 use crate::feedback::Assessment;
 use crate::store::mocks::{self, MockQuestionRow, MockRow, Outcome};
-use crate::store::posts;
 use crate::store::reviews::Source;
 
 use super::answers::check;
@@ -46,6 +43,8 @@ pub struct MockQuestionView {
     pub question: Question,
     pub asked_at: DateTime<Utc>,
     pub suggested_minutes: i64,
+    /// The private thread the mock runs in; `None`: in private replies.
+    pub thread: Option<u64>,
 }
 
 /// What `/mock` opens: a new mock, or the one under way again.
@@ -67,6 +66,7 @@ pub struct MockAnswer {
     pub taken: Duration,
     pub suggested_minutes: i64,
     pub follow_up: Option<String>,
+    pub thread: Option<u64>,
     /// After the last question.
     pub report: Option<MockReport>,
 }
@@ -126,18 +126,7 @@ impl Service {
                     .await?,
             );
         }
-        let open_posts: HashSet<String> = posts::open_questions(&mut tx, guild)
-            .await?
-            .into_iter()
-            .collect();
-        let candidates: Vec<&Question> = self
-            .corpus
-            .questions()
-            .iter()
-            .filter(|q| filter.track.as_ref().is_none_or(|t| &q.track == t))
-            .filter(|q| filter.difficulty.is_none_or(|d| q.difficulty == d))
-            .filter(|q| !open_posts.contains(q.id.as_str()))
-            .collect();
+        let candidates = self.practice_candidates(&mut tx, guild, &filter).await?;
         if candidates.len() < usize::from(MIN_MOCK_QUESTIONS) {
             return Err(Error::NoQuizQuestions(filter));
         }
@@ -154,6 +143,7 @@ impl Service {
                 question: chosen[0].clone(),
                 asked_at: now,
                 suggested_minutes: suggested_minutes(chosen[0].difficulty),
+                thread: None,
             },
             resumed: false,
             abandoned,
@@ -180,6 +170,23 @@ impl Service {
             return Err(Error::MockEnded);
         }
         Ok(row)
+    }
+
+    /// Records the private thread the bot opened for the member's mock.
+    pub async fn set_mock_thread(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        mock: MockId,
+        thread: u64,
+    ) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        mocks::get(&mut tx, guild, user, mock)
+            .await?
+            .ok_or(Error::MockNotFound)?;
+        mocks::set_thread(&mut tx, mock, thread).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Checks that `position` is the question the member is answering, before its form shows.
@@ -262,6 +269,7 @@ impl Service {
             taken: now - asked.asked_at.unwrap_or(now),
             suggested_minutes: suggested_minutes(question.difficulty),
             follow_up: question.follow_ups.first().cloned(),
+            thread: row.thread,
             question,
             report,
         })
@@ -308,6 +316,7 @@ impl Service {
             suggested_minutes: suggested_minutes(question.difficulty),
             question,
             asked_at: next.asked_at.unwrap_or(now),
+            thread: row.thread,
         })
     }
 

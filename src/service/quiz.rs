@@ -21,6 +21,28 @@ use crate::store::reviews::Source;
 pub const QUIZ_MEMORY: Duration = Duration::days(30);
 
 impl Service {
+    /// The questions practice (a quiz, a mock interview) may ask: those matching `filter`, never
+    /// one open as a daily question in the server, whose model answer would give the day away.
+    pub(super) async fn practice_candidates(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guild: GuildId,
+        filter: &QuizFilter,
+    ) -> Result<Vec<&Question>> {
+        let open: HashSet<String> = posts::open_questions(conn, guild)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(self
+            .corpus
+            .questions()
+            .iter()
+            .filter(|q| filter.track.as_ref().is_none_or(|t| &q.track == t))
+            .filter(|q| filter.difficulty.is_none_or(|d| q.difficulty == d))
+            .filter(|q| !open.contains(q.id.as_str()))
+            .collect())
+    }
+
     /// Picks a practice question: never one open in the guild's daily posts (its model answer
     /// would give the day away), preferably one the member has not been quizzed on in the last
     /// 30 days, else the one they saw longest ago.
@@ -33,18 +55,7 @@ impl Service {
     ) -> Result<QuizView> {
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let open: HashSet<String> = posts::open_questions(&mut tx, guild)
-            .await?
-            .into_iter()
-            .collect();
-        let candidates: Vec<&Question> = self
-            .corpus
-            .questions()
-            .iter()
-            .filter(|q| filter.track.as_ref().is_none_or(|t| &q.track == t))
-            .filter(|q| filter.difficulty.is_none_or(|d| q.difficulty == d))
-            .filter(|q| !open.contains(q.id.as_str()))
-            .collect();
+        let candidates = self.practice_candidates(&mut tx, guild, &filter).await?;
         if candidates.is_empty() {
             return Err(Error::NoQuizQuestions(filter));
         }

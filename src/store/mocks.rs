@@ -33,6 +33,8 @@ pub struct MockRow {
     pub started_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
     pub ended: Option<(DateTime<Utc>, Outcome)>,
+    /// The private thread it runs in; `None`: in private replies.
+    pub thread: Option<u64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -45,6 +47,7 @@ struct RawMock {
     last_activity_at: DateTime<Utc>,
     ended_at: Option<DateTime<Utc>>,
     outcome: Option<String>,
+    thread_id: Option<i64>,
 }
 
 impl RawMock {
@@ -65,12 +68,13 @@ impl RawMock {
             started_at: self.started_at,
             last_activity_at: self.last_activity_at,
             ended,
+            thread: self.thread_id.map(snowflake),
         })
     }
 }
 
 const MOCK_COLUMNS: &str =
-    "id, guild_id, user_id, size, started_at, last_activity_at, ended_at, outcome";
+    "id, guild_id, user_id, size, started_at, last_activity_at, ended_at, outcome, thread_id";
 
 /// A question of a mock as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +199,16 @@ pub async fn questions(conn: &mut SqliteConnection, mock: MockId) -> Result<Vec<
         .into_iter()
         .map(|r| r.convert(mock))
         .collect::<Result<_, _>>()?)
+}
+
+/// Records the private thread the mock runs in.
+pub async fn set_thread(conn: &mut SqliteConnection, mock: MockId, thread: u64) -> Result<()> {
+    sqlx::query("UPDATE mocks SET thread_id = ? WHERE id = ?")
+        .bind(int(thread))
+        .bind(mock.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Shows the question at `position` (the clock starts once: a second show keeps the first time).

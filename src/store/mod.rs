@@ -9,6 +9,7 @@
 //! [`AnswerWriter`] is the one piece of storage policy with a task of its own: members' answers
 //! are committed in groups.
 
+pub mod activity;
 pub mod answer_writer;
 pub mod answers;
 pub mod backup;

@@ -75,10 +75,23 @@ pub async fn answer(
     graded: &Grade,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE quizzes SET answered_at = ?, body = ?, covered = ?, coverage_percent = ?, \
-         grade = ?, misconceptions = ?, shape = ? WHERE id = ? AND answered_at IS NULL",
-    )
+    answer_in(conn, "quizzes", id.0, body, graded, now).await
+}
+
+/// Records a graded answer in a practice table of the same shape (`quizzes`, `reviews`); false
+/// when the row was already answered.
+pub(crate) async fn answer_in(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    id: i64,
+    body: &str,
+    graded: &Grade,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {table} SET answered_at = ?, body = ?, covered = ?, coverage_percent = ?, \
+         grade = ?, misconceptions = ?, shape = ? WHERE id = ? AND answered_at IS NULL"
+    ))
     .bind(now)
     .bind(body)
     .bind(encode_indices(&graded.covered))
@@ -86,7 +99,7 @@ pub async fn answer(
     .bind(i64::from(graded.grade))
     .bind(encode_indices(&graded.misconceptions))
     .bind(graded.shape.as_str())
-    .bind(id.0)
+    .bind(id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::answers::encode_indices;
 use super::{Result, Row, RowError, int};
 use crate::domain::grading::Grade;
 use crate::domain::ids::{GuildId, ReviewId, UserId};
@@ -314,21 +313,7 @@ pub async fn answer(
     graded: &Grade,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE reviews SET answered_at = ?, body = ?, covered = ?, coverage_percent = ?, \
-         grade = ?, misconceptions = ?, shape = ? WHERE id = ? AND answered_at IS NULL",
-    )
-    .bind(now)
-    .bind(body)
-    .bind(encode_indices(&graded.covered))
-    .bind(i64::from(graded.score))
-    .bind(i64::from(graded.grade))
-    .bind(encode_indices(&graded.misconceptions))
-    .bind(graded.shape.as_str())
-    .bind(id.0)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    super::quizzes::answer_in(conn, "reviews", id.0, body, graded, now).await
 }
 
 /// How many review prompts the member answered, for `/stats`.

@@ -90,7 +90,8 @@ fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
 }
 
 /// A multipart request as Discord reads it: the JSON of `payload_json`, with each file part's
-/// name and text added to its entry in `attachments` (as `filename` and `_content`) for tests.
+/// name, text and bytes added to its entry in `attachments` (as `filename`, `_content`, and
+/// `_size` with `_hex` for binary files such as images) for tests.
 async fn multipart_body(body: Bytes, boundary: String) -> Value {
     let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
     let mut parts = multer::Multipart::new(stream, boundary);
@@ -104,9 +105,7 @@ async fn multipart_body(body: Bytes, boundary: String) -> Value {
         };
         match (name.as_str(), filename) {
             ("payload_json", _) => payload = serde_json::from_slice(&data).unwrap_or(Value::Null),
-            (_, Some(filename)) => {
-                files.push((filename, String::from_utf8_lossy(&data).into_owned()))
-            }
+            (_, Some(filename)) => files.push((filename, data)),
             _ => {}
         }
     }
@@ -116,9 +115,12 @@ async fn multipart_body(body: Bytes, boundary: String) -> Value {
         &mut payload
     };
     if let Some(attachments) = target.get_mut("attachments").and_then(Value::as_array_mut) {
-        for (entry, (filename, content)) in attachments.iter_mut().zip(files) {
+        for (entry, (filename, data)) in attachments.iter_mut().zip(files) {
+            let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
             entry["filename"] = json!(filename);
-            entry["_content"] = json!(content);
+            entry["_content"] = json!(String::from_utf8_lossy(&data));
+            entry["_size"] = json!(data.len());
+            entry["_hex"] = json!(hex);
         }
     }
     payload
@@ -250,6 +252,23 @@ fn route(rest: &Rest, method: &Method, path: &str, body: &Value) -> Answer {
                 "archive_timestamp": "2026-01-01T00:00:00.000000+00:00", "locked": false },
             }))
         }
+        // A thread of its own (a private thread, say), not started from a message.
+        ("POST", ["channels", channel, "threads"]) => {
+            let thread = rest.state.next_id();
+            rest.state.lock().threads.insert(thread);
+            ok(json!({
+            "id": thread.to_string(), "type": body.get("type").cloned().unwrap_or(json!(12)),
+            "parent_id": channel,
+            "guild_id": rest.state.lock().guilds.first().copied().unwrap_or(0).to_string(),
+            "name": body.get("name").cloned().unwrap_or(json!("thread")),
+            "owner_id": super::BOT_USER_ID.to_string(), "thread_metadata": {
+                "archived": false, "auto_archive_duration": body.get("auto_archive_duration").cloned().unwrap_or(json!(60)),
+                "archive_timestamp": "2026-01-01T00:00:00.000000+00:00", "locked": false,
+                "invitable": body.get("invitable").cloned().unwrap_or(json!(true)) },
+            }))
+        }
+        // A member added to a thread (recorded in `calls` for tests to read).
+        ("PUT", ["channels", _, "thread-members", _]) => (StatusCode::NO_CONTENT, Value::Null),
         ("POST", ["interactions", _, token, "callback"]) => {
             callback(rest, id(1).unwrap_or(0), token, body)
         }

@@ -10,6 +10,7 @@ use crate::discord::reply::{command_refusal, say};
 use crate::domain::ids::UserId;
 use crate::domain::period::Period;
 use crate::service::Leaderboard;
+use crate::stats_image;
 
 /// How dailydrill works, and its commands.
 #[poise::command(slash_command)]
@@ -49,7 +50,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn streak(ctx: Context<'_>) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let (guild, user) = (who.guild, who.user);
-    let text = match ctx.data().service.member_stats(guild, user).await {
+    let service = &ctx.data().service;
+    let text = match service.member_stats(guild, user).await {
         Ok(stats) if stats.streaks.is_empty() => {
             "No streak yet: answer today's question to start one.".to_owned()
         }
@@ -78,7 +80,8 @@ pub async fn stats(
     let who = Invoker::from_command(ctx)?;
     let (guild, me) = (who.guild, who.user);
     let user = member.as_ref().map_or(me, |m| UserId(m.id.get()));
-    let text = match ctx.data().service.member_stats(guild, user).await {
+    let service = &ctx.data().service;
+    let text = match service.member_stats(guild, user).await {
         Ok(s) => format!(
             "<@{}>: **{}** points from {} answers{}, average score {}/100; {} practice quiz(zes){}.",
             user,
@@ -91,9 +94,30 @@ pub async fn stats(
             s.quiz_average_percent
                 .map_or_else(String::new, |p| format!(" averaging {p}/100")),
         ),
-        Err(e) => command_refusal(ctx, who, &e),
+        Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
     };
-    say(ctx, text).await
+    // The picture: the heatmap of answers and the average grade per track, for the caller only.
+    let name = member.as_ref().map_or_else(
+        || ctx.author().display_name().to_owned(),
+        |m| m.display_name().to_owned(),
+    );
+    let title = format!("Practice of {}", name.chars().take(40).collect::<String>());
+    let picture = match service.stats_picture(guild, user, title).await {
+        Ok(picture) => picture,
+        Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
+    };
+    let mut reply = CreateReply::default()
+        .content(render::clip(&text, crate::discord::split::MESSAGE_LIMIT))
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    match stats_image::render(&picture) {
+        Ok(png) => {
+            reply = reply.attachment(serenity::CreateAttachment::bytes(png, "stats.png"));
+        }
+        Err(e) => tracing::error!(%guild, "could not draw the stats picture: {e}"),
+    }
+    ctx.send(reply).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]

@@ -1,17 +1,20 @@
-//! `/mock`: a mock interview, privately: each question with its suggested time and an Answer
-//! button, the grader's feedback and the interviewer's follow-up after each answer, a Next
-//! question button, and a report card at the end.
+//! `/mock`: a mock interview, in a private thread with the member (or, where the bot may not
+//! open one, in private replies): each question with its suggested time and an Answer button,
+//! the grader's feedback and the interviewer's follow-up after each answer, a Next question
+//! button, and a report card at the end.
 
+use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponse, CreateInteractionResponseMessage, ModalInteraction,
+    AutoArchiveDuration, ButtonStyle, ChannelType, CreateActionRow, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    CreateThread, ModalInteraction,
 };
 
-use super::practice::{DifficultyChoice, complete_track};
+use super::practice::{DifficultyChoice, complete_track, parse_track};
 use crate::discord::context::{Context, Data, Error, Invoker};
-use crate::discord::render::{self, GENERIC_PLACEHOLDER, custom_id, ephemeral, form};
-use crate::discord::reply::{Origin, bounded, command_refusal, invalid_options, refusal, say};
+use crate::discord::render::{self, GENERIC_PLACEHOLDER, custom_id, ephemeral, form, no_mentions};
+use crate::discord::reply::{Origin, command_refusal, invalid_options, refusal, say};
 use crate::discord::split;
 use crate::domain::ids::MockId;
 use crate::feedback::grade_word;
@@ -42,14 +45,7 @@ pub async fn mock(
     questions: Option<u8>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let parsed = bounded(&[("track", track.as_deref())]).and_then(|()| {
-        track
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|why| format!("That track name {why}."))
-    });
-    let track = match parsed {
+    let track = match parse_track(track.as_deref()) {
         Ok(track) => track,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
     };
@@ -57,24 +53,26 @@ pub async fn mock(
         track,
         difficulty: difficulty.map(DifficultyChoice::difficulty),
     };
+    // Opening a private thread takes requests of its own: past Discord's 3 s, acknowledged first.
+    ctx.defer_ephemeral().await?;
     let service = &ctx.data().service;
     let size = questions.unwrap_or(DEFAULT_MOCK_QUESTIONS);
     match service.start_mock(who.guild, who.user, filter, size).await {
         Ok(start) => {
-            let message = start_message(service, &start);
-            if let Context::Application(app) = ctx {
-                let response = CreateInteractionResponse::Message(message);
-                app.interaction.create_response(ctx, response).await?;
-                app.has_sent_initial_response
-                    .store(true, std::sync::atomic::Ordering::SeqCst);
-            }
+            let reply = open(ctx, who, &start).await;
+            ctx.send(reply.ephemeral(true).allowed_mentions(no_mentions()))
+                .await?;
             Ok(())
         }
         Err(e) => say(ctx, command_refusal(ctx, who, &e)).await,
     }
 }
 
-fn start_message(service: &Service, start: &MockStart) -> CreateInteractionResponseMessage {
+/// Where the mock runs: a new one in a private thread with the member when the bot may open
+/// one in this channel, else in private replies; one under way where it was.
+async fn open(ctx: Context<'_>, who: Invoker, start: &MockStart) -> CreateReply {
+    let data = ctx.data();
+    let service = &data.service;
     let mut intro = String::new();
     if let Some(report) = &start.abandoned {
         intro.push_str(&format!(
@@ -83,21 +81,86 @@ fn start_message(service: &Service, start: &MockStart) -> CreateInteractionRespo
             report.lines.len()
         ));
     }
-    if start.resumed {
-        intro.push_str("You have a mock interview under way; here is where you were.");
-    } else {
-        intro.push_str(
-            "Mock interview: answer as you would aloud, in your own words; each question is timed from when it is shown.",
-        );
+    let view = &start.current;
+    if let (true, Some(thread)) = (start.resumed, view.thread) {
+        return CreateReply::default().content(format!(
+            "{intro}You have a mock interview under way in <#{thread}>: question {} of {}.",
+            view.position, view.size
+        ));
     }
-    question_message(service, &start.current).content(intro)
+    if !start.resumed {
+        let name = format!("Mock interview · {}", ctx.author().display_name());
+        match open_thread(ctx, who, &name, view).await {
+            Ok(thread) => {
+                if let Err(e) = service
+                    .set_mock_thread(who.guild, who.user, view.mock, thread)
+                    .await
+                {
+                    tracing::error!(mock = %view.mock, "could not record the mock's thread: {e}");
+                }
+                return CreateReply::default().content(format!(
+                    "{intro}Your mock interview is in <#{thread}>, a private thread only you (and the server's moderators) can see. Answer as you would aloud, in your own words; each question is timed from when it is shown."
+                ));
+            }
+            Err(e) => tracing::info!(
+                mock = %view.mock,
+                "no private thread for a mock interview, it runs in private replies: {e}"
+            ),
+        }
+    }
+    intro.push_str(if start.resumed {
+        "You have a mock interview under way; here is where you were."
+    } else {
+        "Mock interview: answer as you would aloud, in your own words; each question is timed from when it is shown."
+    });
+    let (embed, buttons) = question_parts(service, view);
+    CreateReply::default()
+        .content(intro)
+        .embed(embed)
+        .components(buttons)
 }
 
-/// A question of the mock with its Answer button.
-fn question_message(
+/// A private thread in the command's channel with the member in it, and the first question
+/// posted there.
+async fn open_thread(
+    ctx: Context<'_>,
+    who: Invoker,
+    name: &str,
+    view: &MockQuestionView,
+) -> Result<u64, serenity::Error> {
+    let data = ctx.data();
+    let http = &ctx.serenity_context().http;
+    let name: String = name.chars().take(100).collect();
+    let thread = CreateThread::new(name)
+        .kind(ChannelType::PrivateThread)
+        .invitable(false)
+        .auto_archive_duration(AutoArchiveDuration::OneHour);
+    let channel = ctx.channel_id();
+    let thread = data
+        .outbox
+        .call(|| channel.create_thread(http, thread.clone()))
+        .await?
+        .id;
+    let member = serenity::UserId::new(who.user.0);
+    data.outbox
+        .call(|| thread.add_thread_member(http, member))
+        .await?;
+    let (embed, buttons) = question_parts(&data.service, view);
+    let message = CreateMessage::new()
+        .embed(embed)
+        .components(buttons)
+        .allowed_mentions(no_mentions());
+    data.outbox
+        .call(|| thread.send_message(http, message.clone()))
+        .await?;
+    Ok(thread.get())
+}
+
+/// A question of the mock (its embed) with its Answer button.
+fn question_parts(
     service: &Service,
     view: &MockQuestionView,
-) -> CreateInteractionResponseMessage {
+) -> (CreateEmbed, Vec<CreateActionRow>) {
     let q = &view.question;
     let track = service
         .corpus()
@@ -121,9 +184,19 @@ fn question_message(
     let button = CreateButton::new(custom_id(ANSWER_BUTTON, id))
         .label("Answer")
         .style(ButtonStyle::Primary);
-    ephemeral("")
-        .embed(embed)
-        .components(vec![CreateActionRow::Buttons(vec![button])])
+    (embed, vec![CreateActionRow::Buttons(vec![button])])
+}
+
+/// The next question as a reply: in the mock's thread for all its members (the member and
+/// moderators) to read, else privately.
+fn question_reply(service: &Service, view: &MockQuestionView) -> CreateInteractionResponseMessage {
+    let (embed, buttons) = question_parts(service, view);
+    let message = if view.thread.is_some() {
+        CreateInteractionResponseMessage::new().allowed_mentions(no_mentions())
+    } else {
+        ephemeral("")
+    };
+    message.embed(embed).components(buttons)
 }
 
 /// The mock and position a question's id names.
@@ -148,7 +221,7 @@ pub async fn on_click(
             .next_mock_question(who.guild, who.user, MockId(id))
             .await
         {
-            Ok(view) => CreateInteractionResponse::Message(question_message(service, &view)),
+            Ok(view) => CreateInteractionResponse::Message(question_reply(service, &view)),
             Err(e) => refuse(e),
         };
     }
@@ -257,15 +330,20 @@ pub async fn on_answer(
 ) -> Result<(), Error> {
     let (mock, position) = split_id(id);
     let text = render::modal_text(submit);
-    let (parts, next) = match data
+    let (parts, next, private) = match data
         .service
         .answer_mock(who.guild, who.user, mock, position, &text)
         .await
     {
-        Ok(answer) => (answer_parts(&answer), answer.report.is_none()),
+        Ok(answer) => (
+            answer_parts(&answer),
+            answer.report.is_none(),
+            answer.thread.is_none(),
+        ),
         Err(e) => (
             vec![refusal(&e, Origin::Component(&submit.data.custom_id), who)],
             false,
+            true,
         ),
     };
     let buttons = next.then(|| {
@@ -275,5 +353,5 @@ pub async fn on_answer(
                 .style(ButtonStyle::Primary),
         ])]
     });
-    Ok(render::send_parts(ctx, submit, parts, buttons).await?)
+    Ok(render::send_parts(ctx, submit, parts, buttons, private).await?)
 }

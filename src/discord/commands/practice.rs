@@ -2,7 +2,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::corpus::Difficulty;
+use crate::corpus::{Difficulty, TrackId};
 use crate::discord::context::{Context, Error, Invoker};
 use crate::discord::render;
 use crate::discord::reply::{bounded, command_refusal, invalid_options, say};
@@ -41,6 +41,16 @@ pub(super) async fn complete_track(
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
+/// A track option as typed: within the length limit and a valid track id (which may still be
+/// unknown: the service says so).
+pub(super) fn parse_track(track: Option<&str>) -> Result<Option<TrackId>, String> {
+    bounded(&[("track", track)])?;
+    track
+        .map(str::parse)
+        .transpose()
+        .map_err(|why| format!("That track name {why}."))
+}
+
 /// A practice question now, privately: answered through a form, scored at once.
 #[poise::command(slash_command, guild_only)]
 pub async fn quiz(
@@ -53,14 +63,7 @@ pub async fn quiz(
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let (guild, user) = (who.guild, who.user);
-    let parsed = bounded(&[("track", track.as_deref())]).and_then(|()| {
-        track
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|why| format!("That track name {why}."))
-    });
-    let track = match parsed {
+    let track = match parse_track(track.as_deref()) {
         Ok(track) => track,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
     };

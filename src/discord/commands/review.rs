@@ -174,5 +174,5 @@ pub async fn on_answer(
                 .style(ButtonStyle::Primary),
         ])]
     });
-    Ok(render::send_parts(ctx, submit, parts, next).await?)
+    Ok(render::send_parts(ctx, submit, parts, next, true).await?)
 }

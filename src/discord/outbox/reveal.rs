@@ -52,12 +52,13 @@ impl Outbox {
             None => (channel, question_message),
         };
         let mut messages = render::reveal_messages(question, reply_to, reveal.post.0);
-        // The thread opens with how the group did (no names), then the model answer.
-        if let (Some(_), Some(summary)) = (thread, &reveal.summary) {
-            messages.insert(
-                0,
-                crate::discord::thread_messages::group_summary(summary, reveal.post.0),
-            );
+        // The thread opens with how the group did (no names), then the model answer; a question
+        // nobody answered has nothing to sum up, and costs no message.
+        if let (Some(_), Some(summary)) = (thread, &reveal.summary)
+            && summary.answered > 0
+        {
+            let summary = crate::discord::thread_messages::group_summary(summary, reveal.post.0);
+            messages.insert(0, summary);
         }
         for message in messages {
             if let Err(e) = self
