@@ -119,15 +119,17 @@ pub(super) async fn mock(demo: &mut Demo) -> anyhow::Result<()> {
         .await
         .unwrap_or_default();
     let text = reply["content"].as_str().unwrap_or_default().to_owned();
-    demo.say(format!(
-        "  bot (privately) › {}",
-        text.split(" Answer as").next().unwrap_or_default()
-    ));
     let thread: u64 = text
         .strip_prefix("Your mock interview is in <#")
         .and_then(|t| t.split('>').next())
         .and_then(|t| t.parse().ok())
         .unwrap_or_default();
+    // Discord shows the thread's name where the message links it.
+    let said = text.split(" Answer as").next().unwrap_or_default();
+    demo.say(format!(
+        "  bot (privately) › {}",
+        said.replace(&format!("<#{thread}>"), "#Mock interview · Brian")
+    ));
     let mut shown = demo
         .fake
         .messages_in(thread)
