@@ -20,6 +20,7 @@ use crate::liveness::probe;
 use crate::telemetry;
 use crate::zone_search;
 
+mod deck;
 mod grade;
 use grade::grade;
 
@@ -74,6 +75,9 @@ pub enum Command {
     /// Check schedule times before configuring them.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Write and import a study group's own questions.
+    #[command(subcommand)]
+    Deck(DeckCommand),
     /// Write a consistent copy of the database to PATH, safely while the bot runs.
     ///
     /// The copy is one snapshot (SQLite's VACUUM INTO), checked for integrity before it is put in
@@ -176,6 +180,30 @@ pub struct CorpusDir {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DeckCommand {
+    /// Split a study document (Markdown or text: numbered questions, each followed by its
+    /// answer) into question files in the corpus format, each with a draft rubric for an author
+    /// to finish; report every part that could not be split (a question with no answer, an
+    /// answer with no question, code outside a fence) as FILE:line: message.
+    ///
+    /// Reads no environment variables. Existing files are never overwritten.
+    ImportDoc {
+        /// The document.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The folder to write into: DIR/TRACK/NN-question.md, and DIR/tracks.toml if missing.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The track id of the questions.
+        #[arg(long, default_value = "imported")]
+        track: String,
+        /// Their difficulty (easy, medium or hard), to adjust per file.
+        #[arg(long, default_value = "medium")]
+        difficulty: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum CorpusCommand {
     /// Validate every question file (format, rubric, near-duplicate questions, answers that fit
     /// three Discord messages); print a summary, or every problem as `path:line: message` (exit 1).
@@ -222,6 +250,12 @@ pub fn main() -> ExitCode {
         Command::Demo { days, corpus } => demo(days, corpus),
         Command::Backup { path, database_url } => backup(&path, &database_url),
         Command::Healthcheck { metrics_addr } => healthcheck(metrics_addr.as_deref()),
+        Command::Deck(DeckCommand::ImportDoc {
+            file,
+            out,
+            track,
+            difficulty,
+        }) => deck::import_doc(&file, &out, &track, &difficulty),
         Command::Schedule(ScheduleCommand::Preview {
             time,
             tz,

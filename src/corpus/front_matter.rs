@@ -77,6 +77,8 @@ struct RawFront {
     synonyms: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
     misconceptions: Option<Vec<Spanned<RawClaim>>>,
     red_flags: Option<Vec<Spanned<RawClaim>>>,
+    /// Set by `dailydrill deck import-doc` on the rubric it drafts; an author deletes it.
+    rubric_draft: Option<Spanned<bool>>,
 }
 
 /// The typed front matter of a question, and the line of its id for duplicate reports.
@@ -108,6 +110,14 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
         vec![(at, format!("front matter: {}", e.message().trim_end()))]
     })?;
 
+    if let Some(draft) = raw.rubric_draft.as_ref().filter(|d| *d.get_ref()) {
+        return Err(vec![(
+            line(draft.span()),
+            "the rubric is a draft from `dailydrill deck import-doc`: check its key points and \
+             phrasings, add misconceptions, follow-ups and sources, then delete `rubric_draft`"
+                .into(),
+        )]);
+    }
     let mut problems = Vec::new();
     let mut required = |name: &str, field: Option<Spanned<String>>| -> Option<(usize, String)> {
         match field {

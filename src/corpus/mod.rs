@@ -6,6 +6,7 @@
 mod embedded;
 mod export;
 mod front_matter;
+pub mod import_doc;
 mod load;
 mod markdown;
 mod problem;

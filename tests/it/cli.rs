@@ -917,3 +917,88 @@ fn run_refuses_a_malformed_metrics_addr_naming_it() {
     );
     assert_refused(&out, 2, "METRICS_ADDR must be", "--metrics-addr");
 }
+
+#[test]
+fn import_doc_splits_a_study_guide_into_draft_questions_and_locates_what_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study-guide.txt");
+    let guide = guide.to_str().unwrap();
+    let out = dailydrill(
+        dir.path(),
+        &[
+            "deck",
+            "import-doc",
+            guide,
+            "--out",
+            "deck",
+            "--track",
+            "python",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The guide's 41 items: 40 split with their answers; one answer lost its heading in the
+    // export and is reported; two answers have code outside a fence (written, and reported).
+    assert!(
+        text(&out.stdout).starts_with("40 question(s) split from"),
+        "{}",
+        text(&out.stdout)
+    );
+    let problems: Vec<String> = text(&out.stderr).lines().map(str::to_owned).collect();
+    assert_eq!(
+        problems,
+        [
+            format!("{guide}:208: an answer with no question (its numbered heading is missing)"),
+            format!("{guide}:609: question 1: code outside a fence; wrap it in ``` lines"),
+            format!("{guide}:797: question 7: code outside a fence; wrap it in ``` lines"),
+        ]
+    );
+    let files = std::fs::read_dir(dir.path().join("deck/python"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 40);
+    let first = std::fs::read_to_string(
+        dir.path()
+            .join("deck/python/01-what-are-python-s-key-features.md"),
+    )
+    .unwrap();
+    assert!(
+        first.contains("question = \"What are Python's key features?\""),
+        "{first}"
+    );
+    assert!(first.contains("rubric_draft = true"));
+    assert!(
+        first.contains("[[key_points]]\nlabel = \"High-Level & Easy to Read\""),
+        "{first}"
+    );
+
+    // `corpus check` refuses every draft by its line, until an author finishes it.
+    let check = dailydrill(dir.path(), &["corpus", "check", "--dir", "deck"], &[]);
+    assert_eq!(check.status.code(), Some(1));
+    let drafts = text(&check.stderr)
+        .lines()
+        .filter(|l| l.contains(".md:") && l.contains(": the rubric is a draft"))
+        .count();
+    assert_eq!(drafts, 40);
+
+    // Nothing is overwritten: an author may have started editing.
+    let again = dailydrill(
+        dir.path(),
+        &[
+            "deck",
+            "import-doc",
+            guide,
+            "--out",
+            "deck",
+            "--track",
+            "python",
+        ],
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("cannot write"),
+        "{}",
+        text(&again.stderr)
+    );
+}
