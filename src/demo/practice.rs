@@ -9,6 +9,44 @@ use serde_json::json;
 use super::{Demo, member};
 use crate::clock::Clock;
 
+impl Demo {
+    /// An answer stating the first `n` key points of the question `description` starts with.
+    fn key_points_of(&self, description: &str, n: usize) -> String {
+        self.service
+            .corpus()
+            .questions()
+            .iter()
+            .find(|q| description.starts_with(&q.question))
+            .map(|q| {
+                q.key_points
+                    .iter()
+                    .take(n)
+                    .map(|k| k.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(". ")
+            })
+            .unwrap_or_default()
+    }
+
+    /// A form's whole reply, `first` and its follow-ups, once the text `until` has arrived.
+    async fn whole_reply(&self, submit: u64, first: &str, until: &str) -> String {
+        self.fake
+            .wait_for(Duration::from_secs(5), |f| {
+                let text = std::iter::once(first.to_owned())
+                    .chain(
+                        f.follow_ups(submit)
+                            .iter()
+                            .map(|m| m["content"].as_str().unwrap_or_default().to_owned()),
+                    )
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                text.contains(until).then_some(text)
+            })
+            .await
+            .unwrap_or_default()
+    }
+}
+
 /// The morning after the last day: Chen, whose answers missed most key points, reviews one.
 pub(super) async fn review(demo: &mut Demo, days: u32) -> anyhow::Result<()> {
     let next_morning = Utc
@@ -37,20 +75,7 @@ pub(super) async fn review(demo: &mut Demo, days: u32) -> anyhow::Result<()> {
         .unwrap_or_default()
         .to_owned();
     let id = button.trim_start_matches("rv:").to_owned();
-    let answer = demo
-        .service
-        .corpus()
-        .questions()
-        .iter()
-        .find(|q| description.starts_with(&q.question))
-        .map(|q| {
-            q.key_points
-                .iter()
-                .map(|k| k.label.as_str())
-                .collect::<Vec<_>>()
-                .join(". ")
-        })
-        .unwrap_or_default();
+    let answer = demo.key_points_of(description, usize::MAX);
     let submit = demo
         .fake
         .submit_modal(&member(13, 0), &format!("ra:{id}"), &[("text", &answer)]);
@@ -65,24 +90,10 @@ pub(super) async fn review(demo: &mut Demo, days: u32) -> anyhow::Result<()> {
     demo.say(format!(
         "  Chen answers again, with every key point › bot (privately) › {first}"
     ));
-    let first_text = result["data"]["content"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let first_text = result["data"]["content"].as_str().unwrap_or_default();
     let all = demo
-        .fake
-        .wait_for(Duration::from_secs(5), |f| {
-            let text: String = std::iter::once(first_text.clone())
-                .chain(
-                    f.follow_ups(submit)
-                        .iter()
-                        .map(|m| m["content"].as_str().unwrap_or_default().to_owned()),
-                )
-                .collect();
-            text.contains("**Next review:**").then_some(text)
-        })
-        .await
-        .unwrap_or_default();
+        .whole_reply(submit, first_text, "**Next review:**")
+        .await;
     if let Some(next) = all.split("**Next review:** ").nth(1) {
         // Discord shows timestamps in each reader's zone; the transcript in UTC.
         let stamp = regex::Regex::new(r"<t:(\d+):([A-Za-z])>").map_err(anyhow::Error::from)?;
@@ -150,21 +161,7 @@ pub(super) async fn mock(demo: &mut Demo) -> anyhow::Result<()> {
             .trim_start_matches("mk:")
             .to_owned();
         // Brian knows the first key points of each, and takes his time.
-        let answer = demo
-            .service
-            .corpus()
-            .questions()
-            .iter()
-            .find(|q| description.starts_with(&q.question))
-            .map(|q| {
-                q.key_points
-                    .iter()
-                    .take(usize::from(position))
-                    .map(|k| k.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join(". ")
-            })
-            .unwrap_or_default();
+        let answer = demo.key_points_of(description, usize::from(position));
         let now = demo.clock.now();
         demo.at(now + chrono::Duration::seconds(150 + 40 * i64::from(position)));
         let submit =
@@ -190,20 +187,8 @@ pub(super) async fn mock(demo: &mut Demo) -> anyhow::Result<()> {
             continue;
         }
         let all = demo
-            .fake
-            .wait_for(Duration::from_secs(5), |f| {
-                let text: String = std::iter::once(first.clone())
-                    .chain(
-                        f.follow_ups(submit)
-                            .iter()
-                            .map(|m| m["content"].as_str().unwrap_or_default().to_owned()),
-                    )
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                text.contains("/review when it is due").then_some(text)
-            })
-            .await
-            .unwrap_or_default();
+            .whole_reply(submit, &first, "/review when it is due")
+            .await;
         if let Some(card) = all.split("**Report card**").nth(1) {
             demo.say("  bot, in the thread › Report card");
             for line in card.lines().filter(|l| !l.trim().is_empty()) {

@@ -11,7 +11,7 @@ use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
     parse_custom_id,
 };
-use super::reply::{Origin, refusal};
+use super::reply::{Origin, refusal, refused_click};
 use crate::domain::ids::{PostId, QuizId};
 use crate::liveness::metrics;
 use crate::service::Error as ServiceError;
@@ -31,13 +31,7 @@ pub async fn on_component(
     };
     let (guild, user) = (who.guild, who.user);
     let custom_id = click.data.custom_id.as_str();
-    let refuse = |e: ServiceError| {
-        CreateInteractionResponse::Message(ephemeral(refusal(
-            &e,
-            Origin::Component(custom_id),
-            who,
-        )))
-    };
+    let refuse = |e: ServiceError| refused_click(&e, custom_id, who);
     // Feedback longer than one message continues in private follow-ups.
     let mut rest = Vec::new();
     let response = match parse_custom_id(custom_id) {
@@ -65,13 +59,13 @@ pub async fn on_component(
             Err(e) => refuse(e),
         },
         Some((prefix @ (review::REVIEW_BUTTON | review::NEXT_BUTTON), id)) => {
-            review::on_click(data, who, prefix, id).await
+            review::on_click(data, who, custom_id, prefix, id).await
         }
         Some((prefix @ (render::SHARE_BUTTON | share::WITH_GRADE | share::WITHOUT_GRADE), id)) => {
             return share::on_click(ctx, data, click, who, prefix, id).await;
         }
         Some((prefix @ (mock::ANSWER_BUTTON | mock::NEXT_BUTTON), id)) => {
-            mock::on_click(data, who, prefix, id).await
+            mock::on_click(data, who, custom_id, prefix, id).await
         }
         Some((privacy::FORGET_BUTTON, id)) => {
             privacy::confirm_forget(&ctx.http, data, click, who, id).await
@@ -128,27 +122,25 @@ pub async fn on_modal(
     submit: &ModalInteraction,
 ) -> Result<(), Error> {
     let who = Invoker::of(submit.guild_id, submit.user.id);
-    if let (Some(who), Some((QUIZ_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id)) {
-        return on_quiz_answer(ctx, data, submit, who, id).await;
-    }
-    if let (Some(who), Some((review::REVIEW_MODAL, id))) =
-        (who, parse_custom_id(&submit.data.custom_id))
-    {
-        return review::on_answer(ctx, data, submit, who, id).await;
-    }
-    if let (Some(who), Some((mock::ANSWER_MODAL, id))) =
-        (who, parse_custom_id(&submit.data.custom_id))
-    {
-        return mock::on_answer(ctx, data, submit, who, id).await;
-    }
-    let (Some(who), Some((ANSWER_MODAL, id))) = (who, parse_custom_id(&submit.data.custom_id))
-    else {
-        tracing::warn!(custom_id = ?submit.data.custom_id, guild = ?submit.guild_id, user = %submit.user.id, "refused: unknown form");
-        let msg = ephemeral("This form is no longer valid.");
-        submit
-            .create_response(ctx, CreateInteractionResponse::Message(msg))
-            .await?;
-        return Ok(());
+    let (who, id) = match (who, parse_custom_id(&submit.data.custom_id)) {
+        (Some(who), Some((QUIZ_MODAL, id))) => {
+            return on_quiz_answer(ctx, data, submit, who, id).await;
+        }
+        (Some(who), Some((review::REVIEW_MODAL, id))) => {
+            return review::on_answer(ctx, data, submit, who, id).await;
+        }
+        (Some(who), Some((mock::ANSWER_MODAL, id))) => {
+            return mock::on_answer(ctx, data, submit, who, id).await;
+        }
+        (Some(who), Some((ANSWER_MODAL, id))) => (who, id),
+        _ => {
+            tracing::warn!(custom_id = ?submit.data.custom_id, guild = ?submit.guild_id, user = %submit.user.id, "refused: unknown form");
+            let msg = ephemeral("This form is no longer valid.");
+            submit
+                .create_response(ctx, CreateInteractionResponse::Message(msg))
+                .await?;
+            return Ok(());
+        }
     };
     let (guild, post) = (who.guild, PostId(id));
     let saved = data

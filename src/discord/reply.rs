@@ -51,6 +51,16 @@ pub fn refusal(error: &ServiceError, origin: Origin<'_>, who: Invoker) -> String
     text
 }
 
+/// [`refusal`] for a click on the button `custom_id`: the private reply to it.
+pub fn refused_click(
+    error: &ServiceError,
+    custom_id: &str,
+    who: Invoker,
+) -> serenity::all::CreateInteractionResponse {
+    let text = refusal(error, Origin::Component(custom_id), who);
+    serenity::all::CreateInteractionResponse::Message(render::ephemeral(text))
+}
+
 /// [`refusal`] for the command `ctx` runs.
 pub fn command_refusal(ctx: Context<'_>, who: Invoker, error: &ServiceError) -> String {
     refusal(error, Origin::Command(&ctx.command().qualified_name), who)

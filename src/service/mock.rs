@@ -199,13 +199,13 @@ impl Service {
     ) -> Result<()> {
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let checked = self.live_mock(&mut tx, guild, user, mock, now).await;
+        let questions = match self.live_mock(&mut tx, guild, user, mock, now).await {
+            Ok(row) => mocks::questions(&mut tx, row.id).await.map_err(Error::from),
+            Err(e) => Err(e),
+        };
         // An idle mock ended by the check stays ended.
         tx.commit().await?;
-        let row = checked?;
-        let mut conn = self.store.read().await?;
-        let questions = mocks::questions(&mut conn, row.id).await?;
-        match questions.iter().find(|q| q.position == position) {
+        match questions?.iter().find(|q| q.position == position) {
             Some(q) if q.asked_at.is_some() && q.answered_at.is_none() => Ok(()),
             Some(_) => Err(Error::MockQuestionAnswered),
             None => Err(Error::MockNotFound),

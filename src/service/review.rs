@@ -96,13 +96,13 @@ impl Service {
             .await?
             .into_iter()
             .collect();
-        let due: Vec<(Question, CardState)> = reviews::due(&mut tx, guild, user, now)
+        let due: Vec<(&Question, CardState)> = reviews::due(&mut tx, guild, user, now)
             .await?
             .into_iter()
             .filter(|(id, _)| !open.contains(id))
-            .filter_map(|(id, card)| self.question(&id).cloned().map(|q| (q, card)))
+            .filter_map(|(id, card)| self.question(&id).map(|q| (q, card)))
             .collect();
-        let Some((question, card)) = due.first().cloned() else {
+        let Some((question, card)) = due.first().map(|(q, c)| ((*q).clone(), c.clone())) else {
             let (next, cards) = reviews::next_due(&mut tx, guild, user, now).await?;
             return Ok(ReviewStart::NothingDue { next, cards });
         };

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 
-use crate::domain::ids::{GuildId, UserId};
+use crate::domain::ids::{GuildId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
+use crate::domain::streak::Streak;
 use crate::stats_image::{self, StatsPicture, TrackAverage};
 use crate::store::{activity, answers, quizzes, standings, streaks};
 
@@ -36,12 +37,13 @@ impl Service {
 impl Service {
     /// What the `/stats` picture shows of a member: their answers per local day (the server's
     /// time zone) over the heatmap's weeks, their average grade per track (most answered
-    /// first), and their best current and longest streaks.
+    /// first), and the best of `streaks` (theirs, from [`Service::member_stats`]).
     pub async fn stats_picture(
         &self,
         guild: GuildId,
         user: UserId,
         title: String,
+        streaks: &[(ScheduleId, Streak)],
     ) -> Result<StatsPicture> {
         let now = self.now();
         let mut conn = self.store.read().await?;
@@ -76,7 +78,6 @@ impl Service {
             })
             .collect();
         tracks.sort_by(|a, b| b.answers.cmp(&a.answers).then(a.name.cmp(&b.name)));
-        let streaks = streaks::for_member(&mut conn, guild, user).await?;
         Ok(StatsPicture {
             title,
             today,

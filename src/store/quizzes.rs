@@ -24,17 +24,30 @@ pub async fn insert(
     question_id: &str,
     now: DateTime<Utc>,
 ) -> Result<QuizId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO quizzes (guild_id, user_id, question_id, started_at) VALUES (?, ?, ?, ?) \
-         RETURNING id",
-    )
+    Ok(QuizId(
+        insert_in(conn, "quizzes", guild, user, question_id, now).await?,
+    ))
+}
+
+/// Starts a row of a practice table of the same shape (`quizzes`, `reviews`); returns its id.
+pub(crate) async fn insert_in(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    guild: GuildId,
+    user: UserId,
+    question_id: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(&format!(
+        "INSERT INTO {table} (guild_id, user_id, question_id, started_at) VALUES (?, ?, ?, ?) \
+         RETURNING id"
+    ))
     .bind(int(guild.0))
     .bind(int(user.0))
     .bind(question_id)
     .bind(now)
     .fetch_one(conn)
-    .await?;
-    Ok(QuizId(id))
+    .await?)
 }
 
 /// A member's own quiz; anyone else's is indistinguishable from a missing one.

@@ -166,15 +166,28 @@ pub async fn due(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, CardState)>> {
-    let raw: Vec<RawCard> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM review_cards \
-         WHERE guild_id = ? AND user_id = ? AND due <= ? ORDER BY due, question_id"
-    ))
-    .bind(int(guild.0))
-    .bind(int(user.0))
-    .bind(now)
-    .fetch_all(conn)
-    .await?;
+    cards(conn, guild, user, Some(now)).await
+}
+
+/// The member's cards (those due by `due_by`, when given), soonest due first.
+async fn cards(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    user: UserId,
+    due_by: Option<DateTime<Utc>>,
+) -> Result<Vec<(String, CardState)>> {
+    let due = if due_by.is_some() { "AND due <= ?" } else { "" };
+    let query = format!(
+        "SELECT {CARD_COLUMNS} FROM review_cards WHERE guild_id = ? AND user_id = ? {due} \
+         ORDER BY due, question_id"
+    );
+    let mut query = sqlx::query_as::<_, RawCard>(&query)
+        .bind(int(guild.0))
+        .bind(int(user.0));
+    if let Some(at) = due_by {
+        query = query.bind(at);
+    }
+    let raw = query.fetch_all(conn).await?;
     Ok(raw
         .into_iter()
         .map(|r| r.convert(user))
@@ -253,16 +266,7 @@ pub async fn insert(
     question_id: &str,
     now: DateTime<Utc>,
 ) -> Result<ReviewId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reviews (guild_id, user_id, question_id, started_at) VALUES (?, ?, ?, ?) \
-         RETURNING id",
-    )
-    .bind(int(guild.0))
-    .bind(int(user.0))
-    .bind(question_id)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
+    let id = super::quizzes::insert_in(conn, "reviews", guild, user, question_id, now).await?;
     Ok(ReviewId(id))
 }
 
@@ -398,18 +402,7 @@ pub async fn member_cards(
     guild: GuildId,
     user: UserId,
 ) -> Result<Vec<(String, CardState)>> {
-    let raw: Vec<RawCard> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM review_cards WHERE guild_id = ? AND user_id = ? \
-         ORDER BY due, question_id"
-    ))
-    .bind(int(guild.0))
-    .bind(int(user.0))
-    .fetch_all(conn)
-    .await?;
-    Ok(raw
-        .into_iter()
-        .map(|r| r.convert(user))
-        .collect::<Result<_, _>>()?)
+    cards(conn, guild, user, None).await
 }
 
 /// Deletes the member's cards, rating log and review prompts; returns the prompts and cards

@@ -34,8 +34,9 @@ async fn days_are_the_servers_local_days_and_grades_average_per_track() {
         .await
         .unwrap();
 
+    let streaks = svc.member_stats(GUILD, MEMBER).await.unwrap().streaks;
     let picture = svc
-        .stats_picture(GUILD, MEMBER, "Practice of Ada".to_owned())
+        .stats_picture(GUILD, MEMBER, "Practice of Ada".to_owned(), &streaks)
         .await
         .unwrap();
     let june2 = chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap();
@@ -49,7 +50,7 @@ async fn days_are_the_servers_local_days_and_grades_average_per_track() {
     assert_eq!((picture.current_streak, picture.longest_streak), (0, 0));
     // Another member, or another server, has nothing.
     let empty = svc
-        .stats_picture(GuildId(62), MEMBER, String::new())
+        .stats_picture(GuildId(62), MEMBER, String::new(), &[])
         .await
         .unwrap();
     assert!(empty.days.is_empty() && empty.tracks.is_empty());

@@ -81,28 +81,29 @@ pub async fn stats(
     let (guild, me) = (who.guild, who.user);
     let user = member.as_ref().map_or(me, |m| UserId(m.id.get()));
     let service = &ctx.data().service;
-    let text = match service.member_stats(guild, user).await {
-        Ok(s) => format!(
-            "<@{}>: **{}** points from {} answers{}, average score {}/100; {} practice quiz(zes){}.",
-            user,
-            s.points,
-            s.answers,
-            s.rank.map_or_else(String::new, |r| format!(" (rank {r})")),
-            s.average_coverage_percent
-                .map_or_else(|| "—".to_owned(), |p| p.to_string()),
-            s.quizzes,
-            s.quiz_average_percent
-                .map_or_else(String::new, |p| format!(" averaging {p}/100")),
-        ),
+    let s = match service.member_stats(guild, user).await {
+        Ok(s) => s,
         Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
     };
+    let text = format!(
+        "<@{}>: **{}** points from {} answers{}, average score {}/100; {} practice quiz(zes){}.",
+        user,
+        s.points,
+        s.answers,
+        s.rank.map_or_else(String::new, |r| format!(" (rank {r})")),
+        s.average_coverage_percent
+            .map_or_else(|| "—".to_owned(), |p| p.to_string()),
+        s.quizzes,
+        s.quiz_average_percent
+            .map_or_else(String::new, |p| format!(" averaging {p}/100")),
+    );
     // The picture: the heatmap of answers and the average grade per track, for the caller only.
     let name = member.as_ref().map_or_else(
         || ctx.author().display_name().to_owned(),
         |m| m.display_name().to_owned(),
     );
     let title = format!("Practice of {}", name.chars().take(40).collect::<String>());
-    let picture = match service.stats_picture(guild, user, title).await {
+    let picture = match service.stats_picture(guild, user, title, &s.streaks).await {
         Ok(picture) => picture,
         Err(e) => return say(ctx, command_refusal(ctx, who, &e)).await,
     };

@@ -14,7 +14,9 @@ use serenity::{
 use super::practice::{DifficultyChoice, complete_track, parse_track};
 use crate::discord::context::{Context, Data, Error, Invoker};
 use crate::discord::render::{self, GENERIC_PLACEHOLDER, custom_id, ephemeral, form, no_mentions};
-use crate::discord::reply::{Origin, command_refusal, invalid_options, refusal, say};
+use crate::discord::reply::{
+    Origin, command_refusal, invalid_options, refusal, refused_click, say,
+};
 use crate::discord::split;
 use crate::domain::ids::MockId;
 use crate::feedback::grade_word;
@@ -208,14 +210,12 @@ fn split_id(id: i64) -> (MockId, u8) {
 pub async fn on_click(
     data: &Data,
     who: Invoker,
+    clicked: &str,
     prefix: &str,
     id: i64,
 ) -> CreateInteractionResponse {
     let service = &data.service;
-    let refuse = |e| {
-        let custom = custom_id(prefix, id);
-        CreateInteractionResponse::Message(ephemeral(refusal(&e, Origin::Component(&custom), who)))
-    };
+    let refuse = |e| refused_click(&e, clicked, who);
     if prefix == NEXT_BUTTON {
         return match service
             .next_mock_question(who.guild, who.user, MockId(id))

@@ -10,7 +10,7 @@ use serenity::{
 
 use crate::discord::context::{Context, Data, Error, Invoker};
 use crate::discord::render::{self, GENERIC_PLACEHOLDER, custom_id, ephemeral, form};
-use crate::discord::reply::{Origin, command_refusal, refusal, say};
+use crate::discord::reply::{Origin, command_refusal, refusal, refused_click, say};
 use crate::discord::split;
 use crate::domain::ids::ReviewId;
 use crate::domain::review::Recall;
@@ -97,15 +97,12 @@ fn start_message(service: &Service, start: &ReviewStart) -> CreateInteractionRes
 pub async fn on_click(
     data: &Data,
     who: Invoker,
+    clicked: &str,
     prefix: &str,
     id: i64,
 ) -> CreateInteractionResponse {
     let service = &data.service;
-    let refuse = |e| {
-        let custom_id = custom_id(prefix, id);
-        let text = refusal(&e, Origin::Component(&custom_id), who);
-        CreateInteractionResponse::Message(ephemeral(text))
-    };
+    let refuse = |e| refused_click(&e, clicked, who);
     if prefix == NEXT_BUTTON {
         return match service.start_review(who.guild, who.user).await {
             Ok(start) => CreateInteractionResponse::Message(start_message(service, &start)),
