@@ -122,6 +122,10 @@ pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
         Arc::new(SystemClock),
         rand::random(),
     );
+    service
+        .load_decks()
+        .await
+        .context("could not read the servers' decks")?;
     // A server's history becomes reviewable; should it fail, it is tried at the next start.
     if let Err(e) = service.rate_history().await {
         tracing::error!("could not make review cards from earlier answers: {e}");

@@ -201,6 +201,19 @@ pub enum DeckCommand {
         #[arg(long, default_value = "medium")]
         difficulty: String,
     },
+    /// Check a server deck before `/deck import`: a question file (.md), a zip of them, or a
+    /// folder of them (as `import-doc` writes), with the same rules and limits as the bot.
+    /// Prints a summary, or every problem as `path:line: message` (exit 1).
+    ///
+    /// Reads no environment variables.
+    Check {
+        /// The question file, zip or folder.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The deck's name, as given to `/deck import name:` [default: the files' track].
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,6 +269,7 @@ pub fn main() -> ExitCode {
             track,
             difficulty,
         }) => deck::import_doc(&file, &out, &track, &difficulty),
+        Command::Deck(DeckCommand::Check { file, name }) => deck::check(&file, name.as_deref()),
         Command::Schedule(ScheduleCommand::Preview {
             time,
             tz,

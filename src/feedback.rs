@@ -25,6 +25,9 @@ pub struct Assessment {
     pub missed: Vec<String>,
     pub misconceptions: Vec<Stated>,
     pub next_step: String,
+    /// False for a server deck's question without key points: there is nothing to score the
+    /// answer against, so it earns the points for answering only.
+    pub rubric: bool,
 }
 
 impl Assessment {
@@ -71,6 +74,7 @@ impl Assessment {
                 })
                 .collect(),
             next_step,
+            rubric: question.is_none_or(|q| !q.key_points.is_empty()),
         }
     }
 
@@ -90,6 +94,9 @@ impl Assessment {
 
     /// The feedback as Discord Markdown.
     pub fn markdown(&self) -> String {
+        if !self.rubric {
+            return NO_RUBRIC.to_owned();
+        }
         let mut text = format!(
             "**Grade {}/{MAX_GRADE} ({}) · score {}/100**",
             self.grade,
@@ -127,6 +134,9 @@ impl Assessment {
         text
     }
 }
+
+/// The feedback on an answer to a question with no rubric yet.
+pub const NO_RUBRIC: &str = "**No rubric yet.** This question of the server's deck has no key points to score an answer against, so yours earns the points for answering only. Compare it with the model answer yourself: what did it say that you did not? An admin can add key points to the deck's file and import it again.";
 
 /// What the score measures, said under every feedback so nobody reads it as a verdict on them.
 pub const MEASURES: &str = "The score is the weighted share of the key points above that your answer states in sentences, capped when it states a misconception; it does not judge style, depth beyond them, or examples.";

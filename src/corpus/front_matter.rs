@@ -101,8 +101,21 @@ pub(crate) struct Front {
     pub synonyms: Vec<Vec<String>>,
 }
 
+/// How the ids of server deck questions start, so that they never meet a corpus id.
+pub const DECK_ID_PREFIX: &str = "deck-";
+
+/// Which rules a question file is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// The bundled corpus (or a `QUESTIONS_DIR`): a full rubric, follow-ups and sources.
+    Corpus,
+    /// A server's own deck: a group may bring questions without a rubric (scored on answering
+    /// only), follow-ups or sources; whatever it does bring is checked as strictly.
+    Deck,
+}
+
 /// Parses and checks front matter; every problem found is returned, with its file line.
-pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>> {
+pub(crate) fn parse(text: &str, split: &Split<'_>, rules: Rules) -> Result<Front, Vec<Located>> {
     let lines = Lines::new(text);
     let line = |span: std::ops::Range<usize>| lines.line(split.front_offset + span.start);
     let raw: RawFront = toml::from_str(split.front).map_err(|e| {
@@ -111,11 +124,19 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
     })?;
 
     if let Some(draft) = raw.rubric_draft.as_ref().filter(|d| *d.get_ref()) {
+        let what = match rules {
+            Rules::Corpus => {
+                "check its key points and phrasings, add misconceptions, follow-ups and sources, \
+                 then delete `rubric_draft`"
+            }
+            Rules::Deck => {
+                "check its key points and phrasings, then delete `rubric_draft` (or delete the \
+                 key points too, and the question is scored on answering only)"
+            }
+        };
         return Err(vec![(
             line(draft.span()),
-            "the rubric is a draft from `dailydrill deck import-doc`: check its key points and \
-             phrasings, add misconceptions, follow-ups and sources, then delete `rubric_draft`"
-                .into(),
+            format!("the rubric is a draft from `dailydrill deck import-doc`: {what}"),
         )]);
     }
     let mut problems = Vec::new();
@@ -138,6 +159,15 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
     let question = required("question", raw.question);
 
     let id = id.and_then(|(at, s)| match s.parse::<QuestionId>() {
+        Ok(_) if rules == Rules::Corpus && s.starts_with(DECK_ID_PREFIX) => {
+            problems.push((
+                at,
+                format!(
+                    "`id` {s:?}: ids starting with {DECK_ID_PREFIX:?} are reserved for server decks"
+                ),
+            ));
+            None
+        }
         Ok(id) => Some((id, at)),
         Err(why) => {
             problems.push((at, format!("`id` {s:?} {why}")));
@@ -167,8 +197,15 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
         }
         Some((s.trim().to_owned(), at))
     });
-    let follow_ups = follow_ups(raw.follow_ups, &line, &mut problems);
-    let sources = sources(raw.sources, &line, &mut problems);
+    let deck = rules == Rules::Deck;
+    let follow_ups = match raw.follow_ups {
+        None if deck => Vec::new(),
+        raw => follow_ups(raw, deck, &line, &mut problems),
+    };
+    let sources = match raw.sources {
+        None if deck => Vec::new(),
+        raw => sources(raw, deck, &line, &mut problems),
+    };
     let follow_up_of = raw.follow_up_of.and_then(|v| {
         let at = line(v.span());
         match v.get_ref().parse::<QuestionId>() {
@@ -194,9 +231,20 @@ pub(crate) fn parse(text: &str, split: &Split<'_>) -> Result<Front, Vec<Located>
         }
     }
 
-    let key_points = rubric::key_points(raw.key_points, &line, &mut problems);
-    let mut misconceptions = rubric::claims(raw.misconceptions, false, &line, &mut problems);
-    misconceptions.extend(rubric::claims(raw.red_flags, true, &line, &mut problems));
+    let key_points = match raw.key_points {
+        None if deck => Vec::new(),
+        raw => rubric::key_points(raw, &line, &mut problems),
+    };
+    let required = !deck;
+    let mut misconceptions =
+        rubric::claims(raw.misconceptions, false, required, &line, &mut problems);
+    misconceptions.extend(rubric::claims(
+        raw.red_flags,
+        true,
+        required,
+        &line,
+        &mut problems,
+    ));
     let synonyms = rubric::synonyms(raw.synonyms, &line, &mut problems);
 
     match (id, track, difficulty, question) {
@@ -263,6 +311,7 @@ fn required_list(
 
 fn follow_ups(
     raw: RawList,
+    deck: bool,
     line: &dyn Fn(std::ops::Range<usize>) -> usize,
     problems: &mut Vec<Located>,
 ) -> Vec<String> {
@@ -272,11 +321,12 @@ fn follow_ups(
     let Some((at, raw)) = required_list(raw, missing, line, problems) else {
         return Vec::new();
     };
-    if !(MIN_FOLLOW_UPS..=MAX_FOLLOW_UPS).contains(&raw.len()) {
+    let min = if deck { 0 } else { MIN_FOLLOW_UPS };
+    if !(min..=MAX_FOLLOW_UPS).contains(&raw.len()) {
         problems.push((
             at,
             format!(
-                "`follow_ups` has {}; give {MIN_FOLLOW_UPS} to {MAX_FOLLOW_UPS}",
+                "`follow_ups` has {}; give {min} to {MAX_FOLLOW_UPS}",
                 raw.len()
             ),
         ));
@@ -302,6 +352,7 @@ fn follow_ups(
 
 fn sources(
     raw: RawList,
+    deck: bool,
     line: &dyn Fn(std::ops::Range<usize>) -> usize,
     problems: &mut Vec<Located>,
 ) -> Vec<String> {
@@ -309,7 +360,7 @@ fn sources(
     let Some((at, raw)) = required_list(raw, missing, line, problems) else {
         return Vec::new();
     };
-    if raw.is_empty() {
+    if raw.is_empty() && !deck {
         problems.push((
             at,
             "`sources` is empty: list at least one documentation page".into(),

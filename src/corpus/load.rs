@@ -205,10 +205,21 @@ fn parse_tracks(file: &SourceFile, problems: &mut Vec<Problem>) -> Vec<Track> {
     tracks
 }
 
-/// Parses one question file; `Err` carries every problem found in it.
-/// Parses one question file: the question, the line of its id and the line of its
-/// `follow_up_of` (0 without one), for problems found across files.
-fn parse_question(file: &SourceFile, tracks: &[Track]) -> Parsed {
+/// Lines of a question's fields, for problems found once the file parsed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldLines {
+    pub id: usize,
+    pub track: usize,
+    /// 0 without a `follow_up_of`.
+    pub follow_up_of: usize,
+}
+
+/// Parses one question file under `rules`: the question and the lines of its fields, or every
+/// problem found in it.
+pub(crate) fn read_question(
+    file: &SourceFile,
+    rules: front_matter::Rules,
+) -> Result<(Question, FieldLines), Vec<Problem>> {
     let locate = |problems: Vec<Located>| {
         problems
             .into_iter()
@@ -217,7 +228,7 @@ fn parse_question(file: &SourceFile, tracks: &[Track]) -> Parsed {
     };
     let text = text(file).map_err(|p| vec![p])?;
     let split = front_matter::split(text).map_err(|p| locate(vec![p]))?;
-    let front = front_matter::parse(text, &split);
+    let front = front_matter::parse(text, &split, rules);
     let answer = markdown::check_answer(split.body, split.closing_line + 1);
     let (front, answer) = match (front, answer) {
         (Ok(front), Ok(answer)) => (front, answer),
@@ -227,35 +238,11 @@ fn parse_question(file: &SourceFile, tracks: &[Track]) -> Parsed {
             return Err(locate(problems));
         }
     };
-
-    let folder = file.rel.split('/').next().unwrap_or_default();
-    let mut problems = Vec::new();
-    if tracks.is_empty() {
-        // tracks.toml is missing or broken and already reported; checking against nothing is noise.
-    } else if !tracks.iter().any(|t| t.id == front.track) {
-        let known: Vec<&str> = tracks.iter().map(|t| t.id.as_str()).collect();
-        problems.push((
-            front.track_line,
-            format!(
-                "unknown track {:?}; {TRACKS_FILE} declares: {}",
-                front.track.as_str(),
-                known.join(", ")
-            ),
-        ));
-    } else if folder != front.track.as_str() {
-        problems.push((
-            front.track_line,
-            format!(
-                "track is {:?} but the file is in the folder {folder:?}; move it to {}/",
-                front.track.as_str(),
-                front.track
-            ),
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(locate(problems));
-    }
-    let follow_up_of_line = front.follow_up_of.as_ref().map_or(0, |(_, at)| *at);
+    let lines = FieldLines {
+        id: front.id_line,
+        track: front.track_line,
+        follow_up_of: front.follow_up_of.as_ref().map_or(0, |(_, at)| *at),
+    };
     let question = Question {
         id: front.id,
         track: front.track,
@@ -273,7 +260,37 @@ fn parse_question(file: &SourceFile, tracks: &[Track]) -> Parsed {
         examples: answer.examples,
         source: file.display.clone(),
     };
-    Ok((question, front.id_line, follow_up_of_line))
+    Ok((question, lines))
+}
+
+/// Parses one corpus question file: the question, the line of its id and the line of its
+/// `follow_up_of` (0 without one), for problems found across files.
+fn parse_question(file: &SourceFile, tracks: &[Track]) -> Parsed {
+    let (question, lines) = read_question(file, front_matter::Rules::Corpus)?;
+    let folder = file.rel.split('/').next().unwrap_or_default();
+    let problem = if tracks.is_empty() {
+        // tracks.toml is missing or broken and already reported; checking against nothing is noise.
+        None
+    } else if !tracks.iter().any(|t| t.id == question.track) {
+        let known: Vec<&str> = tracks.iter().map(|t| t.id.as_str()).collect();
+        Some(format!(
+            "unknown track {:?}; {TRACKS_FILE} declares: {}",
+            question.track.as_str(),
+            known.join(", ")
+        ))
+    } else if folder != question.track.as_str() {
+        Some(format!(
+            "track is {:?} but the file is in the folder {folder:?}; move it to {}/",
+            question.track.as_str(),
+            question.track
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        return Err(vec![Problem::new(&file.display, lines.track, message)]);
+    }
+    Ok((question, lines.id, lines.follow_up_of))
 }
 
 type Parsed = Result<(Question, usize, usize), Vec<Problem>>;

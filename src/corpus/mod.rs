@@ -3,6 +3,7 @@
 //! A corpus is immutable once loaded; the bot shares one behind an `Arc`. Loading collects every
 //! problem instead of stopping at the first, because an author fixing a corpus wants the whole list.
 
+pub mod deck_archive;
 mod embedded;
 mod export;
 mod front_matter;
@@ -12,11 +13,13 @@ mod markdown;
 mod problem;
 pub mod quality;
 mod rubric;
+pub mod server_deck;
 pub mod stats;
 mod types;
 
 pub use embedded::bundled_files;
 pub use export::ExportedQuestion;
+pub use front_matter::DECK_ID_PREFIX;
 pub use load::{CorpusSource, LoadError, SourceFile, load_dir};
 pub use problem::{Problem, Problems};
 pub use rubric::{BINDING, MAX_BINDING_PARTS, MAX_WEIGHT, MIN_MISCONCEPTIONS};

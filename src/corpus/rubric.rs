@@ -190,12 +190,13 @@ pub const MIN_MISCONCEPTIONS: usize = 1;
 pub(crate) fn claims(
     raw: Option<Vec<Spanned<RawClaim>>>,
     red_flag: bool,
+    required: bool,
     line: Line<'_>,
     problems: &mut Vec<Located>,
 ) -> Vec<Misconception> {
     let mut out = Vec::new();
     let raw = raw.unwrap_or_default();
-    if !red_flag && raw.len() < MIN_MISCONCEPTIONS {
+    if !red_flag && required && raw.len() < MIN_MISCONCEPTIONS {
         problems.push((
             1,
             format!(

@@ -99,6 +99,58 @@ pub fn explain(error: &Error) -> String {
             };
             format!("No practice question matches {wanted}.")
         }
+        Error::UploadTooLarge { bytes, limit } => format!(
+            "That file is {bytes} bytes; a deck upload is at most {limit} bytes. Nothing was imported."
+        ),
+        Error::InvalidDeck(problems) => deck_problems(problems),
+        Error::TooManyDecks { limit } => format!(
+            "This server already has {limit} decks, the most allowed; remove one first (/deck remove). Nothing was imported."
+        ),
+        Error::DeckTooManyQuestions { total, limit } => format!(
+            "With this deck the server's decks would hold {total} questions; the limit is {limit}. Nothing was imported."
+        ),
+        Error::DeckTooLarge { total, limit } => format!(
+            "With this deck the server's decks would hold {total} bytes of text; the limit is {limit}. Nothing was imported."
+        ),
+        Error::UnknownDeck { name } => format!(
+            "This server has no deck `{}`; /deck list shows them.",
+            crate::discord::render::clip(name, 64)
+        ),
+        Error::DeckInUse { name, schedules } => {
+            let ids: Vec<String> = schedules.iter().map(|s| format!("#{s}")).collect();
+            format!(
+                "Deck `{name}` is used by schedule(s) {}; change their tracks first (/schedule edit), or remove it with `force: True`, which takes it out of them and pauses any left with no track.",
+                ids.join(", ")
+            )
+        }
         Error::Store(_) | Error::Corrupt(_) | Error::Unavailable(_) => INTERNAL_FAILURE.to_owned(),
     }
+}
+
+/// The most a deck refusal lists before "and N more": the reply stays within one message.
+const DECK_PROBLEMS_CHARS: usize = 1500;
+
+/// Every problem of a deck as `file:line: message`, in a code block (file names are the
+/// uploader's text), trimmed to fit one message.
+fn deck_problems(problems: &crate::corpus::Problems) -> String {
+    let mut listed = String::new();
+    let mut shown = 0;
+    for problem in problems.iter() {
+        let line = problem.to_string().replace("```", "'''");
+        let line = crate::discord::render::clip(&line, 300);
+        if listed.len() + line.len() + 1 > DECK_PROBLEMS_CHARS {
+            break;
+        }
+        listed.push_str(&line);
+        listed.push('\n');
+        shown += 1;
+    }
+    let more = match problems.len() - shown {
+        0 => String::new(),
+        more => format!("…and {more} more.\n"),
+    };
+    format!(
+        "The deck was not imported; nothing changed. {} problem(s) to fix:\n```\n{listed}```{more}",
+        problems.len()
+    )
 }

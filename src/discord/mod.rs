@@ -3,6 +3,7 @@
 //! service; `messages`, `render` and `reply` turn results into what members read; `outbox` and
 //! `scheduler` deliver what the service committed.
 
+pub mod attachments;
 pub mod bot;
 pub mod client;
 pub mod commands;

@@ -157,7 +157,7 @@ impl Service {
         let Some(answer) = answer else {
             return Ok(Feedback {
                 answered: false,
-                assessment: Assessment::recorded(question, &[], 0, None),
+                assessment: Assessment::recorded(question.as_deref(), &[], 0, None),
                 points: 0,
                 streak,
                 practised_at: None,
@@ -167,7 +167,7 @@ impl Service {
         let score = u8::try_from(answer.coverage_percent.unwrap_or(0).min(100)).unwrap_or(100);
         Ok(Feedback {
             answered: true,
-            assessment: Assessment::recorded(question, &covered, score, answer.grade),
+            assessment: Assessment::recorded(question.as_deref(), &covered, score, answer.grade),
             points: answer.points.unwrap_or(0),
             streak,
             practised_at: answer.practised_at,

@@ -68,6 +68,24 @@ pub enum Error {
     ReminderHours { hours: u8, max: u8 },
     #[error("no practice question matches {0:?}")]
     NoQuizQuestions(QuizFilter),
+    #[error("the upload is {bytes} bytes, over the limit of {limit}")]
+    UploadTooLarge { bytes: usize, limit: usize },
+    /// Every problem of the deck, located in its file.
+    #[error(transparent)]
+    InvalidDeck(crate::corpus::Problems),
+    #[error("the server already has {limit} decks")]
+    TooManyDecks { limit: usize },
+    #[error("the server's decks would hold {total} questions, over the limit of {limit}")]
+    DeckTooManyQuestions { total: usize, limit: usize },
+    #[error("the server's decks would hold {total} bytes, over the limit of {limit}")]
+    DeckTooLarge { total: usize, limit: usize },
+    #[error("no deck {name:?} in this server")]
+    UnknownDeck { name: String },
+    #[error("deck {name:?} is used by schedules {schedules:?}")]
+    DeckInUse {
+        name: String,
+        schedules: Vec<ScheduleId>,
+    },
     #[error("a database error: {0}")]
     Store(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]

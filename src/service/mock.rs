@@ -5,6 +5,8 @@
 //! card, and a question shown but never answered counts as missed, so what went wrong comes back
 //! in `/review`. One open mock per member; one idle for 30 minutes ends itself.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 
@@ -16,7 +18,6 @@ use crate::store::mocks::{self, MockQuestionRow, MockRow, Outcome};
 use crate::store::reviews::Source;
 
 use super::answers::check;
-use super::review::rate_card;
 use super::{Error, QuizFilter, Result, Service};
 
 /// How long a mock waits for the member's next step before it ends itself.
@@ -130,8 +131,12 @@ impl Service {
         if candidates.len() < usize::from(MIN_MOCK_QUESTIONS) {
             return Err(Error::NoQuizQuestions(filter));
         }
-        let chosen: Vec<&Question> =
-            self.with_rng(|rng| candidates.sample(rng, usize::from(size)).copied().collect());
+        let chosen: Vec<&Question> = self.with_rng(|rng| {
+            candidates
+                .sample(rng, usize::from(size))
+                .map(|q| &**q)
+                .collect()
+        });
         let ids: Vec<&str> = chosen.iter().map(|q| q.id.as_str()).collect();
         let id = mocks::insert(&mut tx, guild, user, &ids, now).await?;
         tx.commit().await?;
@@ -239,14 +244,14 @@ impl Service {
             .ok_or(Error::MockNotFound)?;
         let question = self
             .question(&asked.question_id)
-            .cloned()
+            .map(Cow::into_owned)
             .ok_or(Error::MockNotFound)?;
         let graded = Grader::new(&question).grade(text);
         if !mocks::answer(&mut tx, mock, position, text, &graded, now).await? {
             return Err(Error::MockQuestionAnswered);
         }
         let source = Source::Mock(mock.0 * 10 + i64::from(position));
-        rate_card(
+        self.rate_card(
             &mut tx,
             guild,
             user,
@@ -307,7 +312,7 @@ impl Service {
         mocks::ask(conn, row.id, next.position, now).await?;
         let question = self
             .question(&next.question_id)
-            .cloned()
+            .map(Cow::into_owned)
             .ok_or(Error::MockNotFound)?;
         Ok(MockQuestionView {
             mock: row.id,
@@ -336,7 +341,8 @@ impl Service {
             .filter(|q| q.asked_at.is_some() && q.answered_at.is_none())
         {
             let source = Source::Mock(row.id.0 * 10 + i64::from(q.position));
-            rate_card(conn, row.guild, row.user, &q.question_id, source, 0, now).await?;
+            self.rate_card(conn, row.guild, row.user, &q.question_id, source, 0, now)
+                .await?;
         }
         let previous = mocks::earlier(conn, row.guild, row.user, row.id)
             .await?
@@ -359,10 +365,13 @@ impl Service {
                 let answered = q.answered_at.is_some();
                 ReportLine {
                     position: q.position,
-                    question: corpus.map_or_else(|| q.question_id.clone(), |c| c.question.clone()),
+                    question: corpus
+                        .as_ref()
+                        .map_or_else(|| q.question_id.clone(), |c| c.question.clone()),
                     grade: q.grade.as_ref().map(|g| g.grade),
                     taken: q.answered_at.zip(q.asked_at).map(|(a, s)| a - s),
                     missed: corpus
+                        .as_ref()
                         .filter(|_| answered)
                         .map(|c| {
                             c.key_points
@@ -373,7 +382,7 @@ impl Service {
                                 .collect()
                         })
                         .unwrap_or_default(),
-                    misconceptions: match (corpus, &q.grade) {
+                    misconceptions: match (&corpus, &q.grade) {
                         (Some(c), Some(g)) => g
                             .misconceptions
                             .iter()

@@ -3,6 +3,7 @@
 
 mod answers;
 mod champion;
+mod decks;
 mod error;
 mod leaderboard;
 mod mock;
@@ -21,6 +22,7 @@ mod stats;
 mod views;
 
 pub use champion::ChampionChange;
+pub use decks::{DeckEntry, DeckImported, DeckRemoved, DeckSummary};
 pub use error::{Error, Result};
 pub use mock::{
     DEFAULT_MOCK_QUESTIONS, MAX_MOCK_QUESTIONS, MIN_MOCK_QUESTIONS, MOCK_IDLE, MockAnswer,
@@ -28,7 +30,7 @@ pub use mock::{
 };
 pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
 pub use privacy::{
-    ExportedAnswer, ExportedCard, ExportedMock, ExportedMockQuestion, ExportedQuiz,
+    ExportedAnswer, ExportedCard, ExportedDeck, ExportedMock, ExportedMockQuestion, ExportedQuiz,
     ExportedStanding, ExportedStreak, MemberExport,
 };
 pub use recap::{MissedPoint, RECAP_MISSED, RECAP_TOP, RecapView};
@@ -45,7 +47,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::clock::Clock;
-use crate::corpus::{Corpus, Question};
+use crate::corpus::Corpus;
 use crate::domain::ids::GuildId;
 use crate::domain::schedule::Zone;
 use crate::store::{self, AnswerWriter, Store};
@@ -64,6 +66,8 @@ pub struct Service {
     clock: Arc<dyn Clock>,
     rng: Shared<ChaCha8Rng>,
     answer_writer: Arc<AnswerWriter>,
+    /// The servers' own decks, beside the corpus.
+    shelf: Shared<decks::Shelf>,
 }
 
 impl Service {
@@ -75,6 +79,7 @@ impl Service {
             corpus,
             clock,
             rng: Shared::new(ChaCha8Rng::seed_from_u64(seed)),
+            shelf: Shared::default(),
         }
     }
 
@@ -92,11 +97,6 @@ impl Service {
 
     fn with_rng<T>(&self, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
         self.rng.with(f)
-    }
-
-    fn question(&self, id: &str) -> Option<&Question> {
-        let id = id.parse().ok()?;
-        self.corpus.question(&id)
     }
 
     /// The guild's time zone (where its leaderboard weeks begin); UTC until it has a schedule.

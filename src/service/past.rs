@@ -1,6 +1,8 @@
 //! The server's earlier questions with their model answers, for `/past`: a member who missed a
 //! day, or joined late, catches up privately.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::{Error, Result, Service};
@@ -69,11 +71,10 @@ impl Service {
     }
 
     fn past(&self, number: u32, row: PostRow) -> PastQuestion {
-        let question = self.question(&row.question_id).cloned();
+        let question = self.question(&row.question_id).map(Cow::into_owned);
         let track_name = question
             .as_ref()
-            .and_then(|q| self.corpus.track(&q.track))
-            .map_or_else(|| "—".to_owned(), |t| t.name.clone());
+            .map_or_else(|| "—".to_owned(), |q| self.track_name(&q.track));
         PastQuestion {
             number,
             schedule: row.schedule,

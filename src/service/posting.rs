@@ -135,8 +135,7 @@ impl Service {
         row: &ScheduleRow,
     ) -> Result<deck::Pick> {
         let eligible: Vec<QuestionId> = self
-            .corpus
-            .questions()
+            .questions_in(row.guild)
             .iter()
             .filter(|q| row.tracks.iter().any(|t| t == q.track.as_str()))
             .filter(|q| row.difficulty.is_none_or(|d| q.difficulty == d))
@@ -167,11 +166,8 @@ impl Service {
                     post.id, post.question_id
                 ))
             })?
-            .clone();
-        let track_name = self
-            .corpus
-            .track(&question.track)
-            .map_or_else(|| question.track.to_string(), |t| t.name.clone());
+            .into_owned();
+        let track_name = self.track_name(&question.track);
         Ok(PostView {
             id: post.id,
             schedule: post.schedule,

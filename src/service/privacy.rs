@@ -25,6 +25,14 @@ pub struct MemberExport {
     pub mock_interviews: Vec<ExportedMock>,
     pub streaks: Vec<ExportedStreak>,
     pub leaderboard: Vec<ExportedStanding>,
+    /// Server decks the member imported (last), by name.
+    pub decks_imported: Vec<ExportedDeck>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedDeck {
+    pub name: String,
+    pub imported_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,9 +126,11 @@ pub struct ExportedStanding {
 impl Service {
     /// Everything stored about the member in this server.
     pub async fn my_data(&self, guild: GuildId, user: UserId) -> Result<MemberExport> {
-        let rows = {
+        let (rows, decks_imported) = {
             let mut conn = self.store.read().await?;
-            members::rows(&mut conn, guild, user).await?
+            let rows = members::rows(&mut conn, guild, user).await?;
+            let decks = crate::store::decks::imported_by(&mut conn, guild, user).await?;
+            (rows, decks)
         };
         let labels = |question_id: &str, covered: Option<&[usize]>| -> Vec<String> {
             let Some(question) = self.question(question_id) else {
@@ -240,6 +250,10 @@ impl Service {
                     streak: i64::from(s.streak),
                 })
                 .collect(),
+            decks_imported: decks_imported
+                .into_iter()
+                .map(|(name, imported_at)| ExportedDeck { name, imported_at })
+                .collect(),
         })
     }
 
@@ -249,6 +263,7 @@ impl Service {
     pub async fn forget_member(&self, guild: GuildId, user: UserId) -> Result<Deleted> {
         let mut tx = self.store.write().await?;
         let deleted = members::delete(&mut tx, guild, user).await?;
+        crate::store::decks::forget(&mut tx, guild, user).await?;
         tx.commit().await?;
         tracing::info!(guild = %guild, ?deleted, "a member's data was deleted at their request");
         Ok(deleted)

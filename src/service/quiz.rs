@@ -1,6 +1,8 @@
 //! On-demand practice: a question the member has not seen recently, scored as soon as they
 //! answer, with the model answer. Quizzes count towards a member's stats, not streaks or points.
 
+use std::borrow::Cow;
+
 use std::collections::HashSet;
 
 use chrono::Duration;
@@ -13,7 +15,6 @@ use crate::feedback::Assessment;
 use crate::store::{posts, quizzes};
 
 use super::answers::check;
-use super::review::rate_card;
 use super::{Error, QuizFilter, QuizResult, QuizView, Result, Service};
 use crate::store::reviews::Source;
 
@@ -28,15 +29,14 @@ impl Service {
         conn: &mut sqlx::SqliteConnection,
         guild: GuildId,
         filter: &QuizFilter,
-    ) -> Result<Vec<&Question>> {
+    ) -> Result<Vec<Cow<'_, Question>>> {
         let open: HashSet<String> = posts::open_questions(conn, guild)
             .await?
             .into_iter()
             .collect();
         Ok(self
-            .corpus
-            .questions()
-            .iter()
+            .questions_in(guild)
+            .into_iter()
             .filter(|q| filter.track.as_ref().is_none_or(|t| &q.track == t))
             .filter(|q| filter.difficulty.is_none_or(|d| q.difficulty == d))
             .filter(|q| !open.contains(q.id.as_str()))
@@ -62,7 +62,7 @@ impl Service {
         let recent = quizzes::seen_since(&mut tx, guild, user, now - QUIZ_MEMORY).await?;
         let fresh: Vec<&Question> = candidates
             .iter()
-            .copied()
+            .map(|q| &**q)
             .filter(|q| !recent.iter().any(|r| r == q.id.as_str()))
             .collect();
         let question = if fresh.is_empty() {
@@ -71,7 +71,7 @@ impl Service {
                 .iter()
                 .rev()
                 .find_map(|r| candidates.iter().find(|q| q.id.as_str() == r));
-            *oldest.unwrap_or(&candidates[0])
+            &**oldest.unwrap_or(&candidates[0])
         } else {
             self.with_rng(|rng| fresh.choose(rng).copied())
                 .unwrap_or(fresh[0])
@@ -117,14 +117,14 @@ impl Service {
         }
         let question = self
             .question(&row.question_id)
-            .cloned()
+            .map(Cow::into_owned)
             .ok_or(Error::QuizNotFound)?;
         let graded = Grader::new(&question).grade(text);
         if !quizzes::answer(&mut tx, quiz, text, &graded, now).await? {
             return Err(Error::QuizAlreadyAnswered);
         }
         let source = Source::Quiz(quiz.0);
-        rate_card(
+        self.rate_card(
             &mut tx,
             guild,
             user,

@@ -2,6 +2,8 @@
 //! added to the standings and each member's streak advances, so a crash never leaves a reveal
 //! half-applied.
 
+use std::borrow::Cow;
+
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -14,7 +16,6 @@ use crate::domain::streak::Outcome;
 use crate::store::reviews::Source;
 use crate::store::{answers, posts, quizzes, schedules, standings, streaks};
 
-use super::review::rate_card;
 use super::share::group_summary;
 use super::{Error, Result, RevealView, Service};
 
@@ -87,7 +88,7 @@ impl Service {
                 guild: row.guild,
                 channel: row.channel,
                 message_id: None,
-                question: self.question(&row.question_id).cloned(),
+                question: self.question(&row.question_id).map(Cow::into_owned),
                 answer_count: 0,
                 skipped,
                 never_posted: true,
@@ -98,7 +99,7 @@ impl Service {
         if !posts::mark_revealed(&mut tx, post, now, skipped).await? {
             return Ok(None);
         }
-        let question = self.question(&row.question_id).cloned();
+        let question = self.question(&row.question_id).map(Cow::into_owned);
         let submitted = answers::for_post(&mut tx, post).await?;
         let mut events = Vec::new();
         if !skipped {
@@ -131,7 +132,7 @@ impl Service {
                 answers::record_score(&mut tx, post, answer.user, &graded, points, practised_at)
                     .await?;
                 // The member's review card: the question comes back when FSRS says.
-                rate_card(
+                self.rate_card(
                     &mut tx,
                     row.guild,
                     answer.user,
@@ -213,7 +214,7 @@ impl Service {
             return Ok(None);
         }
         let answer_count = answers::count(&mut conn, row.id).await?;
-        let question = self.question(&row.question_id).cloned();
+        let question = self.question(&row.question_id).map(Cow::into_owned);
         let summary = match (&question, row.skipped) {
             (Some(question), false) => Some(group_summary(&mut conn, post, question).await?),
             _ => None,

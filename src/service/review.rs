@@ -2,6 +2,8 @@
 //! Every graded answer rates the member's card for its question (see [`rate_card`]); `/review`
 //! shows the due cards one at a time, graded like a quiz, each answer rating the card again.
 
+use std::borrow::Cow;
+
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -49,39 +51,50 @@ pub struct ReviewResult {
     pub remaining: u32,
 }
 
-/// Rates the member's card for `question_id` from a grade `source` gave at `now`, creating the
-/// card on a first answer; nothing when `source` rated it before (a reveal run again).
-pub(super) async fn rate_card(
-    conn: &mut sqlx::SqliteConnection,
-    guild: GuildId,
-    user: UserId,
-    question_id: &str,
-    source: Source,
-    grade: u8,
-    now: DateTime<Utc>,
-) -> Result<Option<CardState>> {
-    let current = reviews::card(conn, guild, user, question_id).await?;
-    // History rated late never moves a card back in time.
-    let now = current.as_ref().map_or(now, |c| now.max(c.last_review));
-    let next = review::rate(current.as_ref(), grade, now);
-    let recall = Recall::of_grade(grade);
-    let logged = reviews::log_rating(
-        conn,
-        guild,
-        user,
-        question_id,
-        source,
-        grade,
-        recall.number(),
-        now,
-        next.due,
-    )
-    .await?;
-    if !logged {
-        return Ok(None);
+impl Service {
+    /// Rates the member's card for `question_id` from a grade `source` gave at `now`, creating the
+    /// card on a first answer; nothing when `source` rated it before (a reveal run again), or when
+    /// the question has no rubric (a deck's): its grade measures nothing to review.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn rate_card(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guild: GuildId,
+        user: UserId,
+        question_id: &str,
+        source: Source,
+        grade: u8,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CardState>> {
+        if self
+            .question(question_id)
+            .is_some_and(|q| q.key_points.is_empty())
+        {
+            return Ok(None);
+        }
+        let current = reviews::card(conn, guild, user, question_id).await?;
+        // History rated late never moves a card back in time.
+        let now = current.as_ref().map_or(now, |c| now.max(c.last_review));
+        let next = review::rate(current.as_ref(), grade, now);
+        let recall = Recall::of_grade(grade);
+        let logged = reviews::log_rating(
+            conn,
+            guild,
+            user,
+            question_id,
+            source,
+            grade,
+            recall.number(),
+            now,
+            next.due,
+        )
+        .await?;
+        if !logged {
+            return Ok(None);
+        }
+        reviews::put_card(conn, guild, user, question_id, &next).await?;
+        Ok(Some(next))
     }
-    reviews::put_card(conn, guild, user, question_id, &next).await?;
-    Ok(Some(next))
 }
 
 impl Service {
@@ -96,13 +109,14 @@ impl Service {
             .await?
             .into_iter()
             .collect();
-        let due: Vec<(&Question, CardState)> = reviews::due(&mut tx, guild, user, now)
+        let due: Vec<(Cow<'_, Question>, CardState)> = reviews::due(&mut tx, guild, user, now)
             .await?
             .into_iter()
             .filter(|(id, _)| !open.contains(id))
             .filter_map(|(id, card)| self.question(&id).map(|q| (q, card)))
             .collect();
-        let Some((question, card)) = due.first().map(|(q, c)| ((*q).clone(), c.clone())) else {
+        let Some((question, card)) = due.first().map(|(q, c)| (Question::clone(q), c.clone()))
+        else {
             let (next, cards) = reviews::next_due(&mut tx, guild, user, now).await?;
             return Ok(ReviewStart::NothingDue { next, cards });
         };
@@ -151,23 +165,26 @@ impl Service {
         }
         let question = self
             .question(&row.question_id)
-            .cloned()
+            .map(Cow::into_owned)
             .ok_or(Error::ReviewNotFound)?;
         let graded = Grader::new(&question).grade(text);
         if !reviews::answer(&mut tx, id, text, &graded, now).await? {
             return Err(Error::ReviewAlreadyAnswered);
         }
-        let card = rate_card(
-            &mut tx,
-            guild,
-            user,
-            &row.question_id,
-            Source::Review(id.0),
-            graded.grade,
-            now,
-        )
-        .await?
-        .ok_or_else(|| Error::Corrupt(format!("review {id} was rated before it was answered")))?;
+        let card = self
+            .rate_card(
+                &mut tx,
+                guild,
+                user,
+                &row.question_id,
+                Source::Review(id.0),
+                graded.grade,
+                now,
+            )
+            .await?
+            .ok_or_else(|| {
+                Error::Corrupt(format!("review {id} was rated before it was answered"))
+            })?;
         let remaining = reviews::due_count(&mut tx, guild, user, now).await?;
         tx.commit().await?;
         Ok(ReviewResult {
@@ -193,17 +210,18 @@ impl Service {
         let pending = reviews::unrated(&mut tx).await?;
         let mut rated = 0;
         for r in pending {
-            if rate_card(
-                &mut tx,
-                r.guild,
-                r.user,
-                &r.question_id,
-                r.source,
-                r.grade,
-                r.at,
-            )
-            .await?
-            .is_some()
+            if self
+                .rate_card(
+                    &mut tx,
+                    r.guild,
+                    r.user,
+                    &r.question_id,
+                    r.source,
+                    r.grade,
+                    r.at,
+                )
+                .await?
+                .is_some()
             {
                 rated += 1;
             }

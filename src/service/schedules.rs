@@ -53,8 +53,8 @@ impl Service {
     /// Adds a schedule; its first post is the next time its local time comes round.
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn add_schedule(&self, guild: GuildId, spec: ScheduleSpec) -> Result<ScheduleView> {
-        let tracks = self.check_tracks(&spec.tracks)?;
-        self.check_selection(&tracks, spec.difficulty)?;
+        let tracks = self.check_tracks(guild, &spec.tracks)?;
+        self.check_selection(guild, &tracks, spec.difficulty)?;
         let now = self.now();
         let (next_local_date, next_fire_at) =
             schedule::next_post_after(now, spec.time, &spec.zone, spec.days);
@@ -115,10 +115,14 @@ impl Service {
     }
 
     /// Refuses a choice of tracks and difficulty with no question to post.
-    fn check_selection(&self, tracks: &[TrackId], difficulty: Option<Difficulty>) -> Result<()> {
+    fn check_selection(
+        &self,
+        guild: GuildId,
+        tracks: &[TrackId],
+        difficulty: Option<Difficulty>,
+    ) -> Result<()> {
         let any = self
-            .corpus
-            .questions()
+            .questions_in(guild)
             .iter()
             .any(|q| tracks.contains(&q.track) && difficulty.is_none_or(|d| q.difficulty == d));
         if any {
@@ -134,9 +138,11 @@ impl Service {
         })
     }
 
-    /// Known tracks with at least one question; an empty request means all of them.
-    fn check_tracks(&self, requested: &[TrackId]) -> Result<Vec<TrackId>> {
-        let known: Vec<&TrackId> = self.corpus.tracks().iter().map(|t| &t.id).collect();
+    /// Known tracks (the corpus's and the server's decks) with at least one question; an empty
+    /// request means all of the corpus's: a deck is drawn from only when named.
+    fn check_tracks(&self, guild: GuildId, requested: &[TrackId]) -> Result<Vec<TrackId>> {
+        let tracks_in = self.tracks_in(guild);
+        let known: Vec<&TrackId> = tracks_in.iter().map(|t| &t.id).collect();
         let names = || {
             known
                 .iter()
@@ -145,7 +151,7 @@ impl Service {
                 .join(", ")
         };
         if requested.is_empty() {
-            return Ok(known.into_iter().cloned().collect());
+            return Ok(self.corpus.tracks().iter().map(|t| t.id.clone()).collect());
         }
         let mut tracks = Vec::new();
         for track in requested {
@@ -174,7 +180,7 @@ impl Service {
         edit: ScheduleEdit,
     ) -> Result<ScheduleView> {
         let tracks = match &edit.tracks {
-            Some(tracks) => Some(self.check_tracks(tracks)?),
+            Some(tracks) => Some(self.check_tracks(guild, tracks)?),
             None => None,
         };
         let now = self.now();
@@ -198,7 +204,7 @@ impl Service {
         };
         let difficulty = edit.difficulty.unwrap_or(row.difficulty);
         let track_ids: Vec<TrackId> = track_names.iter().filter_map(|t| t.parse().ok()).collect();
-        self.check_selection(&track_ids, difficulty)?;
+        self.check_selection(guild, &track_ids, difficulty)?;
         rows::update(
             &mut tx,
             id,

@@ -61,10 +61,7 @@ impl Service {
             let Some(question) = self.question(&question) else {
                 continue; // left the corpus: its track is unknown
             };
-            let name = self
-                .corpus
-                .track(&question.track)
-                .map_or_else(|| question.track.to_string(), |t| t.name.clone());
+            let name = self.track_name(&question.track);
             let entry = by_track.entry(name).or_insert((0.0, 0));
             entry.0 += grade.clamp(0, 4) as f64;
             entry.1 += 1;

@@ -13,6 +13,7 @@ pub mod activity;
 pub mod answer_writer;
 pub mod answers;
 pub mod backup;
+pub mod decks;
 mod error;
 pub mod guild_settings;
 pub mod members;

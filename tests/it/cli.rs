@@ -1002,3 +1002,59 @@ fn import_doc_splits_a_study_guide_into_draft_questions_and_locates_what_it_cann
         text(&again.stderr)
     );
 }
+
+#[test]
+fn deck_check_reports_what_deck_import_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study-guide.txt");
+    let split = dailydrill(
+        dir.path(),
+        &[
+            "deck",
+            "import-doc",
+            guide.to_str().unwrap(),
+            "--out",
+            "deck",
+            "--track",
+            "our-guide",
+        ],
+        &[],
+    );
+    assert_eq!(split.status.code(), Some(0), "{}", text(&split.stderr));
+    // The drafts are refused by their line, with the way out for a deck.
+    let check = dailydrill(dir.path(), &["deck", "check", "deck"], &[]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = text(&check.stderr);
+    let drafts: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("deck/our-guide/") && l.contains(": the rubric is a draft"))
+        .collect();
+    assert_eq!(drafts.len(), 40, "{stderr}");
+    assert!(
+        drafts[0].contains("or delete the key points too"),
+        "{}",
+        drafts[0]
+    );
+
+    // A question without a rubric is a valid deck, named after its track or the name given.
+    let question = "+++\nid = \"gil\"\ntrack = \"our-guide\"\ndifficulty = \"easy\"\nquestion = \"What is the GIL?\"\n+++\n\nA lock that lets one thread at a time run bytecode.\n";
+    std::fs::write(dir.path().join("gil.md"), question).unwrap();
+    let ok = dailydrill(dir.path(), &["deck", "check", "gil.md"], &[]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(
+        text(&ok.stdout).starts_with("deck \"our-guide\": 1 question(s), 1 without a rubric"),
+        "{}",
+        text(&ok.stdout)
+    );
+    let taken = dailydrill(
+        dir.path(),
+        &["deck", "check", "gil.md", "--name", "python"],
+        &[],
+    );
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(
+        text(&taken.stderr).contains("gil.md:1: \"python\" is a bundled track"),
+        "{}",
+        text(&taken.stderr)
+    );
+}

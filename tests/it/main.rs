@@ -23,6 +23,7 @@ mod grading;
 mod service_admin;
 mod service_answers;
 mod service_days;
+mod service_decks;
 mod service_grading;
 mod service_mock;
 mod service_past;
@@ -35,6 +36,7 @@ mod store;
 
 // The bot against the fake Discord.
 mod bot_day;
+mod bot_deck;
 mod bot_mock;
 mod bot_permissions;
 mod bot_recap;

@@ -7,8 +7,9 @@
 //! the clicked message, webhook follow-ups and `@original` edits); a 401 for a request without a
 //! bot token, or for every token once a test calls `reject_tokens`; Discord's length and count
 //! limits on what a bot sends (content, embeds and their fields, components, modals, autocomplete
-//! choices), answered with its error shape; a global rate limit (50 requests/s by default;
-//! interaction callbacks exempt) and queued faults per route or for any request (429 with `retry_after` and rate-limit headers, 5xx, slow answers); the v10
+//! choices), answered with its error shape; files members attach to commands, served at their
+//! attachment URL; a global rate limit (50 requests/s by default; interaction callbacks exempt)
+//! and queued faults per route or any request (429 with `retry_after`, 5xx, slow answers); the v10
 //! gateway over plain JSON text frames (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME
 //! with replay of missed events, each delivered once, RECONNECT, INVALID_SESSION, dropped
 //! connections) and dispatched interactions. Every REST call is recorded for assertions, and the
@@ -21,9 +22,10 @@
 //! **Not modelled:** per-route rate-limit buckets (only the faults a test queues), the token's
 //! value (any `Bot …` header passes until `reject_tokens`), zlib compression, sharding, presences and member chunks,
 //! guild contents beyond a minimal GUILD_CREATE (any channel id is a text channel of the first
-//! guild), permissions beyond @everyone's and a test's overwrites (reported, not enforced), attachments, the 15-minute life of an interaction
+//! guild), permissions beyond @everyone's and a test's overwrites (reported, not enforced), the 15-minute life of an interaction
 //! token, and the content of registered commands beyond echoing them.
 
+mod actions;
 mod gateway;
 mod payloads;
 mod rest;
@@ -122,6 +124,7 @@ impl FakeDiscord {
         };
         let app = Router::new()
             .route("/gateway", get(gateway::upgrade))
+            .route("/attachments/{id}/{name}", get(actions::serve))
             .fallback(any(rest::handle))
             .with_state(rest);
         #[cfg(feature = "tls")]
@@ -224,76 +227,6 @@ impl FakeDiscord {
             .interactions
             .get(&interaction)
             .map(|i| i.token.clone())
-    }
-
-    /// A member runs a slash command; returns the interaction id.
-    pub fn slash_command(&self, invoker: &Invoker, name: &str, options: Value) -> u64 {
-        self.interact(
-            2,
-            invoker,
-            payloads::command_data(name, options, invoker.guild),
-        )
-    }
-
-    /// A member types `partial` into option `option` of a command with autocomplete.
-    pub fn autocomplete(
-        &self,
-        invoker: &Invoker,
-        command: &str,
-        option: &str,
-        partial: &str,
-    ) -> u64 {
-        self.interact(
-            4,
-            invoker,
-            payloads::autocomplete_data(command, option, partial, invoker.guild),
-        )
-    }
-
-    /// A member types `partial` into option `option` of a subcommand, such as the time zone of
-    /// `/schedule add`.
-    pub fn autocomplete_sub(
-        &self,
-        invoker: &Invoker,
-        command: &str,
-        subcommand: &str,
-        option: &str,
-        partial: &str,
-    ) -> u64 {
-        let focused = json!({ "name": option, "type": 3, "value": partial, "focused": true });
-        let options = json!([{ "name": subcommand, "type": 1, "options": [focused] }]);
-        self.interact(
-            4,
-            invoker,
-            payloads::command_data(command, options, invoker.guild),
-        )
-    }
-
-    /// A member clicks a button on a message the bot sent (the interaction carries the whole
-    /// message, as serenity requires).
-    pub fn click_button(&self, invoker: &Invoker, message_id: u64, custom_id: &str) -> u64 {
-        let message = self.state.lock().messages.get(&message_id).cloned();
-        let message =
-            message.unwrap_or_else(|| payloads::message(message_id, invoker.channel, &json!({})));
-        self.interact_with(
-            3,
-            invoker,
-            json!({ "custom_id": custom_id, "component_type": 2 }),
-            Some(message),
-        )
-    }
-
-    /// A member submits a modal with these text input values.
-    pub fn submit_modal(&self, invoker: &Invoker, custom_id: &str, values: &[(&str, &str)]) -> u64 {
-        let rows: Vec<Value> = values
-            .iter()
-            .map(|(id, value)| json!({ "type": 1, "components": [{ "type": 4, "custom_id": id, "value": value }] }))
-            .collect();
-        self.interact(
-            5,
-            invoker,
-            json!({ "custom_id": custom_id, "components": rows }),
-        )
     }
 
     /// How many times the bot registered its slash commands (globally or in a guild), counting

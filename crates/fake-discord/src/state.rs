@@ -64,6 +64,9 @@ pub enum GatewayCommand {
 #[derive(Default)]
 pub(crate) struct Inner {
     pub calls: Vec<RecordedCall>,
+    /// Files members attached, by attachment id, and how often the bot fetched one.
+    pub uploads: HashMap<u64, axum::body::Bytes>,
+    pub downloads: usize,
     pub messages: HashMap<u64, Value>,
     /// (channel, nonce) → the message it created and when, for `enforce_nonce`; entries older
     /// than `nonce_ttl` no longer count, as Discord checks a nonce only over the past few minutes.

@@ -23,8 +23,9 @@ fn label(ctx: Context<'_>, s: &ScheduleView) -> String {
                 .map(|c| format!("#{}", c.name))
         })
         .unwrap_or_else(|| format!("channel {}", s.channel));
-    let all = ctx.data().service.corpus().tracks().len();
-    let tracks = if s.tracks.is_empty() || s.tracks.len() >= all {
+    let corpus = ctx.data().service.corpus().tracks();
+    let every = s.tracks.len() == corpus.len() && corpus.iter().all(|t| s.tracks.contains(&t.id));
+    let tracks = if s.tracks.is_empty() || every {
         "all tracks".to_owned()
     } else {
         s.tracks

@@ -164,10 +164,7 @@ fn question_parts(
     view: &MockQuestionView,
 ) -> (CreateEmbed, Vec<CreateActionRow>) {
     let q = &view.question;
-    let track = service
-        .corpus()
-        .track(&q.track)
-        .map_or_else(|| q.track.to_string(), |t| t.name.clone());
+    let track = service.track_name(&q.track);
     let embed = CreateEmbed::new()
         .title(format!(
             "Mock interview · question {} of {} · {track} · {}",

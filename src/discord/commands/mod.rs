@@ -4,6 +4,7 @@
 //! declaration.
 
 pub mod choose;
+pub mod deck;
 pub mod delivery;
 pub mod member;
 pub mod mock;
@@ -30,6 +31,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         member::leaderboard(),
         remind::remind(),
         schedule::schedule(),
+        deck::deck(),
         delivery::post_now(),
         delivery::reveal_now(),
         delivery::skip(),

@@ -29,11 +29,11 @@ pub(super) async fn complete_track(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
     let choices = ctx
         .data()
         .service
-        .corpus()
-        .tracks()
+        .tracks_in(crate::domain::ids::GuildId(guild))
         .iter()
         .filter(|t| t.id.as_str().contains(&partial.to_lowercase()))
         .map(|t| serenity::AutocompleteChoice::new(t.name.clone(), t.id.as_str()))
@@ -74,10 +74,7 @@ pub async fn quiz(
         .await
     {
         Ok(quiz) => {
-            let track_name = service
-                .corpus()
-                .track(&quiz.question.track)
-                .map_or_else(|| quiz.question.track.to_string(), |t| t.name.clone());
+            let track_name = service.track_name(&quiz.question.track);
             let message = render::quiz_message(&quiz, &track_name);
             if let Context::Application(app) = ctx {
                 let response = serenity::CreateInteractionResponse::Message(message);

@@ -69,10 +69,7 @@ fn start_message(service: &Service, start: &ReviewStart) -> CreateInteractionRes
         }
     };
     let q = &view.question;
-    let track = service
-        .corpus()
-        .track(&q.track)
-        .map_or_else(|| q.track.to_string(), |t| t.name.clone());
+    let track = service.track_name(&q.track);
     let embed = CreateEmbed::new()
         .title(format!("Review · {track} · {}", q.difficulty))
         .description(format!(

@@ -102,6 +102,7 @@ impl TestApp {
         let store = Store::open(&self.url).await.unwrap();
         self.corpus = corpus.clone();
         self.service = Service::new(store, corpus, Arc::new(self.clock.clone()), seed);
+        self.service.load_decks().await.unwrap();
     }
 }
 pub mod channel;

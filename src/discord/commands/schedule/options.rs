@@ -30,7 +30,8 @@ pub(super) async fn complete_tracks(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let choices = track_choices(ctx.data().service.corpus().tracks(), partial)
+    let guild = crate::domain::ids::GuildId(ctx.guild_id().map_or(0, |g| g.get()));
+    let choices = track_choices(&ctx.data().service.tracks_in(guild), partial)
         .into_iter()
         .map(|(name, value)| serenity::AutocompleteChoice::new(name, value))
         .collect();
