@@ -20,6 +20,7 @@ use crate::service::Service;
 use crate::store::Store;
 use fake_discord::{FakeDiscord, FakeOptions, Invoker, MANAGE_GUILD};
 
+mod decks;
 mod practice;
 
 const GUILD: u64 = 900;
@@ -378,6 +379,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
 
     practice::review(&mut demo, days).await?;
     practice::mock(&mut demo).await?;
+    decks::decks(&mut demo).await?;
 
     demo.say("Ada › /leaderboard period:all time");
     let board = demo

@@ -259,6 +259,7 @@ pub(crate) fn read_question(
         synonyms: front.synonyms,
         examples: answer.examples,
         source: file.display.clone(),
+        suggested_by: None,
     };
     Ok((question, lines))
 }

@@ -19,7 +19,7 @@ mod types;
 
 pub use embedded::bundled_files;
 pub use export::ExportedQuestion;
-pub use front_matter::DECK_ID_PREFIX;
+pub use front_matter::{DECK_ID_PREFIX, MAX_QUESTION_LEN};
 pub use load::{CorpusSource, LoadError, SourceFile, load_dir};
 pub use problem::{Problem, Problems};
 pub use rubric::{BINDING, MAX_BINDING_PARTS, MAX_WEIGHT, MIN_MISCONCEPTIONS};

@@ -196,6 +196,37 @@ pub fn deck_question(id: QuestionId, name: &TrackId, path: &str, text: &str) -> 
     Some(q)
 }
 
+/// The question file of an approved suggestion: the suggestion's words, in the deck `deck`,
+/// checked as an imported file is (its answer may hold a code block too long for Discord).
+pub fn suggested_file(
+    id: i64,
+    deck: &TrackId,
+    difficulty: super::Difficulty,
+    question: &str,
+    answer: &str,
+) -> Result<DeckFile, Problems> {
+    let slug = format!("suggestion-{id}");
+    let path = format!("{deck}/{slug}.md");
+    let text = format!(
+        "+++\nid = \"{slug}\"\ntrack = \"{deck}\"\ndifficulty = \"{difficulty}\"\nquestion = {}\n+++\n\n{}\n",
+        toml::Value::String(question.trim().to_owned()),
+        answer.trim()
+    );
+    let file = SourceFile {
+        rel: path.clone(),
+        display: format!("suggestion #{id}"),
+        bytes: std::borrow::Cow::Owned(text.clone().into_bytes()),
+    };
+    read_question(&file, Rules::Deck).map_err(Problems)?;
+    Ok(DeckFile {
+        slug: slug
+            .parse()
+            .map_err(|why: String| Problems(vec![Problem::new(&file.display, 1, why)]))?,
+        path,
+        text,
+    })
+}
+
 /// Rewrites every masked link `[text](url)` of Markdown as `text (<url>)`: a deck's author
 /// cannot make a link read as one address and lead to another. Autolinks and code stay as they
 /// are.

@@ -208,6 +208,9 @@ pub struct Question {
     pub examples: Vec<Example>,
     /// Where the question was loaded from, for messages to authors.
     pub source: String,
+    /// The member (a Discord user id) whose suggestion a server deck's question was, credited
+    /// in its post.
+    pub suggested_by: Option<u64>,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction};
 
-use super::commands::{mock, privacy, review, schedule, share};
+use super::commands::{mock, privacy, review, schedule, share, suggest};
 use super::context::{Data, Error, Invoker};
 use super::render::{
     self, ANSWER_BUTTON, ANSWER_MODAL, FEEDBACK_BUTTON, QUIZ_BUTTON, QUIZ_MODAL, ephemeral,
@@ -71,6 +71,10 @@ pub async fn on_component(
             privacy::confirm_forget(&ctx.http, data, click, who, id).await
         }
         Some((schedule::REMOVE_BUTTON, id)) => schedule::confirm_remove(data, click, who, id).await,
+        Some((
+            prefix @ (suggest::APPROVE_BUTTON | suggest::EDIT_BUTTON | suggest::REJECT_BUTTON),
+            id,
+        )) => suggest::on_click(data, click, who, prefix, id).await,
         _ => {
             tracing::warn!(?custom_id, %guild, %user, "refused: unknown button");
             CreateInteractionResponse::Message(ephemeral("This button is no longer valid."))
@@ -133,6 +137,18 @@ pub async fn on_modal(
             return mock::on_answer(ctx, data, submit, who, id).await;
         }
         (Some(who), Some((ANSWER_MODAL, id))) => (who, id),
+        (
+            Some(who),
+            Some((
+                prefix @ (suggest::SUGGEST_MODAL
+                | suggest::APPROVE_MODAL
+                | suggest::EDIT_MODAL
+                | suggest::REJECT_MODAL),
+                id,
+            )),
+        ) => {
+            return suggest::on_modal(ctx, data, submit, who, prefix, id).await;
+        }
         _ => {
             tracing::warn!(custom_id = ?submit.data.custom_id, guild = ?submit.guild_id, user = %submit.user.id, "refused: unknown form");
             let msg = ephemeral("This form is no longer valid.");

@@ -123,6 +123,20 @@ pub fn explain(error: &Error) -> String {
                 ids.join(", ")
             )
         }
+        Error::DeckNameTaken { name } => format!(
+            "`{name}` is one of the bundled tracks; give the deck another name."
+        ),
+        Error::NoModerationChannel => "This server takes no suggestions yet: an admin chooses where they go with `/deck moderation channel:`.".to_owned(),
+        Error::TooManyOpenSuggestions { limit } => format!(
+            "You have {limit} suggestions waiting for the moderators already; suggest more once they have decided."
+        ),
+        Error::SuggestionTooLong { field, length, limit } => format!(
+            "The {field} is {length} characters; the limit is {limit}."
+        ),
+        Error::SuggestionNotFound => "That suggestion is not part of this server.".to_owned(),
+        Error::SuggestionDecided => {
+            "That suggestion was decided already (another moderator may have been quicker).".to_owned()
+        }
         Error::Store(_) | Error::Corrupt(_) | Error::Unavailable(_) => INTERNAL_FAILURE.to_owned(),
     }
 }

@@ -103,17 +103,21 @@ fn answered_final_line(count: i64) -> String {
 pub fn question_embed(post: &PostView, answer_count: i64) -> CreateEmbed {
     let q = &post.question;
     let embed = CreateEmbed::new().title(format!("{} · {}", post.track_name, q.difficulty));
+    // A question from a member's suggestion credits them; an embed never pings.
+    let credit = q
+        .suggested_by
+        .map_or_else(String::new, |u| format!("\n\n*Suggested by <@{u}>*"));
     if post.revealed {
         return embed
             .description(format!(
-                "{}\n\nAnswers are closed. The model answer is posted below, in reply to this question.",
+                "{}{credit}\n\nAnswers are closed. The model answer is posted below, in reply to this question.",
                 q.question
             ))
             .footer(CreateEmbedFooter::new(answered_final_line(answer_count)));
     }
     embed
         .description(format!(
-            "{}\n\nAnswer privately with the button below. The model answer is revealed <t:{}:f> (<t:{}:R>).",
+            "{}{credit}\n\nAnswer privately with the button below. The model answer is revealed <t:{}:f> (<t:{}:R>).",
             q.question,
             post.reveal_at.timestamp(),
             post.reveal_at.timestamp()

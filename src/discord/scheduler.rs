@@ -80,6 +80,11 @@ pub async fn tick_within(
     }
     phase("sending reminders");
     logged(outbox.send_reminders(http, service).await, "sent reminders");
+    phase("suggestions");
+    logged(
+        outbox.send_suggestions(http, service).await,
+        "posted suggestions and told suggesters",
+    );
     phase("reporting refused deliveries");
     logged(
         outbox.report_refusals(http, service).await,

@@ -111,6 +111,7 @@ mod tests {
             synonyms: Vec::new(),
             examples: Vec::new(),
             source: "q.md".to_owned(),
+            suggested_by: None,
         }
     }
 

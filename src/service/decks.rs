@@ -53,12 +53,13 @@ impl Shelf {
             ) else {
                 continue;
             };
-            let Some(question) =
+            let Some(mut question) =
                 server_deck::deck_question(id.clone(), &name, &row.path, &row.text)
             else {
                 tracing::warn!(question = %id, "a stored deck question no longer parses");
                 continue;
             };
+            question.suggested_by = row.suggested_by.map(crate::store::snowflake);
             let entry = self.guilds.entry(guild).or_default();
             entry.all.push(id.clone());
             if row.active {
@@ -122,7 +123,7 @@ impl Service {
         Ok(())
     }
 
-    async fn reload_decks_of(&self, guild: GuildId) -> Result<()> {
+    pub(super) async fn reload_decks_of(&self, guild: GuildId) -> Result<()> {
         let mut conn = self.store.read().await?;
         let rows = decks::questions_of(&mut conn, guild).await?;
         drop(conn);

@@ -86,6 +86,22 @@ pub enum Error {
         name: String,
         schedules: Vec<ScheduleId>,
     },
+    #[error("deck name {name:?} is a bundled track")]
+    DeckNameTaken { name: String },
+    #[error("the server takes no suggestions: no moderation channel")]
+    NoModerationChannel,
+    #[error("the member has {limit} open suggestions already")]
+    TooManyOpenSuggestions { limit: usize },
+    #[error("the {field} is {length} characters long, over the limit of {limit}")]
+    SuggestionTooLong {
+        field: &'static str,
+        length: usize,
+        limit: usize,
+    },
+    #[error("no such suggestion in this server")]
+    SuggestionNotFound,
+    #[error("the suggestion was decided already")]
+    SuggestionDecided,
     #[error("a database error: {0}")]
     Store(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]

@@ -19,6 +19,7 @@ mod review;
 mod schedules;
 mod share;
 mod stats;
+mod suggestions;
 mod views;
 
 pub use champion::ChampionChange;
@@ -31,12 +32,15 @@ pub use mock::{
 pub use past::{PAST_PAGE_SIZE, PastPage, PastQuestion};
 pub use privacy::{
     ExportedAnswer, ExportedCard, ExportedDeck, ExportedMock, ExportedMockQuestion, ExportedQuiz,
-    ExportedStanding, ExportedStreak, MemberExport,
+    ExportedStanding, ExportedStreak, ExportedSuggestion, MemberExport,
 };
 pub use recap::{MissedPoint, RECAP_MISSED, RECAP_TOP, RecapView};
 pub use reminders::DEFAULT_REMINDER_HOURS;
 pub use review::{ReviewResult, ReviewStart, ReviewView};
 pub use share::{ShareOffer, ShareView};
+pub use suggestions::{
+    MAX_OPEN_SUGGESTIONS, MAX_REASON_CHARS, MAX_TOPIC_CHARS, SuggestionText, default_deck,
+};
 pub use views::*;
 
 use std::sync::Arc;

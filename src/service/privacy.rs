@@ -27,6 +27,23 @@ pub struct MemberExport {
     pub leaderboard: Vec<ExportedStanding>,
     /// Server decks the member imported (last), by name.
     pub decks_imported: Vec<ExportedDeck>,
+    /// Questions the member suggested (`/suggest`), and what the moderators decided.
+    pub suggestions: Vec<ExportedSuggestion>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedSuggestion {
+    pub id: i64,
+    pub question: String,
+    pub answer: String,
+    pub topic: String,
+    /// `open`, `approved` or `rejected`.
+    pub status: String,
+    pub suggested_at: DateTime<Utc>,
+    /// The deck it joined, once approved.
+    pub deck: Option<String>,
+    /// The moderator's reason, when rejected with one.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,8 +147,10 @@ impl Service {
             let mut conn = self.store.read().await?;
             let rows = members::rows(&mut conn, guild, user).await?;
             let decks = crate::store::decks::imported_by(&mut conn, guild, user).await?;
-            (rows, decks)
+            let suggested = crate::store::suggestions::of_member(&mut conn, guild, user).await?;
+            (rows, (decks, suggested))
         };
+        let (decks_imported, suggested) = decks_imported;
         let labels = |question_id: &str, covered: Option<&[usize]>| -> Vec<String> {
             let Some(question) = self.question(question_id) else {
                 return Vec::new();
@@ -254,6 +273,19 @@ impl Service {
                 .into_iter()
                 .map(|(name, imported_at)| ExportedDeck { name, imported_at })
                 .collect(),
+            suggestions: suggested
+                .into_iter()
+                .map(|s| ExportedSuggestion {
+                    id: s.id,
+                    question: s.question,
+                    answer: s.answer,
+                    topic: s.track,
+                    status: format!("{:?}", s.status).to_lowercase(),
+                    suggested_at: s.created_at,
+                    deck: s.deck,
+                    reason: s.reason,
+                })
+                .collect(),
         })
     }
 
@@ -264,7 +296,9 @@ impl Service {
         let mut tx = self.store.write().await?;
         let deleted = members::delete(&mut tx, guild, user).await?;
         crate::store::decks::forget(&mut tx, guild, user).await?;
+        crate::store::suggestions::forget(&mut tx, guild, user).await?;
         tx.commit().await?;
+        self.reload_decks_of(guild).await?;
         tracing::info!(guild = %guild, ?deleted, "a member's data was deleted at their request");
         Ok(deleted)
     }

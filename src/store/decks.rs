@@ -18,6 +18,7 @@ pub struct StoredQuestion {
     pub text: String,
     /// Still in a deck that is not removed: schedules, quizzes and reviews may draw it.
     pub active: bool,
+    pub suggested_by: Option<i64>,
 }
 
 /// A deck of a server, with its active questions counted.
@@ -53,7 +54,7 @@ const DECK_COLUMNS: &str = "SELECT d.name, \
 pub async fn all_questions(conn: &mut SqliteConnection) -> Result<Vec<StoredQuestion>> {
     Ok(sqlx::query_as(
         "SELECT q.id, d.guild_id, d.name AS deck, q.path, q.text, \
-         (q.active AND d.removed_at IS NULL) AS active \
+         (q.active AND d.removed_at IS NULL) AS active, q.suggested_by \
          FROM deck_questions q JOIN decks d ON d.id = q.deck_id ORDER BY q.id",
     )
     .fetch_all(conn)
@@ -67,7 +68,7 @@ pub async fn questions_of(
 ) -> Result<Vec<StoredQuestion>> {
     Ok(sqlx::query_as(
         "SELECT q.id, d.guild_id, d.name AS deck, q.path, q.text, \
-         (q.active AND d.removed_at IS NULL) AS active \
+         (q.active AND d.removed_at IS NULL) AS active, q.suggested_by \
          FROM deck_questions q JOIN decks d ON d.id = q.deck_id WHERE d.guild_id = ? ORDER BY q.id",
     )
     .bind(int(guild.0))
@@ -276,4 +277,42 @@ pub async fn unschedule(
     let mut ids: Vec<ScheduleId> = ids.into_iter().map(ScheduleId).collect();
     ids.sort();
     Ok(ids)
+}
+
+/// Adds one question to the server's deck `name` (creating the deck, or bringing a removed one
+/// back), as an approved suggestion of `suggested_by`.
+pub async fn add_question(
+    conn: &mut SqliteConnection,
+    guild: GuildId,
+    name: &str,
+    by: UserId,
+    file: &DeckFile,
+    suggested_by: UserId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (deck_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO decks (guild_id, name, imported_by, imported_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (guild_id, name) DO UPDATE SET removed_at = NULL, \
+         imported_by = CASE WHEN decks.removed_at IS NULL THEN decks.imported_by ELSE excluded.imported_by END \
+         RETURNING id",
+    )
+    .bind(int(guild.0))
+    .bind(name)
+    .bind(int(by.0))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO deck_questions (deck_id, slug, path, text, suggested_by) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (deck_id, slug) DO UPDATE SET path = excluded.path, text = excluded.text, \
+         active = TRUE, suggested_by = excluded.suggested_by",
+    )
+    .bind(deck_id)
+    .bind(file.slug.as_str())
+    .bind(&file.path)
+    .bind(&file.text)
+    .bind(int(suggested_by.0))
+    .execute(conn)
+    .await?;
+    Ok(())
 }

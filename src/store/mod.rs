@@ -27,6 +27,7 @@ pub mod schedules;
 pub mod shares;
 pub mod standings;
 pub mod streaks;
+pub mod suggestions;
 
 use std::str::FromStr;
 use std::time::Duration;

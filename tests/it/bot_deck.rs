@@ -127,7 +127,10 @@ async fn a_deck_is_imported_scheduled_revealed_exported_and_removed() {
         done.contains("Imported deck `ours`: 2 question(s)."),
         "{done}"
     );
-    assert!(done.contains("1 of them have no rubric yet"), "{done}");
+    assert!(
+        done.contains("Without a rubric yet: 1 (posted and revealed"),
+        "{done}"
+    );
     let list = deck(&h, &admin(1), "list", vec![]).await;
     assert!(
         list.contains("`ours` · 2 question(s), 1 without a rubric yet · used by no schedule"),

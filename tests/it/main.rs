@@ -44,6 +44,7 @@ mod bot_reminders;
 mod bot_review;
 mod bot_share;
 mod bot_stats;
+mod bot_suggest;
 mod fake;
 mod hostile_input;
 mod liveness;

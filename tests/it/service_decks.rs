@@ -218,3 +218,71 @@ async fn decks_survive_a_restart_and_the_importer_is_in_their_data() {
         "the deck stays the server's"
     );
 }
+
+#[tokio::test]
+async fn a_suggesters_data_is_theirs_and_forgetting_removes_the_credit_not_the_question() {
+    use dailydrill::domain::ids::ChannelId;
+    use dailydrill::service::SuggestionText;
+    let t = app(utc("2026-06-01T08:00:00Z"), 3).await;
+    let svc = t.service.clone();
+    let text = SuggestionText {
+        question: "What does our deploy script check first?",
+        answer: "That the tag is signed.",
+        topic: "ours",
+    };
+    assert!(matches!(
+        svc.suggest(GUILD, MEMBER, text).await,
+        Err(Error::NoModerationChannel)
+    ));
+    svc.set_moderation_channel(GUILD, Some(ChannelId(5)))
+        .await
+        .unwrap();
+    let row = svc.suggest(GUILD, MEMBER, text).await.unwrap();
+    let python: dailydrill::corpus::TrackId = "python".parse().unwrap();
+    let medium = dailydrill::corpus::Difficulty::Medium;
+    assert!(matches!(
+        svc.approve_suggestion(GUILD, row.id, ADMIN, &python, medium)
+            .await,
+        Err(Error::DeckNameTaken { .. })
+    ));
+    assert!(
+        matches!(
+            svc.approve_suggestion(OTHER, row.id, ADMIN, &"ours".parse().unwrap(), medium)
+                .await,
+            Err(Error::SuggestionNotFound)
+        ),
+        "another server's moderators cannot decide it"
+    );
+    svc.approve_suggestion(GUILD, row.id, ADMIN, &"ours".parse().unwrap(), medium)
+        .await
+        .unwrap();
+    let schedule = svc.add_schedule(GUILD, spec("ours")).await.unwrap().id;
+    let post = svc.post_now(GUILD, schedule).await.unwrap();
+    assert_eq!(post.question.suggested_by, Some(MEMBER.0));
+
+    let mine = svc.my_data(GUILD, MEMBER).await.unwrap();
+    assert_eq!(mine.suggestions.len(), 1);
+    assert_eq!(
+        (
+            mine.suggestions[0].status.as_str(),
+            mine.suggestions[0].deck.as_deref()
+        ),
+        ("approved", Some("ours"))
+    );
+    svc.forget_member(GUILD, MEMBER).await.unwrap();
+    assert!(
+        svc.my_data(GUILD, MEMBER)
+            .await
+            .unwrap()
+            .suggestions
+            .is_empty()
+    );
+    let (summary, entries) = svc.deck(GUILD, "ours").await.unwrap();
+    assert_eq!(
+        (summary.questions, entries.len()),
+        (1, 1),
+        "the question stays the server's"
+    );
+    let post = svc.post(GUILD, post.id).await.unwrap();
+    assert_eq!(post.question.suggested_by, None, "without its credit");
+}

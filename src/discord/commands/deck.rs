@@ -18,7 +18,14 @@ use crate::service::DeckSummary;
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("deck_import", "deck_list", "deck_show", "deck_export", "deck_remove"),
+    subcommands(
+        "deck_import",
+        "deck_list",
+        "deck_show",
+        "deck_export",
+        "deck_remove",
+        "deck_moderation"
+    ),
     default_member_permissions = "MANAGE_GUILD",
     required_permissions = "MANAGE_GUILD"
 )]
@@ -128,7 +135,7 @@ async fn deck_import(
             let rubric = match done.without_rubric {
                 0 => String::new(),
                 n => format!(
-                    " {n} of them have no rubric yet: they are posted and revealed like the others, and answers earn the points for answering only."
+                    " Without a rubric yet: {n} (posted and revealed like the others; answers to them earn the points for answering only)."
                 ),
             };
             format!(
@@ -306,6 +313,54 @@ async fn deck_remove(
             text
         }
         Err(e) => command_refusal(ctx, who, &e),
+    };
+    say(ctx, text).await
+}
+
+/// Where members' suggestions (/suggest) go for moderation; without options, says where.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "moderation",
+    required_permissions = "MANAGE_GUILD"
+)]
+async fn deck_moderation(
+    ctx: Context<'_>,
+    #[description = "The channel where moderators approve, edit or reject suggestions"]
+    #[channel_types("Text")]
+    channel: Option<serenity::GuildChannel>,
+    #[description = "Stop taking suggestions"] clear: Option<bool>,
+) -> Result<(), Error> {
+    let who = Invoker::from_command(ctx)?;
+    let service = &ctx.data().service;
+    let text = match (channel, clear.unwrap_or(false)) {
+        (Some(_), true) => "Give a channel or `clear:True`, not both.".to_owned(),
+        (None, true) => match service.set_moderation_channel(who.guild, None).await {
+            Ok(()) => "Suggestions are off: `/suggest` tells members this server takes none. Suggestions waiting stay in their posts.".to_owned(),
+            Err(e) => command_refusal(ctx, who, &e),
+        },
+        (Some(channel), false) => {
+            if let Some(refused) = crate::discord::permissions::refusal_in(ctx, &channel, |has| {
+                crate::discord::permissions::missing_for_log(has)
+            })
+            .await
+            {
+                return say(ctx, refused).await;
+            }
+            let id = crate::domain::ids::ChannelId(channel.id.get());
+            match service.set_moderation_channel(who.guild, Some(id)).await {
+                Ok(()) => format!(
+                    "Members' suggestions (`/suggest`) now go to <#{}>, each with Approve, Edit and Reject for members with Manage Server. Approved ones join the deck you choose, credited to their author.",
+                    channel.id
+                ),
+                Err(e) => command_refusal(ctx, who, &e),
+            }
+        }
+        (None, false) => match service.moderation_channel(who.guild).await {
+            Ok(Some(channel)) => format!("Suggestions go to <#{channel}>; `clear:True` stops them."),
+            Ok(None) => "This server takes no suggestions yet; `/deck moderation channel:#mods` turns them on.".to_owned(),
+            Err(e) => command_refusal(ctx, who, &e),
+        },
     };
     say(ctx, text).await
 }

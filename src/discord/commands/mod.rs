@@ -14,6 +14,7 @@ pub mod remind;
 pub mod review;
 pub mod schedule;
 pub mod share;
+pub mod suggest;
 
 use super::context::{Data, Error};
 
@@ -32,6 +33,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         remind::remind(),
         schedule::schedule(),
         deck::deck(),
+        suggest::suggest(),
         delivery::post_now(),
         delivery::reveal_now(),
         delivery::skip(),

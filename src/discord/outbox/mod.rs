@@ -23,6 +23,7 @@ mod remind;
 mod report;
 mod reveal;
 mod share;
+mod suggestions;
 
 pub use claims::{Claim, Claims, Parcel};
 pub use editor::Edited;
