@@ -58,9 +58,10 @@ pub async fn on_component(
             }
             Err(e) => refuse(e),
         },
-        Some((prefix @ (review::REVIEW_BUTTON | review::NEXT_BUTTON), id)) => {
-            review::on_click(data, who, custom_id, prefix, id).await
-        }
+        Some((
+            prefix @ (review::REVIEW_BUTTON | review::TRACK_REVIEW_BUTTON | review::NEXT_BUTTON),
+            id,
+        )) => review::on_click(data, who, custom_id, prefix, id).await,
         Some((prefix @ (render::SHARE_BUTTON | share::WITH_GRADE | share::WITHOUT_GRADE), id)) => {
             return share::on_click(ctx, data, click, who, prefix, id).await;
         }
@@ -130,8 +131,8 @@ pub async fn on_modal(
         (Some(who), Some((QUIZ_MODAL, id))) => {
             return on_quiz_answer(ctx, data, submit, who, id).await;
         }
-        (Some(who), Some((review::REVIEW_MODAL, id))) => {
-            return review::on_answer(ctx, data, submit, who, id).await;
+        (Some(who), Some((prefix @ (review::REVIEW_MODAL | review::TRACK_REVIEW_MODAL), id))) => {
+            return review::on_answer(ctx, data, submit, who, prefix, id).await;
         }
         (Some(who), Some((mock::ANSWER_MODAL, id))) => {
             return mock::on_answer(ctx, data, submit, who, id).await;

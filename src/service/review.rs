@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::corpus::Question;
+use crate::corpus::{Question, TrackId};
 use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, ReviewId, UserId};
 use crate::domain::review::{self, CardState, Recall};
@@ -101,20 +101,17 @@ impl Service {
     /// The member's longest-overdue card whose question is still in the corpus and not open as
     /// a daily question in the server (its model answer would give the day away). A second
     /// `/review` before answering shows the same prompt.
+    /// With `track`, only cards of that track (a corpus track or a server deck).
     #[tracing::instrument(skip_all, fields(guild = %guild, user = %user))]
-    pub async fn start_review(&self, guild: GuildId, user: UserId) -> Result<ReviewStart> {
+    pub async fn start_review(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        track: Option<&TrackId>,
+    ) -> Result<ReviewStart> {
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let open: HashSet<String> = posts::open_questions(&mut tx, guild)
-            .await?
-            .into_iter()
-            .collect();
-        let due: Vec<(Cow<'_, Question>, CardState)> = reviews::due(&mut tx, guild, user, now)
-            .await?
-            .into_iter()
-            .filter(|(id, _)| !open.contains(id))
-            .filter_map(|(id, card)| self.question(&id).map(|q| (q, card)))
-            .collect();
+        let due = self.due_cards(&mut tx, guild, user, track, now).await?;
         let Some((question, card)) = due.first().map(|(q, c)| (Question::clone(q), c.clone()))
         else {
             let (next, cards) = reviews::next_due(&mut tx, guild, user, now).await?;
@@ -131,6 +128,43 @@ impl Service {
             due: u32::try_from(due.len()).unwrap_or(u32::MAX),
             card,
         })))
+    }
+
+    /// How many of the member's cards of `track` are due now.
+    pub async fn reviews_due_in(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        track: &TrackId,
+    ) -> Result<u32> {
+        let mut conn = self.store.read().await?;
+        let due = self
+            .due_cards(&mut conn, guild, user, Some(track), self.now())
+            .await?;
+        Ok(u32::try_from(due.len()).unwrap_or(u32::MAX))
+    }
+
+    /// The member's due cards, longest overdue first, whose question is known and not open as a
+    /// daily question in the server; with `track`, of that track only.
+    async fn due_cards(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guild: GuildId,
+        user: UserId,
+        track: Option<&TrackId>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Cow<'_, Question>, CardState)>> {
+        let open: HashSet<String> = posts::open_questions(conn, guild)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(reviews::due(conn, guild, user, now)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| !open.contains(id))
+            .filter_map(|(id, card)| self.question(&id).map(|q| (q, card)))
+            .filter(|(q, _)| track.is_none_or(|t| &q.track == t))
+            .collect())
     }
 
     /// Checks that a review is the member's own and unanswered before its form is shown.

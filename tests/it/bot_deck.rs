@@ -481,3 +481,107 @@ async fn decks_survive_a_restart() {
     assert_eq!(quiz["type"], 4, "{quiz}");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn review_keeps_to_a_deck_when_asked() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let done = import(&h, &admin(1), "gil.md", WITH_RUBRIC.as_bytes(), None).await;
+    assert!(
+        done.contains("Imported deck `ours`: 1 question(s)."),
+        "{done}"
+    );
+    // A quiz of the deck and one of the bundled python track, both missed.
+    for track in ["ours", "python"] {
+        let shown = h
+            .answer_to(
+                h.fake
+                    .slash_command(&member(5), "quiz", json!([opt("track", 3, track)])),
+            )
+            .await;
+        let button = fake_discord::first_component(&shown["data"])["custom_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let modal = h
+            .answer_to(h.fake.click_button(&member(5), 1, &button))
+            .await;
+        let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+        h.answer_to(
+            h.fake
+                .submit_modal(&member(5), &modal_id, &[("text", "I am not sure.")]),
+        )
+        .await;
+    }
+    h.app.clock.advance(Duration::days(2));
+    let unknown = h
+        .command_text(&member(5), "review", json!([opt("track", 3, "nope")]))
+        .await;
+    assert!(unknown.contains("Unknown track `nope`"), "{unknown}");
+
+    let shown = h
+        .answer_to(
+            h.fake
+                .slash_command(&member(5), "review", json!([opt("track", 3, "ours")])),
+        )
+        .await;
+    let embed = &shown["data"]["embeds"][0];
+    assert!(
+        embed["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Review · ours"),
+        "{shown}"
+    );
+    let button = fake_discord::first_component(&shown["data"])["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(button.starts_with("rvt:"), "{button}");
+    let modal = h
+        .answer_to(h.fake.click_button(&member(5), 1, &button))
+        .await;
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    assert!(modal_id.starts_with("rat:"), "{modal_id}");
+    let submit = h.fake.submit_modal(
+        &member(5),
+        &modal_id,
+        &[("text", "One thread at a time runs bytecode; it is released during I/O; race conditions remain yours.")],
+    );
+    let reply = h.answer_to(submit).await;
+    let all: String = std::iter::once(reply["data"].clone())
+        .chain(
+            h.fake
+                .wait_for(WAIT, |f| {
+                    let sent = f.follow_ups(submit);
+                    let text: String = std::iter::once(&reply["data"])
+                        .chain(sent.iter())
+                        .map(|m| m["content"].as_str().unwrap_or(""))
+                        .collect();
+                    text.contains("**Next review:**").then_some(sent)
+                })
+                .await
+                .unwrap(),
+        )
+        .map(|m| m.to_string())
+        .collect();
+    assert!(
+        all.contains("That was your last due review."),
+        "the python card is due, but not in this deck: {all}"
+    );
+    assert!(!all.contains("\"rn:"), "no Next review button: {all}");
+    let again = h
+        .command_text(&member(5), "review", json!([opt("track", 3, "ours")]))
+        .await;
+    assert!(again.starts_with("Nothing due in `ours`"), "{again}");
+    let all_tracks = h
+        .answer_to(h.fake.slash_command(&member(5), "review", json!([])))
+        .await;
+    assert!(
+        all_tracks["data"]["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Review · Python"),
+        "{all_tracks}"
+    );
+    h.stop().await;
+}

@@ -64,7 +64,7 @@ async fn a_missed_daily_question_comes_back_the_next_day_and_a_nailed_one_weeks_
         .unwrap();
     // Nothing to review before any answer was graded.
     assert_eq!(
-        nothing_due(svc.start_review(GUILD, MISSED).await.unwrap()),
+        nothing_due(svc.start_review(GUILD, MISSED, None).await.unwrap()),
         (None, 0)
     );
 
@@ -72,22 +72,22 @@ async fn a_missed_daily_question_comes_back_the_next_day_and_a_nailed_one_weeks_
     let revealed_at = t.clock.now();
     svc.reveal_now(GUILD, schedule).await.unwrap();
     // Graded at the reveal: due again a day later for a miss, 15 days for an excellent answer.
-    let (next, cards) = nothing_due(svc.start_review(GUILD, MISSED).await.unwrap());
+    let (next, cards) = nothing_due(svc.start_review(GUILD, MISSED, None).await.unwrap());
     assert_eq!((next, cards), (Some(revealed_at + Duration::days(1)), 1));
-    let (next, _) = nothing_due(svc.start_review(GUILD, NAILED).await.unwrap());
+    let (next, _) = nothing_due(svc.start_review(GUILD, NAILED, None).await.unwrap());
     assert_eq!(next, Some(revealed_at + Duration::days(15)));
     assert_eq!(svc.reviews_due(GUILD, MISSED).await.unwrap(), 0);
 
     t.clock.advance(Duration::days(1));
     assert_eq!(svc.reviews_due(GUILD, MISSED).await.unwrap(), 1);
-    let shown = card(svc.start_review(GUILD, MISSED).await.unwrap());
+    let shown = card(svc.start_review(GUILD, MISSED, None).await.unwrap());
     assert_eq!(
         (shown.question.id.clone(), shown.due),
         (question.id.clone(), 1)
     );
     assert_eq!(shown.card.last_review, revealed_at);
     // Asking again before answering shows the same prompt, not a second one.
-    let again = card(svc.start_review(GUILD, MISSED).await.unwrap());
+    let again = card(svc.start_review(GUILD, MISSED, None).await.unwrap());
     assert_eq!(again.id, shown.id);
     // Nobody else answers it, in this server or another.
     for (guild, user) in [(GUILD, NAILED), (OTHER_GUILD, MISSED)] {
@@ -121,7 +121,7 @@ async fn a_missed_daily_question_comes_back_the_next_day_and_a_nailed_one_weeks_
         svc.check_review(GUILD, MISSED, shown.id).await,
         Err(Error::ReviewAlreadyAnswered)
     ));
-    let (next, cards) = nothing_due(svc.start_review(GUILD, MISSED).await.unwrap());
+    let (next, cards) = nothing_due(svc.start_review(GUILD, MISSED, None).await.unwrap());
     assert_eq!((next, cards), (Some(result.next_due), 1));
 
     // The member's data: the card and the review, exported and then deleted.
@@ -134,7 +134,7 @@ async fn a_missed_daily_question_comes_back_the_next_day_and_a_nailed_one_weeks_
     let deleted = svc.forget_member(GUILD, MISSED).await.unwrap();
     assert_eq!(deleted.reviews, 2, "one review and one card");
     assert_eq!(
-        nothing_due(svc.start_review(GUILD, MISSED).await.unwrap()),
+        nothing_due(svc.start_review(GUILD, MISSED, None).await.unwrap()),
         (None, 0)
     );
     // The other member's card is untouched.
@@ -165,12 +165,12 @@ async fn quizzes_rate_cards_and_a_question_open_as_the_daily_one_waits() {
     assert_eq!(post.question.id, quiz.question.id);
     crate::common::delivered(&svc, post.id).await;
     assert_eq!(
-        nothing_due(svc.start_review(GUILD, MISSED).await.unwrap()),
+        nothing_due(svc.start_review(GUILD, MISSED, None).await.unwrap()),
         (None, 1)
     );
     svc.reveal_now(GUILD, schedule).await.unwrap();
     // The member did not answer the daily question: the card is still due, and now shown.
-    let shown = card(svc.start_review(GUILD, MISSED).await.unwrap());
+    let shown = card(svc.start_review(GUILD, MISSED, None).await.unwrap());
     assert_eq!(shown.question.id, quiz.question.id);
 }
 

@@ -5,31 +5,98 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateModal, ModalInteraction,
+    CreateInteractionResponseMessage, ModalInteraction,
 };
 
+use super::practice::{complete_track, parse_track};
+use crate::corpus::TrackId;
 use crate::discord::context::{Context, Data, Error, Invoker};
 use crate::discord::render::{self, GENERIC_PLACEHOLDER, custom_id, ephemeral, form};
+use crate::discord::reply::invalid_options;
 use crate::discord::reply::{Origin, command_refusal, refusal, refused_click, say};
 use crate::discord::split;
-use crate::domain::ids::ReviewId;
+use crate::domain::ids::{GuildId, ReviewId};
 use crate::domain::review::Recall;
 use crate::service::{ReviewResult, ReviewStart, Service};
 
 /// A review's Answer button, its form, and the Next review button (id 0: it starts whichever
-/// card is due when pressed).
+/// card is due when pressed; id k > 0: the next due card of the track `k`, see [`track_of`]).
 pub const REVIEW_BUTTON: &str = "rv";
 pub const REVIEW_MODAL: &str = "ra";
 pub const NEXT_BUTTON: &str = "rn";
+/// The Answer button and form of a review started with a track: their id packs the review's id
+/// with the track's number, so that Next review stays in the track.
+pub const TRACK_REVIEW_BUTTON: &str = "rvt";
+pub const TRACK_REVIEW_MODAL: &str = "rat";
+
+/// More than the server's tracks can number (the corpus's, and at most 25 decks).
+const TRACKS: i64 = 64;
+
+/// A review id with the number of its track.
+fn pack(id: i64, track: i64) -> i64 {
+    id.saturating_mul(TRACKS) + track
+}
+
+/// The review id and track number of a packed id.
+pub fn unpack(packed: i64) -> (i64, i64) {
+    (packed.div_euclid(TRACKS), packed.rem_euclid(TRACKS))
+}
+
+/// The track numbered `k` in the server (1-based, in `tracks_in` order); `None` for 0 or a
+/// number no track has any more (a deck removed meanwhile: the review goes on with every track).
+fn track_of(service: &Service, guild: GuildId, k: i64) -> Option<TrackId> {
+    let index = usize::try_from(k).ok()?.checked_sub(1)?;
+    service.tracks_in(guild).get(index).map(|t| t.id.clone())
+}
+
+/// The number of `track` in the server, for a custom_id.
+fn number_of(service: &Service, guild: GuildId, track: &TrackId) -> i64 {
+    service
+        .tracks_in(guild)
+        .iter()
+        .position(|t| &t.id == track)
+        .map_or(0, |i| i as i64 + 1)
+}
 
 /// Your own questions again when they are due: what you missed comes back first.
 #[poise::command(slash_command, guild_only)]
-pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
+pub async fn review(
+    ctx: Context<'_>,
+    #[description = "Only this track (or this server's deck)"]
+    #[autocomplete = "complete_track"]
+    #[max_length = 100]
+    track: Option<String>,
+) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let service = &ctx.data().service;
-    match service.start_review(who.guild, who.user).await {
+    let track = match parse_track(track.as_deref()) {
+        Ok(track) => track,
+        Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
+    };
+    let k = match &track {
+        None => 0,
+        Some(track) => match number_of(service, who.guild, track) {
+            0 => {
+                let known: Vec<String> = service
+                    .tracks_in(who.guild)
+                    .iter()
+                    .map(|t| t.id.to_string())
+                    .collect();
+                let e = crate::service::Error::UnknownTrack {
+                    track: track.to_string(),
+                    known: known.join(", "),
+                };
+                return say(ctx, command_refusal(ctx, who, &e)).await;
+            }
+            k => k,
+        },
+    };
+    match service
+        .start_review(who.guild, who.user, track.as_ref())
+        .await
+    {
         Ok(start) => {
-            let message = start_message(service, &start);
+            let message = start_message(service, &start, track.as_ref().map(|t| (t, k)));
             if let Context::Application(app) = ctx {
                 let response = CreateInteractionResponse::Message(message);
                 app.interaction.create_response(ctx, response).await?;
@@ -42,8 +109,18 @@ pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     }
 }
 
-/// The due card with its Answer button, or when the next one is due.
-fn start_message(service: &Service, start: &ReviewStart) -> CreateInteractionResponseMessage {
+/// The due card with its Answer button, or when the next one is due; `track` (with its number)
+/// when the review keeps to one.
+fn start_message(
+    service: &Service,
+    start: &ReviewStart,
+    track: Option<(&TrackId, i64)>,
+) -> CreateInteractionResponseMessage {
+    if let (Some((track, _)), ReviewStart::NothingDue { cards: 1.., .. }) = (track, start) {
+        return ephemeral(format!(
+            "Nothing due in `{track}` right now; `/review` without a track shows every card due."
+        ));
+    }
     let view = match start {
         ReviewStart::Card(view) => view,
         ReviewStart::NothingDue { cards: 0, .. } => {
@@ -69,9 +146,9 @@ fn start_message(service: &Service, start: &ReviewStart) -> CreateInteractionRes
         }
     };
     let q = &view.question;
-    let track = service.track_name(&q.track);
+    let track_name = service.track_name(&q.track);
     let embed = CreateEmbed::new()
-        .title(format!("Review · {track} · {}", q.difficulty))
+        .title(format!("Review · {track_name} · {}", q.difficulty))
         .description(format!(
             "{}\n\nLast answered <t:{}:R>. Answer with the button; you get your feedback, the \
              model answer and when it comes back at once.",
@@ -82,7 +159,11 @@ fn start_message(service: &Service, start: &ReviewStart) -> CreateInteractionRes
             "{} review(s) due",
             view.due
         )));
-    let button = CreateButton::new(custom_id(REVIEW_BUTTON, view.id.0))
+    let id = match track {
+        Some((_, k)) => custom_id(TRACK_REVIEW_BUTTON, pack(view.id.0, k)),
+        None => custom_id(REVIEW_BUTTON, view.id.0),
+    };
+    let button = CreateButton::new(id)
         .label("Answer")
         .style(ButtonStyle::Primary);
     ephemeral("")
@@ -101,34 +182,43 @@ pub async fn on_click(
     let service = &data.service;
     let refuse = |e| refused_click(&e, clicked, who);
     if prefix == NEXT_BUTTON {
-        return match service.start_review(who.guild, who.user).await {
-            Ok(start) => CreateInteractionResponse::Message(start_message(service, &start)),
+        let track = track_of(service, who.guild, id);
+        let k = if track.is_some() { id } else { 0 };
+        return match service
+            .start_review(who.guild, who.user, track.as_ref())
+            .await
+        {
+            Ok(start) => CreateInteractionResponse::Message(start_message(
+                service,
+                &start,
+                track.as_ref().map(|t| (t, k)),
+            )),
             Err(e) => refuse(e),
         };
     }
+    let (review, modal) = match prefix {
+        TRACK_REVIEW_BUTTON => (unpack(id).0, custom_id(TRACK_REVIEW_MODAL, id)),
+        _ => (id, custom_id(REVIEW_MODAL, id)),
+    };
     match service
-        .check_review(who.guild, who.user, ReviewId(id))
+        .check_review(who.guild, who.user, ReviewId(review))
         .await
     {
-        Ok(()) => CreateInteractionResponse::Modal(review_modal(id)),
+        Ok(()) => CreateInteractionResponse::Modal(form(modal, GENERIC_PLACEHOLDER, None)),
         Err(e) => refuse(e),
     }
 }
 
-fn review_modal(id: i64) -> CreateModal {
-    form(custom_id(REVIEW_MODAL, id), GENERIC_PLACEHOLDER, None)
-}
-
 /// A review's feedback in parts that each fit a message; the last ends with when the question
 /// comes back.
-fn result_parts(result: &ReviewResult) -> Vec<String> {
+fn result_parts(result: &ReviewResult, remaining: u32) -> Vec<String> {
     let due = result.next_due.timestamp();
     let why = match result.recall {
         Recall::Again => "it comes back soon, since the answer missed what matters",
         Recall::Hard => "a partial answer comes back sooner than a good one",
         Recall::Good | Recall::Easy => "each answer you recall makes the gap longer",
     };
-    let more = match result.remaining {
+    let more = match remaining {
         0 => "That was your last due review.".to_owned(),
         n => format!("{n} more due."),
     };
@@ -147,15 +237,33 @@ pub async fn on_answer(
     data: &Data,
     submit: &ModalInteraction,
     who: Invoker,
+    prefix: &str,
     id: i64,
 ) -> Result<(), Error> {
     let text = render::modal_text(submit);
-    let (parts, remaining) = match data
-        .service
-        .answer_review(who.guild, who.user, ReviewId(id), &text)
+    let service = &data.service;
+    // A review started with a track goes on in it (while the track still exists).
+    let (review, track) = match prefix {
+        TRACK_REVIEW_MODAL => {
+            let (review, k) = unpack(id);
+            (review, track_of(service, who.guild, k).map(|t| (t, k)))
+        }
+        _ => (id, None),
+    };
+    let (parts, remaining) = match service
+        .answer_review(who.guild, who.user, ReviewId(review), &text)
         .await
     {
-        Ok(result) => (result_parts(&result), result.remaining),
+        Ok(result) => {
+            let remaining = match &track {
+                Some((track, _)) => service
+                    .reviews_due_in(who.guild, who.user, track)
+                    .await
+                    .unwrap_or(result.remaining),
+                None => result.remaining,
+            };
+            (result_parts(&result, remaining), remaining)
+        }
         Err(e) => (
             vec![refusal(&e, Origin::Component(&submit.data.custom_id), who)],
             0,
@@ -163,9 +271,12 @@ pub async fn on_answer(
     };
     let next = (remaining > 0).then(|| {
         vec![CreateActionRow::Buttons(vec![
-            CreateButton::new(custom_id(NEXT_BUTTON, 0))
-                .label("Next review")
-                .style(ButtonStyle::Primary),
+            CreateButton::new(custom_id(
+                NEXT_BUTTON,
+                track.as_ref().map_or(0, |(_, k)| *k),
+            ))
+            .label("Next review")
+            .style(ButtonStyle::Primary),
         ])]
     });
     Ok(render::send_parts(ctx, submit, parts, next, true).await?)
