@@ -8,7 +8,7 @@
 
 mod support;
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use dailydrill::corpus::server_deck::parse_deck;
 use dailydrill::corpus::{bundled_files, deck_archive};
@@ -22,9 +22,7 @@ fn deck(n: usize) -> (Vec<u8>, usize) {
         .iter()
         .filter(|f| f.rel.ends_with(".md") && f.rel.contains('/'))
         .collect();
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let mut entries = Vec::new();
     let mut text_bytes = 0;
     for i in 0..n {
         let source = questions[i % questions.len()];
@@ -35,10 +33,9 @@ fn deck(n: usize) -> (Vec<u8>, usize) {
             .filter(|line| !line.starts_with("follow_up_of"))
             .collect();
         text_bytes += text.len();
-        zip.start_file(format!("ours/{i:04}.md"), options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
+        entries.push((format!("ours/{i:04}.md"), text));
     }
-    (zip.finish().unwrap().into_inner(), text_bytes)
+    (deck_archive::zip_entries(&entries).unwrap(), text_bytes)
 }
 
 fn main() {
@@ -79,12 +76,7 @@ fn main() {
     let restart = time(runs, || runtime.block_on(service.load_decks()).unwrap());
 
     let zeros = vec![0u8; 50 * 1024 * 1024];
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("ours/bomb.md", options).unwrap();
-    zip.write_all(&zeros).unwrap();
-    let bomb = zip.finish().unwrap().into_inner();
+    let bomb = deck_archive::zip_entries(&[("ours/bomb.md", zeros)]).unwrap();
     let refused = time(runs, || {
         assert!(deck_archive::unpack("bomb.zip", &bomb).is_err());
     });

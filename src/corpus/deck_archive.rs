@@ -110,14 +110,26 @@ fn skipped(name: &str) -> bool {
 /// A zip of a deck's files under a folder named for the deck: what `/deck export` attaches, and
 /// what `/deck import` takes back unchanged.
 pub fn pack(deck: &str, files: &[DeckFile]) -> std::io::Result<Vec<u8>> {
+    let entries: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|file| {
+            let base = file.path.rsplit('/').next().unwrap_or(&file.path);
+            (format!("{deck}/{base}"), file.text.as_bytes())
+        })
+        .collect();
+    zip_entries(&entries)
+}
+
+/// A deflated zip of `(name, bytes)` entries, in order: a deck's export, or a deck an author (or
+/// a test) builds.
+pub fn zip_entries(entries: &[(impl AsRef<str>, impl AsRef<[u8]>)]) -> std::io::Result<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    for file in files {
-        let base = file.path.rsplit('/').next().unwrap_or(&file.path);
-        zip.start_file(format!("{deck}/{base}"), options)
+    for (name, bytes) in entries {
+        zip.start_file(name.as_ref(), options)
             .map_err(std::io::Error::other)?;
-        zip.write_all(file.text.as_bytes())?;
+        zip.write_all(bytes.as_ref())?;
     }
     Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
 }
@@ -127,14 +139,7 @@ mod tests {
     use super::*;
 
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (name, bytes) in entries {
-            zip.start_file(*name, options).unwrap();
-            zip.write_all(bytes).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
+        zip_entries(entries).unwrap()
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! import`), a member suggests a question, a moderator approves it into the deck, and the
 //! member learns by direct message.
 
-use std::io::{Cursor, Write};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -46,17 +45,6 @@ Four sync workers (two cores, the usual `2 * cores` rule), Uvicorn workers for t
 endpoints, and no more, because each worker holds its own copy of the app in memory.
 "#;
 
-fn zip_of(entries: &[(&str, &str)]) -> anyhow::Result<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, text) in entries {
-        zip.start_file(*name, options)?;
-        zip.write_all(text.as_bytes())?;
-    }
-    Ok(zip.finish()?.into_inner())
-}
-
 impl Demo {
     /// What the bot answered to an interaction: its content, or the first follow-up's.
     async fn said(&self, interaction: u64) -> anyhow::Result<String> {
@@ -84,7 +72,7 @@ impl Demo {
 pub(super) async fn decks(demo: &mut Demo) -> anyhow::Result<()> {
     demo.say("── The group's own deck ──");
     demo.say("Admin › /deck import file:acme.zip (two question files, one without a rubric yet)");
-    let bytes = zip_of(&[
+    let bytes = crate::corpus::deck_archive::zip_entries(&[
         ("acme-backend/release-process.md", RELEASE),
         ("acme-backend/gunicorn-workers.md", WORKERS),
     ])?;

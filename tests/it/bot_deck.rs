@@ -5,7 +5,7 @@
 //! back with every problem located and store nothing; a zip bomb or an oversized file is refused;
 //! members without Manage Server are refused at every step; one server never sees another's deck.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -52,14 +52,7 @@ blocking I/O, and it does not protect your own data from race conditions.
 "#;
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
+    dailydrill::corpus::deck_archive::zip_entries(entries).unwrap()
 }
 
 fn deck_zip() -> Vec<u8> {
@@ -144,19 +137,9 @@ async fn a_deck_is_imported_scheduled_revealed_exported_and_removed() {
 
     // The deck is a track: a schedule of its easy questions posts the one without a rubric.
     let added = h
-        .command_text(
-            &admin(1),
-            "schedule",
-            sub(
-                "add",
-                vec![
-                    opt("channel", 7, &CHANNEL.to_string()),
-                    opt("time", 3, "09:00"),
-                    opt("timezone", 3, "UTC"),
-                    opt("tracks", 3, "ours"),
-                    json!({ "name": "difficulty", "type": 4, "value": 0 }),
-                ],
-            ),
+        .schedule_add(
+            "ours",
+            vec![json!({ "name": "difficulty", "type": 4, "value": 0 })],
         )
         .await;
     assert!(added.contains("(ours; easy only)"), "{added}");
@@ -492,25 +475,7 @@ async fn review_keeps_to_a_deck_when_asked() {
     );
     // A quiz of the deck and one of the bundled python track, both missed.
     for track in ["ours", "python"] {
-        let shown = h
-            .answer_to(
-                h.fake
-                    .slash_command(&member(5), "quiz", json!([opt("track", 3, track)])),
-            )
-            .await;
-        let button = fake_discord::first_component(&shown["data"])["custom_id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let modal = h
-            .answer_to(h.fake.click_button(&member(5), 1, &button))
-            .await;
-        let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-        h.answer_to(
-            h.fake
-                .submit_modal(&member(5), &modal_id, &[("text", "I am not sure.")]),
-        )
-        .await;
+        h.quiz(5, track, "I am not sure.").await;
     }
     h.app.clock.advance(Duration::days(2));
     let unknown = h

@@ -5,31 +5,11 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::common::harness::{CHANNEL, Harness, WAIT, member, opt, spec};
+use crate::common::harness::{CHANNEL, Harness, WAIT, member, spec};
 
 /// A member answers a `/quiz` on `track` badly; returns the question's text.
 async fn quiz_badly(h: &Harness, user: u64, track: &str) -> String {
-    let shown = h
-        .answer_to(
-            h.fake
-                .slash_command(&member(user), "quiz", json!([opt("track", 3, track)])),
-        )
-        .await;
-    let question = shown["data"]["embeds"][0]["description"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let button = button_id(&shown["data"]);
-    let modal = h
-        .answer_to(h.fake.click_button(&member(user), 1, &button))
-        .await;
-    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-    h.answer_to(
-        h.fake
-            .submit_modal(&member(user), &modal_id, &[("text", "I am not sure.")]),
-    )
-    .await;
-    question
+    h.quiz(user, track, "I am not sure.").await
 }
 
 fn button_id(message: &Value) -> String {

@@ -199,21 +199,7 @@ async fn a_suggestion_is_moderated_into_a_deck_and_its_author_is_credited_and_to
     assert!(text(&again).contains("decided already"), "{again}");
 
     // The deck is a track; its post credits the author, pinging nobody.
-    let added = h
-        .command_text(
-            &admin(1),
-            "schedule",
-            sub(
-                "add",
-                vec![
-                    opt("channel", 7, &CHANNEL.to_string()),
-                    opt("time", 3, "09:00"),
-                    opt("timezone", 3, "UTC"),
-                    opt("tracks", 3, "our-stack"),
-                ],
-            ),
-        )
-        .await;
+    let added = h.schedule_add("our-stack", vec![]).await;
     assert!(added.starts_with("Scheduled"), "{added}");
     h.app.clock.set(utc("2026-06-01T09:00:00Z"));
     h.tick().await;

@@ -3,8 +3,6 @@
 //! answers given keep it, the server limits hold, a deck is one server's only, and the admin who
 //! imported it is part of their data (exported, forgotten).
 
-use std::io::{Cursor, Write};
-
 use crate::common::{app, daily_spec, utc};
 use dailydrill::corpus::server_deck::{MAX_DECKS_PER_SERVER, MAX_QUESTIONS_PER_SERVER};
 use dailydrill::domain::ids::{GuildId, UserId};
@@ -22,14 +20,7 @@ fn question(id: &str, track: &str, text: &str) -> String {
 }
 
 fn zip_of(entries: &[(String, String)]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, text) in entries {
-        zip.start_file(name.as_str(), options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
+    dailydrill::corpus::deck_archive::zip_entries(entries).unwrap()
 }
 
 /// A deck `name` of `n` questions `q0`…, each asking `prefix N?`.

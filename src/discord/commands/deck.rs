@@ -51,10 +51,11 @@ async fn complete_deck(ctx: Context<'_>, partial: &str) -> serenity::CreateAutoc
 }
 
 /// A deck name as typed: within the length limit and shaped like a track id.
-fn parse_name(name: Option<&str>) -> Result<Option<TrackId>, String> {
-    bounded(&[("name", name)])?;
-    name.map(|n| n.trim().to_lowercase().parse::<TrackId>())
-        .transpose()
+fn parse_name(name: &str) -> Result<TrackId, String> {
+    bounded(&[("name", Some(name))])?;
+    name.trim()
+        .to_lowercase()
+        .parse::<TrackId>()
         .map_err(|why| format!("That deck name {why}."))
 }
 
@@ -102,7 +103,7 @@ async fn deck_import(
     name: Option<String>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let name = match parse_name(name.as_deref()) {
+    let name = match name.as_deref().map(parse_name).transpose() {
         Ok(name) => name,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
     };
@@ -186,11 +187,9 @@ async fn deck_show(
     name: String,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let Some(name) = (match parse_name(Some(&name)) {
+    let name = match parse_name(&name) {
         Ok(name) => name,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
-    }) else {
-        return Ok(());
     };
     let text = match ctx.data().service.deck(who.guild, name.as_str()).await {
         Ok((summary, entries)) => {
@@ -238,11 +237,9 @@ async fn deck_export(
     name: String,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let Some(name) = (match parse_name(Some(&name)) {
+    let name = match parse_name(&name) {
         Ok(name) => name,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
-    }) else {
-        return Ok(());
     };
     match ctx
         .data()
@@ -282,11 +279,9 @@ async fn deck_remove(
     force: Option<bool>,
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
-    let Some(name) = (match parse_name(Some(&name)) {
+    let name = match parse_name(&name) {
         Ok(name) => name,
         Err(why) => return say(ctx, invalid_options(ctx, who, &why)).await,
-    }) else {
-        return Ok(());
     };
     let removed = ctx
         .data()

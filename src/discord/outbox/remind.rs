@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serenity::all::{Http, UserId};
+use serenity::all::{CreateMessage, Http, UserId};
 
 use super::Outbox;
 use crate::discord::render;
@@ -12,6 +12,20 @@ use crate::discord::retry::is_transient;
 use crate::service::Service;
 
 impl Outbox {
+    /// Sends `message` to `user` in their DM channel (opened first), retried through what may
+    /// pass; a refusal (DMs closed, the member gone) is the caller's to record.
+    pub(super) async fn direct_message(
+        &self,
+        http: &Arc<Http>,
+        user: UserId,
+        message: CreateMessage,
+    ) -> Result<(), serenity::Error> {
+        let dm = self.call(|| user.create_dm_channel(http)).await?;
+        self.call(|| dm.id.send_message(http, message.clone()))
+            .await
+            .map(|_| ())
+    }
+
     /// Sends the reminders whose time has come; returns how many Discord accepted. One whose
     /// failure may pass is left for the next pass.
     pub async fn send_reminders(&self, http: &Arc<Http>, service: &Service) -> usize {
@@ -25,15 +39,9 @@ impl Outbox {
         let mut sent = 0;
         for reminder in due {
             let user = UserId::new(reminder.user.0);
-            let result = match self.call(|| user.create_dm_channel(http)).await {
-                Ok(dm) => {
-                    let message = render::reminder(&reminder);
-                    self.call(|| dm.id.send_message(http, message.clone()))
-                        .await
-                        .map(|_| ())
-                }
-                Err(e) => Err(e),
-            };
+            let result = self
+                .direct_message(http, user, render::reminder(&reminder))
+                .await;
             match result {
                 Ok(()) => sent += 1,
                 Err(e) if is_transient(&e) => {

@@ -51,15 +51,9 @@ impl Outbox {
         };
         for row in decided {
             let user = UserId::new(row.user.0);
-            let result = match self.call(|| user.create_dm_channel(http)).await {
-                Ok(dm) => {
-                    let message = decision_message(&row);
-                    self.call(|| dm.id.send_message(http, message.clone()))
-                        .await
-                        .map(|_| ())
-                }
-                Err(e) => Err(e),
-            };
+            let result = self
+                .direct_message(http, user, decision_message(&row))
+                .await;
             match result {
                 Ok(()) => sent += 1,
                 Err(e) if is_transient(&e) => {

@@ -219,6 +219,46 @@ impl Harness {
             .to_owned()
     }
 
+    /// An admin's `/schedule add` in the test channel at 09:00 UTC drawing from `tracks`, with
+    /// `more` options; the bot's reply.
+    pub async fn schedule_add(&self, tracks: &str, more: Vec<Value>) -> String {
+        let mut options = vec![
+            opt("channel", 7, &CHANNEL.to_string()),
+            opt("time", 3, "09:00"),
+            opt("timezone", 3, "UTC"),
+            opt("tracks", 3, tracks),
+        ];
+        options.extend(more);
+        self.command_text(&admin(1), "schedule", sub("add", options))
+            .await
+    }
+
+    /// A member takes a `/quiz` on `track` and answers it with `text`; returns the question as
+    /// shown (its embed's description).
+    pub async fn quiz(&self, user: u64, track: &str, text: &str) -> String {
+        let options = serde_json::json!([opt("track", 3, track)]);
+        let shown = self
+            .answer_to(self.fake.slash_command(&member(user), "quiz", options))
+            .await;
+        let button = fake_discord::first_component(&shown["data"])["custom_id"]
+            .as_str()
+            .expect("a quiz's Answer button")
+            .to_owned();
+        let modal = self
+            .answer_to(self.fake.click_button(&member(user), 1, &button))
+            .await;
+        let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+        self.answer_to(
+            self.fake
+                .submit_modal(&member(user), &modal_id, &[("text", text)]),
+        )
+        .await;
+        shown["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub async fn stop(self) {
         self.shards.shutdown_all().await;
         let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
