@@ -191,6 +191,16 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_outside_the_archive_is_refused() {
+        let bytes = zip_of(&[("../../outside.md", b"+++")]);
+        let err = unpack("deck.zip", &bytes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "deck.zip/../../outside.md:1: has a path outside the archive"
+        );
+    }
+
+    #[test]
     fn a_broken_zip_is_named() {
         let err = unpack("deck.zip", b"PK\x03\x04 not really").unwrap_err();
         assert!(

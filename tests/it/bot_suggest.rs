@@ -279,3 +279,39 @@ async fn a_member_has_at_most_five_open_suggestions_and_each_is_checked() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_moderation_post_discord_refused_is_posted_once_later() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .set_moderation_channel(
+            dailydrill::domain::ids::GuildId(crate::common::harness::GUILD),
+            Some(dailydrill::domain::ids::ChannelId(MODS)),
+        )
+        .await
+        .unwrap();
+    // Discord fails the post past every retry: the suggestion is kept, and the member told so.
+    for _ in 0..8 {
+        h.fake.fail_next(
+            "POST",
+            &format!("/channels/{MODS}/messages"),
+            fake_discord::Fault::Status(502),
+        );
+    }
+    let thanks = suggest(
+        &h,
+        AUTHOR,
+        "Why do we pin dependencies?",
+        "Reproducible builds.",
+        "",
+    )
+    .await;
+    assert!(thanks.starts_with("Thanks!"), "{thanks}");
+    for _ in 0..8 {
+        h.tick().await;
+    }
+    assert_eq!(h.fake.messages_in(MODS).len(), 1, "and only once");
+    assert_eq!(h.fake.pending_faults().len(), 0);
+    h.stop().await;
+}

@@ -277,3 +277,50 @@ async fn a_suggesters_data_is_theirs_and_forgetting_removes_the_credit_not_the_q
     let post = svc.post(GUILD, post.id).await.unwrap();
     assert_eq!(post.question.suggested_by, None, "without its credit");
 }
+
+#[tokio::test]
+async fn two_moderators_deciding_at_once_decide_once() {
+    use dailydrill::domain::ids::ChannelId;
+    use dailydrill::service::SuggestionText;
+    let t = app(utc("2026-06-01T08:00:00Z"), 3).await;
+    let svc = t.service.clone();
+    svc.set_moderation_channel(GUILD, Some(ChannelId(5)))
+        .await
+        .unwrap();
+    let text = SuggestionText {
+        question: "Which linter do we run in CI?",
+        answer: "Ruff, with the rules in pyproject.toml.",
+        topic: "",
+    };
+    let row = svc.suggest(GUILD, MEMBER, text).await.unwrap();
+    let deck: dailydrill::corpus::TrackId = "ours".parse().unwrap();
+    let medium = dailydrill::corpus::Difficulty::Medium;
+    let (a, b, c) = tokio::join!(
+        svc.approve_suggestion(GUILD, row.id, UserId(7), &deck, medium),
+        svc.approve_suggestion(GUILD, row.id, UserId(8), &deck, medium),
+        svc.reject_suggestion(GUILD, row.id, UserId(9), "No."),
+    );
+    let decided = [a.is_ok(), b.is_ok(), c.is_ok()];
+    assert_eq!(
+        decided.iter().filter(|d| **d).count(),
+        1,
+        "{a:?} {b:?} {c:?}"
+    );
+    for result in [&a, &b].into_iter().filter_map(|r| r.as_ref().err()) {
+        assert!(matches!(result, Error::SuggestionDecided), "{result:?}");
+    }
+    let questions = svc
+        .deck(GUILD, "ours")
+        .await
+        .map_or(0, |(summary, _)| summary.questions);
+    assert_eq!(
+        questions,
+        usize::from(a.is_ok() || b.is_ok()),
+        "added once, or not at all"
+    );
+    assert_eq!(
+        svc.suggestions_to_notify().await.unwrap().len(),
+        1,
+        "told once"
+    );
+}
