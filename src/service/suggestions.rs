@@ -281,6 +281,21 @@ impl Service {
         Ok(())
     }
 
+    /// Records that Discord refused a suggestion's moderation post for good.
+    pub async fn record_suggestion_refused(&self, id: i64, reason: &str) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        suggestions::set_post_error(&mut tx, id, reason).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many of the server's suggestions Discord refused to post, with the latest reason.
+    pub async fn refused_suggestions(&self, guild: GuildId) -> Result<(usize, Option<String>)> {
+        let mut conn = self.store.read().await?;
+        let (count, reason) = suggestions::refused(&mut conn, guild).await?;
+        Ok((usize::try_from(count).unwrap_or(0), reason))
+    }
+
     /// Decided suggestions whose suggester has not been told.
     pub async fn suggestions_to_notify(&self) -> Result<Vec<SuggestionRow>> {
         let mut conn = self.store.read().await?;

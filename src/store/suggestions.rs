@@ -211,7 +211,7 @@ pub async fn decide(
 /// that channel.
 pub async fn unposted(conn: &mut SqliteConnection) -> Result<Vec<(SuggestionRow, ChannelId)>> {
     let rows: Vec<Raw> = sqlx::query_as(&format!(
-        "{COLUMNS} WHERE status = 'open' AND message_id IS NULL ORDER BY id"
+        "{COLUMNS} WHERE status = 'open' AND message_id IS NULL AND post_error IS NULL ORDER BY id"
     ))
     .fetch_all(&mut *conn)
     .await?;
@@ -237,6 +237,29 @@ pub async fn set_posted(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Records that Discord refused a suggestion's moderation post for good: it is not tried again
+/// until an admin sets the moderation channel again.
+pub async fn set_post_error(conn: &mut SqliteConnection, id: i64, reason: &str) -> Result<()> {
+    sqlx::query("UPDATE suggestions SET post_error = ? WHERE id = ?")
+        .bind(reason)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The open suggestions of a server whose moderation post Discord refused for good, and the
+/// latest reason.
+pub async fn refused(conn: &mut SqliteConnection, guild: GuildId) -> Result<(i64, Option<String>)> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), MAX(post_error) FROM suggestions \
+         WHERE guild_id = ? AND status = 'open' AND message_id IS NULL AND post_error IS NOT NULL",
+    )
+    .bind(int(guild.0))
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Decided suggestions whose suggester has not been told yet.
@@ -293,12 +316,20 @@ pub async fn forget(conn: &mut SqliteConnection, guild: GuildId, user: UserId) -
     Ok(())
 }
 
-/// Sets (or clears) the channel where suggestions are posted for moderation.
+/// Sets (or clears) the channel where suggestions are posted for moderation; suggestions Discord
+/// refused to post are tried again there.
 pub async fn set_moderation_channel(
     conn: &mut SqliteConnection,
     guild: GuildId,
     channel: Option<ChannelId>,
 ) -> Result<()> {
+    sqlx::query(
+        "UPDATE suggestions SET post_error = NULL \
+         WHERE guild_id = ? AND status = 'open' AND message_id IS NULL",
+    )
+    .bind(int(guild.0))
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "INSERT INTO guild_settings (guild_id, suggestion_channel_id) VALUES (?, ?) \
          ON CONFLICT (guild_id) DO UPDATE SET suggestion_channel_id = excluded.suggestion_channel_id",

@@ -315,3 +315,61 @@ async fn a_moderation_post_discord_refused_is_posted_once_later() {
     assert_eq!(h.fake.pending_faults().len(), 0);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_moderation_channel_discord_refuses_is_not_retried_until_set_again() {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    let moderation = |options| sub("moderation", options);
+    let set = h
+        .command_text(
+            &admin(1),
+            "deck",
+            moderation(vec![opt("channel", 7, &MODS.to_string())]),
+        )
+        .await;
+    assert!(set.contains("now go to"), "{set}");
+    // The bot lost access to the channel: Discord answers 403 for good.
+    let route = format!("/channels/{MODS}/messages");
+    h.fake
+        .fail_next("POST", &route, fake_discord::Fault::Status(403));
+    let thanks = suggest(
+        &h,
+        AUTHOR,
+        "Why do we squash commits?",
+        "A readable history.",
+        "",
+    )
+    .await;
+    assert!(thanks.starts_with("Thanks!"), "{thanks}");
+    let posts = || {
+        h.fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "POST" && c.path == route)
+            .count()
+    };
+    eventually(&h, "the post was tried", |_| posts() == 1).await;
+    for _ in 0..3 {
+        h.tick().await;
+    }
+    assert_eq!(posts(), 1, "a refusal is not retried at every tick");
+    let status = h.command_text(&admin(1), "deck", moderation(vec![])).await;
+    assert!(
+        status.contains("Discord refused to post 1 suggestion(s) there"),
+        "{status}"
+    );
+    // Setting the channel again (the admin fixed its permissions) posts it.
+    h.command_text(
+        &admin(1),
+        "deck",
+        moderation(vec![opt("channel", 7, &MODS.to_string())]),
+    )
+    .await;
+    eventually(&h, "posted after the channel was set again", |h| {
+        h.fake.messages_in(MODS).len() == 1
+    })
+    .await;
+    let status = h.command_text(&admin(1), "deck", moderation(vec![])).await;
+    assert!(!status.contains("refused"), "{status}");
+    h.stop().await;
+}

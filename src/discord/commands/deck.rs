@@ -328,6 +328,7 @@ async fn deck_moderation(
 ) -> Result<(), Error> {
     let who = Invoker::from_command(ctx)?;
     let service = &ctx.data().service;
+    let mut set = false;
     let text = match (channel, clear.unwrap_or(false)) {
         (Some(_), true) => "Give a channel or `clear:True`, not both.".to_owned(),
         (None, true) => match service.set_moderation_channel(who.guild, None).await {
@@ -344,18 +345,38 @@ async fn deck_moderation(
             }
             let id = crate::domain::ids::ChannelId(channel.id.get());
             match service.set_moderation_channel(who.guild, Some(id)).await {
-                Ok(()) => format!(
-                    "Members' suggestions (`/suggest`) now go to <#{}>, each with Approve, Edit and Reject for members with Manage Server. Approved ones join the deck you choose, credited to their author.",
-                    channel.id
-                ),
+                Ok(()) => {
+                    set = true;
+                    format!(
+                        "Members' suggestions (`/suggest`) now go to <#{}>, each with Approve, Edit and Reject for members with Manage Server. Approved ones join the deck you choose, credited to their author.",
+                        channel.id
+                    )
+                }
                 Err(e) => command_refusal(ctx, who, &e),
             }
         }
         (None, false) => match service.moderation_channel(who.guild).await {
-            Ok(Some(channel)) => format!("Suggestions go to <#{channel}>; `clear:True` stops them."),
+            Ok(Some(channel)) => {
+                let refused = match service.refused_suggestions(who.guild).await {
+                    Ok((0, _)) | Err(_) => String::new(),
+                    Ok((n, reason)) => format!(
+                        "\n⚠ Discord refused to post {n} suggestion(s) there ({}). Check that I can see <#{channel}> and send messages and embeds there, then set the channel again: they are posted then.",
+                        render::quoted(&render::clip(reason.as_deref().unwrap_or_default(), 200))
+                    ),
+                };
+                format!("Suggestions go to <#{channel}>; `clear:True` stops them.{refused}")
+            }
             Ok(None) => "This server takes no suggestions yet; `/deck moderation channel:#mods` turns them on.".to_owned(),
             Err(e) => command_refusal(ctx, who, &e),
         },
     };
-    say(ctx, text).await
+    say(ctx, text).await?;
+    if set {
+        // Suggestions waiting for their post (refused ones, retried) go to the new channel now.
+        ctx.data()
+            .outbox
+            .send_suggestions(&ctx.serenity_context().http, service)
+            .await;
+    }
+    Ok(())
 }

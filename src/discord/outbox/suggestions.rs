@@ -34,8 +34,22 @@ impl Outbox {
                                 );
                             }
                         }
+                        Err(e) if is_transient(&e) => {
+                            tracing::warn!(guild = %row.guild, suggestion = row.id, "could not post a suggestion for moderation yet: {e}")
+                        }
+                        // The bot lost the channel or a permission: not retried (Discord counts
+                        // refusals towards its ban) until an admin sets the channel again.
                         Err(e) => {
-                            tracing::warn!(guild = %row.guild, suggestion = row.id, "could not post a suggestion for moderation: {e}")
+                            tracing::warn!(guild = %row.guild, suggestion = row.id, "Discord refused a suggestion's moderation post: {e}");
+                            if let Err(e) = service
+                                .record_suggestion_refused(row.id, &e.to_string())
+                                .await
+                            {
+                                tracing::error!(
+                                    suggestion = row.id,
+                                    "could not record a refused moderation post: {e}"
+                                );
+                            }
                         }
                     }
                 }
