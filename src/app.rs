@@ -30,27 +30,56 @@ pub struct BotConfig {
     pub metrics: Option<MetricsAddr>,
 }
 
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signals a terminal or a service manager sends.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Ctrl-C (SIGINT) and SIGTERM, the signals a terminal or a service manager sends. Listening
+/// starts when this is built (the process no longer dies of them), not when it is first awaited.
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind: SignalKind, name: &str| match signal(kind) {
+                Ok(signal) => Some(signal),
                 Err(e) => {
-                    tracing::warn!("cannot listen for SIGTERM: {e}");
-                    let _ = interrupt.await;
-                    return;
+                    tracing::warn!("cannot listen for {name}: {e}");
+                    None
                 }
             };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = term.recv() => {}
+            Signals {
+                term: listen(SignalKind::terminate(), "SIGTERM"),
+                interrupt: listen(SignalKind::interrupt(), "SIGINT"),
+            }
         }
+        #[cfg(not(unix))]
+        Signals {}
     }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
+
+    /// Resolves at the next signal.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = recv(&mut self.term) => {}
+                () = recv(&mut self.interrupt) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// How long each step of a stop may take at most: the shards' close handshake, the client's
@@ -68,22 +97,26 @@ const OPERATOR_STOP: Duration = Duration::from_millis(500);
 /// asks for a graceful stop; a second one ends the process at once (exit 130), for an operator
 /// who does not want to wait.
 #[derive(Clone)]
-struct Stop {
+pub struct Stop {
     asked: Arc<watch::Sender<bool>>,
 }
 
 impl Stop {
-    fn on_signals() -> Stop {
+    /// Listens for the stop signals from now on; call it first thing, so that a stop during
+    /// start-up (loading the corpus, migrating the database) is a clean stop too. Needs a Tokio
+    /// runtime.
+    pub fn on_signals() -> Stop {
         let (asked, _) = watch::channel(false);
         let stop = Stop {
             asked: Arc::new(asked),
         };
         let signalled = stop.clone();
+        let mut signals = Signals::listen();
         tokio::spawn(async move {
-            shutdown_signal().await;
+            signals.next().await;
             tracing::info!("shutting down");
             signalled.ask();
-            shutdown_signal().await;
+            signals.next().await;
             tracing::warn!("a second stop signal: exiting at once");
             std::process::exit(130);
         });
@@ -109,10 +142,15 @@ impl Stop {
     }
 }
 
-/// Runs until a shutdown signal. Answers acknowledged to members are committed before they are
+/// Runs until `stop` is asked. Answers acknowledged to members are committed before they are
 /// acknowledged, so stopping loses none; a scheduler tick under way gets a few seconds to finish,
-/// and what it leaves unsent goes out at the next start.
-pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
+/// and what it leaves unsent goes out at the next start. A stop asked during start-up ends it
+/// after the step under way (the database is left migrated or not, never half).
+pub async fn run(config: BotConfig, corpus: Corpus, stop: Stop) -> anyhow::Result<()> {
+    if stop.is_asked() {
+        tracing::info!("stopped");
+        return Ok(());
+    }
     let store = Store::open(&config.database)
         .await
         .with_context(|| format!("DATABASE_URL is {}", config.database))?;
@@ -134,7 +172,7 @@ pub async fn run(config: BotConfig, corpus: Corpus) -> anyhow::Result<()> {
         tick: scheduler::TICK,
         backoff: Backoff::default(),
     };
-    serve(config, service, timing).await
+    serve_until(config, service, timing, stop).await
 }
 
 /// How often the scheduler ticks and how requests are retried; production uses the defaults,
@@ -149,7 +187,15 @@ pub struct Timing {
 /// A stop signal is obeyed in every phase (checking the API, connecting, reconnecting to a
 /// Discord that cannot be reached, running) and every wait after it is bounded.
 pub async fn serve(config: BotConfig, service: Service, timing: Timing) -> anyhow::Result<()> {
-    let stop = Stop::on_signals();
+    serve_until(config, service, timing, Stop::on_signals()).await
+}
+
+async fn serve_until(
+    config: BotConfig,
+    service: Service,
+    timing: Timing,
+    stop: Stop,
+) -> anyhow::Result<()> {
     let liveness = Liveness::new(timing.tick);
     let operator = match &config.metrics {
         Some(addr) => Some(serve_liveness(addr, &liveness, &service, &stop).await?),

@@ -505,7 +505,17 @@ fn run(args: RunArgs) -> ExitCode {
         }
     };
     telemetry::redact_panics(&config.token);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Listening for SIGTERM first: a stop while the corpus loads is a clean stop too.
+    let stop = runtime.block_on(async { app::Stop::on_signals() });
     let source = CorpusSource::resolve(args.corpus.dir);
+    tracing::info!(corpus = %source, "starting: loading the corpus");
     let corpus = match load_corpus(&source) {
         Ok(corpus) => corpus,
         Err(code) => return code,
@@ -516,14 +526,7 @@ fn run(args: RunArgs) -> ExitCode {
         database = %config.database,
         "configuration and corpus are valid"
     );
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = runtime.block_on(app::run(config, corpus));
+    let result = runtime.block_on(app::run(config, corpus, stop));
     // Dropping the runtime would wait for its blocking tasks, such as a DNS lookup of a Discord
     // that cannot be reached: a stop must not wait on them.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));

@@ -91,6 +91,22 @@ async fn a_stop_while_the_gateway_cannot_be_reached_exits_at_once() {
 }
 
 #[tokio::test]
+async fn a_stop_during_start_up_exits_cleanly() {
+    // The corpus loads, the database migrates, the decks load: a stop in any of them is obeyed
+    // after the step under way, with exit 0, never the default death by signal.
+    let fake = fake().await;
+    for signal in ["TERM", "INT"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let url = database(tmp.path());
+        let bot = Bot::against(&fake, tmp.path(), &[("DATABASE_URL", &url)]);
+        assert!(bot.wait_for_log("starting: loading the corpus", WAIT).await);
+        bot.signal(signal);
+        stops_cleanly(bot, &format!("SIG{signal} during start-up")).await;
+    }
+    fake.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_stop_while_reconnecting_or_checking_the_api_exits_at_once() {
     // Connected, then the gateway goes away: the bot tries to reconnect.
     let fake = fake().await;
