@@ -29,8 +29,8 @@ pub const NEXT_BUTTON: &str = "rn";
 pub const TRACK_REVIEW_BUTTON: &str = "rvt";
 pub const TRACK_REVIEW_MODAL: &str = "rat";
 
-/// More than the server's tracks can number (the corpus's, and at most 25 decks).
-const TRACKS: i64 = 64;
+/// How many track numbers there are; 0 is "every track".
+const TRACKS: i64 = 1 << 16;
 
 /// A review id with the number of its track.
 fn pack(id: i64, track: i64) -> i64 {
@@ -42,20 +42,32 @@ pub fn unpack(packed: i64) -> (i64, i64) {
     (packed.div_euclid(TRACKS), packed.rem_euclid(TRACKS))
 }
 
-/// The track numbered `k` in the server (1-based, in `tracks_in` order); `None` for 0 or a
-/// number no track has any more (a deck removed meanwhile: the review goes on with every track).
-fn track_of(service: &Service, guild: GuildId, k: i64) -> Option<TrackId> {
-    let index = usize::try_from(k).ok()?.checked_sub(1)?;
-    service.tracks_in(guild).get(index).map(|t| t.id.clone())
+/// A track's number: a hash of its name (FNV-1a), so that it stays the same while the server's
+/// decks come and go; 1 to 65,535.
+fn number(track: &TrackId) -> i64 {
+    let hash = track.as_str().bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    i64::from(hash % (TRACKS as u32 - 1)) + 1
 }
 
-/// The number of `track` in the server, for a custom_id.
-fn number_of(service: &Service, guild: GuildId, track: &TrackId) -> i64 {
+/// The server's track numbered `k`; `None` for 0, or when no track has that number any more (a
+/// deck removed meanwhile: the review goes on with every track).
+fn track_of(service: &Service, guild: GuildId, k: i64) -> Option<TrackId> {
     service
         .tracks_in(guild)
-        .iter()
-        .position(|t| &t.id == track)
-        .map_or(0, |i| i as i64 + 1)
+        .into_iter()
+        .map(|t| t.id)
+        .find(|t| k != 0 && number(t) == k)
+}
+
+/// The number of `track`, when the server has it (0 otherwise).
+fn number_of(service: &Service, guild: GuildId, track: &TrackId) -> i64 {
+    if service.tracks_in(guild).iter().any(|t| &t.id == track) {
+        number(track)
+    } else {
+        0
+    }
 }
 
 /// Your own questions again when they are due: what you missed comes back first.
@@ -280,4 +292,22 @@ pub async fn on_answer(
         ])]
     });
     Ok(render::send_parts(ctx, submit, parts, next, true).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_track_number_survives_the_custom_id_and_the_bundled_tracks_differ() {
+        let corpus = crate::corpus::CorpusSource::Bundled.load().unwrap();
+        let numbers: std::collections::HashSet<i64> =
+            corpus.tracks().iter().map(|t| number(&t.id)).collect();
+        assert_eq!(numbers.len(), corpus.tracks().len());
+        let deck: TrackId = "our-deck".parse().unwrap();
+        let k = number(&deck);
+        assert!((1..TRACKS).contains(&k));
+        assert_eq!(unpack(pack(1234, k)), (1234, k));
+        assert!(custom_id(TRACK_REVIEW_MODAL, pack(i64::from(u32::MAX), k)).len() <= 100);
+    }
 }
