@@ -565,9 +565,14 @@ async fn member_commands_answer_privately() {
         "**Points:** 10",
         "**freeze**",
         "Quizzes are practice",
+        "`/suggest`",
     ] {
         assert!(help.contains(part), "{part:?} in {help}");
     }
+    assert!(
+        help.ends_with("(the server's own decks and suggestions)."),
+        "whole, not clipped to one message: {help}"
+    );
     assert!(help.chars().count() <= 2000, "{help}");
     assert!(
         h.command_text(&member(3), "streak", serde_json::json!([]))

@@ -27,20 +27,20 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
          **Streak:** the posts of a schedule you answered in a row (days without a post, such \
          as a weekday schedule's weekend, do not count). Every 7th answer of a streak earns a \
          **freeze** (you hold at most 2); a missed post spends one and the streak survives. Quizzes are practice: they count in `/stats`, not in points or streaks; a \
-         question you practised earns only the 10 answer points when it comes as a daily \
-         question, since you saw its model answer. An answer that repeats a model answer's \
+         question you practised earns only the 10 answer points as a daily question. An answer that repeats a model answer's \
          wording is scored as a copy: only the answer points.\n\n\
          `/question` today's question again · `/past` earlier questions with their model \
          answers · `/quiz` a practice question now\n\
-         `/review` your own questions again when they are due: one you missed comes back the \
-         next day, one you nailed weeks later (spaced repetition)\n\
+         `/review [track]` your own questions again when they are due: one you missed comes back \
+         the next day, one you nailed weeks later (spaced repetition)\n\
          `/mock [track] [difficulty] [questions]` a private mock interview: 3-8 timed questions, \
          feedback and a follow-up after each, a report card at the end\n\
          `/streak` your streaks · `/stats` your record · `/leaderboard` the rankings\n\
          `/remind on` a direct message before the reveal when you have not answered\n\
+         `/suggest` a question for the server's own deck\n\
          `/my-data` everything kept about you, as a file · `/forget-me` delete it\n\
          Admins (Manage Server): `/schedule add|edit|list|pause|resume|remove|recap|champion|log-channel`, `/post-now`, \
-         `/reveal-now`, `/skip`.",
+         `/reveal-now`, `/skip`, `/deck` (the server's own decks and suggestions).",
     )
     .await
 }
