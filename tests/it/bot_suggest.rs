@@ -117,12 +117,34 @@ async fn a_suggestion_is_moderated_into_a_deck_and_its_author_is_credited_and_to
             .await;
         assert!(text(&reply).contains("Manage Server"), "{button}: {reply}");
     }
-    let forged = h.answer_to(h.fake.submit_modal(
-        &member(4),
-        "sgam:1",
-        &[("deck", "ours"), ("difficulty", "easy")],
-    ));
-    assert!(text(&forged.await).contains("Manage Server"));
+    let forms: [(&str, &[(&str, &str)]); 3] = [
+        ("sgam:1", &[("deck", "ours"), ("difficulty", "easy")]),
+        (
+            "sgem:1",
+            &[("question", "Mine now?"), ("answer", "Yes."), ("topic", "")],
+        ),
+        ("sgrm:1", &[("reason", "Because I can.")]),
+    ];
+    for (form, values) in forms {
+        let forged = h
+            .answer_to(h.fake.submit_modal(&member(4), form, values))
+            .await;
+        assert!(text(&forged).contains("Manage Server"), "{form}: {forged}");
+    }
+    let still = h
+        .app
+        .service
+        .suggestion(
+            dailydrill::domain::ids::GuildId(crate::common::harness::GUILD),
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (still.status, still.question.as_str()),
+        (dailydrill::store::suggestions::Status::Open, hostile),
+        "nothing changed"
+    );
 
     // The moderator edits it (the form comes filled in), then approves it into a deck.
     let edit = h
