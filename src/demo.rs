@@ -80,12 +80,19 @@ impl Demo {
         let id = self
             .fake
             .slash_command(&member(user, permissions), name, options);
-        // Every command answers ephemerally: its response, or a follow-up after a defer.
+        self.said(id)
+            .await
+            .map_err(|_| anyhow::anyhow!("the bot did not answer /{name}"))
+    }
+
+    /// What the member sees in reply to an interaction: the ephemeral response, or the follow-up
+    /// after a defer (every command and form answers ephemerally).
+    async fn said(&self, interaction: u64) -> anyhow::Result<String> {
         let reply = self
             .fake
-            .wait_for(WAIT, |f| f.ephemeral_reply(id))
+            .wait_for(WAIT, |f| f.ephemeral_reply(interaction))
             .await
-            .ok_or_else(|| anyhow::anyhow!("the bot did not answer /{name}"))?;
+            .ok_or_else(|| anyhow::anyhow!("the bot did not answer"))?;
         Ok(reply["content"].as_str().unwrap_or_default().to_owned())
     }
 
@@ -125,6 +132,17 @@ impl Demo {
             Some((message, id, title))
         })
     }
+}
+
+/// The first line of a form's reply, without bold: the grade line of a feedback.
+fn first_line(reply: &Value) -> String {
+    reply["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .replace("**", "")
 }
 
 fn quote(text: &str) -> String {
@@ -365,14 +383,7 @@ pub async fn run(corpus: Corpus, days: u32) -> anyhow::Result<String> {
         &format!("qa:{quiz_id}"),
         &[("text", "It depends on the GIL and on I/O.")],
     );
-    let result = demo.reply(submit).await?;
-    let first = result["data"]["content"]
-        .as_str()
-        .unwrap_or_default()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .replace("**", "");
+    let first = first_line(&demo.reply(submit).await?);
     demo.say(format!(
         "  Brian answers › bot (privately) › {first} (then the model answer)\n"
     ));

@@ -46,16 +46,6 @@ endpoints, and no more, because each worker holds its own copy of the app in mem
 "#;
 
 impl Demo {
-    /// What the bot answered to an interaction: its content, or the first follow-up's.
-    async fn said(&self, interaction: u64) -> anyhow::Result<String> {
-        let reply = self
-            .fake
-            .wait_for(super::WAIT, |f| f.ephemeral_reply(interaction))
-            .await
-            .ok_or_else(|| anyhow::anyhow!("the bot did not answer"))?;
-        Ok(reply["content"].as_str().unwrap_or_default().to_owned())
-    }
-
     async fn waited<T>(
         &self,
         what: &str,

@@ -80,13 +80,7 @@ pub(super) async fn review(demo: &mut Demo, days: u32) -> anyhow::Result<()> {
         .fake
         .submit_modal(&member(13, 0), &format!("ra:{id}"), &[("text", &answer)]);
     let result = demo.reply(submit).await?;
-    let first = result["data"]["content"]
-        .as_str()
-        .unwrap_or_default()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .replace("**", "");
+    let first = super::first_line(&result);
     demo.say(format!(
         "  Chen answers again, with every key point › bot (privately) › {first}"
     ));

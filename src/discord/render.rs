@@ -326,15 +326,18 @@ pub fn reminder(reminder: &crate::store::reminders::Candidate) -> CreateMessage 
 
 /// The answer typed into one of the bot's forms.
 pub fn modal_text(submit: &serenity::all::ModalInteraction) -> String {
+    modal_value(submit, ANSWER_INPUT)
+}
+
+/// What was typed into the text input `id` of a submitted form; empty when it is not there.
+pub fn modal_value(submit: &serenity::all::ModalInteraction, id: &str) -> String {
     submit
         .data
         .components
         .iter()
         .flat_map(|row| &row.components)
         .find_map(|c| match c {
-            serenity::all::ActionRowComponent::InputText(t) if t.custom_id == ANSWER_INPUT => {
-                t.value.clone()
-            }
+            serenity::all::ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
             _ => None,
         })
         .unwrap_or_default()

@@ -1,8 +1,8 @@
 //! Server decks: importing, listing, exporting and removing a server's own questions, and the
 //! lookup that lets every other use case find a deck question as it finds a corpus one.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +15,34 @@ use crate::corpus::server_deck::{
 use crate::corpus::{DECK_ID_PREFIX, Difficulty, Question, QuestionId, Track, TrackId};
 use crate::domain::ids::{GuildId, ScheduleId, UserId};
 use crate::store::decks::{self, DeckRow, StoredQuestion};
+
+/// A question as the service found it: borrowed from the corpus, or shared with a server's deck.
+/// Lookups never copy a question; a caller that keeps one takes it with [`QuestionRef::into_owned`].
+#[derive(Debug, Clone)]
+pub enum QuestionRef<'a> {
+    Corpus(&'a Question),
+    Deck(Arc<Question>),
+}
+
+impl Deref for QuestionRef<'_> {
+    type Target = Question;
+
+    fn deref(&self) -> &Question {
+        match self {
+            QuestionRef::Corpus(q) => q,
+            QuestionRef::Deck(q) => q,
+        }
+    }
+}
+
+impl QuestionRef<'_> {
+    pub fn into_owned(self) -> Question {
+        match self {
+            QuestionRef::Corpus(q) => q.clone(),
+            QuestionRef::Deck(q) => Arc::unwrap_or_clone(q),
+        }
+    }
+}
 
 /// The deck questions the bot knows, kept in memory beside the corpus: question lookups are
 /// synchronous and frequent, decks change only when an admin imports or removes one.
@@ -132,17 +160,17 @@ impl Service {
     }
 
     /// A question by id, from the corpus or a server's deck.
-    pub(super) fn question(&self, id: &str) -> Option<Cow<'_, Question>> {
+    pub(super) fn question(&self, id: &str) -> Option<QuestionRef<'_>> {
         let id: QuestionId = id.parse().ok()?;
         if let Some(q) = self.corpus.question(&id) {
-            return Some(Cow::Borrowed(q));
+            return Some(QuestionRef::Corpus(q));
         }
         let found = self.shelf.with(|shelf| shelf.questions.get(&id).cloned())?;
-        Some(Cow::Owned(Question::clone(&found)))
+        Some(QuestionRef::Deck(found))
     }
 
     /// The questions a server can draw: the corpus's, then its decks'.
-    pub(super) fn questions_in(&self, guild: GuildId) -> Vec<Cow<'_, Question>> {
+    pub(super) fn questions_in(&self, guild: GuildId) -> Vec<QuestionRef<'_>> {
         let deck: Vec<Arc<Question>> = self.shelf.with(|shelf| {
             shelf.guilds.get(&guild).map_or_else(Vec::new, |g| {
                 g.decks
@@ -155,8 +183,8 @@ impl Service {
         self.corpus
             .questions()
             .iter()
-            .map(Cow::Borrowed)
-            .chain(deck.into_iter().map(|q| Cow::Owned(Question::clone(&q))))
+            .map(QuestionRef::Corpus)
+            .chain(deck.into_iter().map(QuestionRef::Deck))
             .collect()
     }
 
@@ -212,26 +240,13 @@ impl Service {
         let mut tx = self.store.write().await?;
         let existing = decks::list(&mut tx, guild).await?;
         let replaced = existing.iter().any(|d| d.name == deck.name.as_str());
-        let others = existing.iter().filter(|d| d.name != deck.name.as_str());
-        if !replaced && existing.len() >= MAX_DECKS_PER_SERVER {
-            return Err(Error::TooManyDecks {
-                limit: MAX_DECKS_PER_SERVER,
-            });
-        }
-        let questions = others.clone().map(|d| d.questions).sum::<usize>() + deck.files.len();
-        if questions > MAX_QUESTIONS_PER_SERVER {
-            return Err(Error::DeckTooManyQuestions {
-                total: questions,
-                limit: MAX_QUESTIONS_PER_SERVER,
-            });
-        }
-        let bytes = others.map(|d| d.bytes).sum::<usize>() + deck.bytes();
-        if bytes > MAX_BYTES_PER_SERVER {
-            return Err(Error::DeckTooLarge {
-                total: bytes,
-                limit: MAX_BYTES_PER_SERVER,
-            });
-        }
+        let change = Growth {
+            deck: &deck.name,
+            replaces: true,
+            questions: deck.files.len(),
+            bytes: deck.bytes(),
+        };
+        within_limits(&existing, change)?;
         decks::import(&mut tx, guild, user, &deck, self.now()).await?;
         decks::purge(&mut tx, guild).await?;
         tx.commit().await?;
@@ -359,8 +374,90 @@ impl Service {
     }
 }
 
+/// What a change adds to a server's decks: a whole deck that `replaces` the one of its name (an
+/// import), or questions added to it (an approved suggestion).
+pub(super) struct Growth<'a> {
+    pub deck: &'a TrackId,
+    pub replaces: bool,
+    pub questions: usize,
+    pub bytes: usize,
+}
+
+/// Refuses a change that would take the server's decks (`existing`) past a limit.
+pub(super) fn within_limits(existing: &[DeckRow], change: Growth<'_>) -> Result<()> {
+    let known = existing.iter().any(|d| d.name == change.deck.as_str());
+    if !known && existing.len() >= MAX_DECKS_PER_SERVER {
+        return Err(Error::TooManyDecks {
+            limit: MAX_DECKS_PER_SERVER,
+        });
+    }
+    let kept = existing
+        .iter()
+        .filter(|d| !(change.replaces && d.name == change.deck.as_str()));
+    let questions = kept.clone().map(|d| d.questions).sum::<usize>() + change.questions;
+    if questions > MAX_QUESTIONS_PER_SERVER {
+        return Err(Error::DeckTooManyQuestions {
+            total: questions,
+            limit: MAX_QUESTIONS_PER_SERVER,
+        });
+    }
+    let bytes = kept.map(|d| d.bytes).sum::<usize>() + change.bytes;
+    if bytes > MAX_BYTES_PER_SERVER {
+        return Err(Error::DeckTooLarge {
+            total: bytes,
+            limit: MAX_BYTES_PER_SERVER,
+        });
+    }
+    Ok(())
+}
+
 fn unknown(name: &str) -> Error {
     Error::UnknownDeck {
         name: name.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, questions: usize) -> DeckRow {
+        DeckRow {
+            name: name.into(),
+            questions,
+            bytes: questions * 1000,
+            imported_by: None,
+            imported_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_replacement_counts_its_new_size_and_an_addition_the_sum() {
+        let ours: TrackId = "ours".parse().unwrap();
+        let existing = [row("ours", 300), row("theirs", 100)];
+        let grow = |replaces, questions| Growth {
+            deck: &ours,
+            replaces,
+            questions,
+            bytes: questions * 1000,
+        };
+        assert!(within_limits(&existing, grow(true, 400)).is_ok());
+        assert!(matches!(
+            within_limits(&existing, grow(false, 101)),
+            Err(Error::DeckTooManyQuestions { total: 501, .. })
+        ));
+        let full: Vec<DeckRow> = (0..MAX_DECKS_PER_SERVER)
+            .map(|n| row(&format!("d{n}"), 1))
+            .collect();
+        assert!(matches!(
+            within_limits(&full, grow(false, 1)),
+            Err(Error::TooManyDecks { .. })
+        ));
+        let d0: TrackId = "d0".parse().unwrap();
+        let into_known = Growth {
+            deck: &d0,
+            ..grow(false, 1)
+        };
+        assert!(within_limits(&full, into_known).is_ok());
     }
 }

@@ -5,11 +5,10 @@
 //! card, and a question shown but never answered counts as missed, so what went wrong comes back
 //! in `/review`. One open mock per member; one idle for 30 minutes ends itself.
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 
+use super::decks::QuestionRef;
 use crate::corpus::{Difficulty, Question};
 use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, MockId, UserId};
@@ -244,7 +243,7 @@ impl Service {
             .ok_or(Error::MockNotFound)?;
         let question = self
             .question(&asked.question_id)
-            .map(Cow::into_owned)
+            .map(QuestionRef::into_owned)
             .ok_or(Error::MockNotFound)?;
         let graded = Grader::new(&question).grade(text);
         if !mocks::answer(&mut tx, mock, position, text, &graded, now).await? {
@@ -312,7 +311,7 @@ impl Service {
         mocks::ask(conn, row.id, next.position, now).await?;
         let question = self
             .question(&next.question_id)
-            .map(Cow::into_owned)
+            .map(QuestionRef::into_owned)
             .ok_or(Error::MockNotFound)?;
         Ok(MockQuestionView {
             mock: row.id,

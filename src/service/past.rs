@@ -1,10 +1,9 @@
 //! The server's earlier questions with their model answers, for `/past`: a member who missed a
 //! day, or joined late, catches up privately.
 
-use std::borrow::Cow;
-
 use chrono::NaiveDate;
 
+use super::decks::QuestionRef;
 use super::{Error, Result, Service};
 use crate::corpus::Question;
 use crate::domain::ids::{GuildId, ScheduleId};
@@ -71,7 +70,7 @@ impl Service {
     }
 
     fn past(&self, number: u32, row: PostRow) -> PastQuestion {
-        let question = self.question(&row.question_id).map(Cow::into_owned);
+        let question = self.question(&row.question_id).map(QuestionRef::into_owned);
         let track_name = question
             .as_ref()
             .map_or_else(|| "—".to_owned(), |q| self.track_name(&q.track));

@@ -1,13 +1,12 @@
 //! On-demand practice: a question the member has not seen recently, scored as soon as they
 //! answer, with the model answer. Quizzes count towards a member's stats, not streaks or points.
 
-use std::borrow::Cow;
-
 use std::collections::HashSet;
 
 use chrono::Duration;
 use rand::seq::IndexedRandom;
 
+use super::decks::QuestionRef;
 use crate::corpus::Question;
 use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, QuizId, UserId};
@@ -29,7 +28,7 @@ impl Service {
         conn: &mut sqlx::SqliteConnection,
         guild: GuildId,
         filter: &QuizFilter,
-    ) -> Result<Vec<Cow<'_, Question>>> {
+    ) -> Result<Vec<QuestionRef<'_>>> {
         let open: HashSet<String> = posts::open_questions(conn, guild)
             .await?
             .into_iter()
@@ -117,7 +116,7 @@ impl Service {
         }
         let question = self
             .question(&row.question_id)
-            .map(Cow::into_owned)
+            .map(QuestionRef::into_owned)
             .ok_or(Error::QuizNotFound)?;
         let graded = Grader::new(&question).grade(text);
         if !quizzes::answer(&mut tx, quiz, text, &graded, now).await? {

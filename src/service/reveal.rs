@@ -2,12 +2,11 @@
 //! added to the standings and each member's streak advances, so a crash never leaves a reveal
 //! half-applied.
 
-use std::borrow::Cow;
-
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
+use super::decks::QuestionRef;
 use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, PostId, ScheduleId, UserId};
 use crate::domain::period::{Period, period_key};
@@ -88,7 +87,7 @@ impl Service {
                 guild: row.guild,
                 channel: row.channel,
                 message_id: None,
-                question: self.question(&row.question_id).map(Cow::into_owned),
+                question: self.question(&row.question_id).map(QuestionRef::into_owned),
                 answer_count: 0,
                 skipped,
                 never_posted: true,
@@ -99,7 +98,7 @@ impl Service {
         if !posts::mark_revealed(&mut tx, post, now, skipped).await? {
             return Ok(None);
         }
-        let question = self.question(&row.question_id).map(Cow::into_owned);
+        let question = self.question(&row.question_id).map(QuestionRef::into_owned);
         let submitted = answers::for_post(&mut tx, post).await?;
         let mut events = Vec::new();
         if !skipped {
@@ -214,7 +213,7 @@ impl Service {
             return Ok(None);
         }
         let answer_count = answers::count(&mut conn, row.id).await?;
-        let question = self.question(&row.question_id).map(Cow::into_owned);
+        let question = self.question(&row.question_id).map(QuestionRef::into_owned);
         let summary = match (&question, row.skipped) {
             (Some(question), false) => Some(group_summary(&mut conn, post, question).await?),
             _ => None,

@@ -2,12 +2,11 @@
 //! Every graded answer rates the member's card for its question (see [`rate_card`]); `/review`
 //! shows the due cards one at a time, graded like a quiz, each answer rating the card again.
 
-use std::borrow::Cow;
-
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
+use super::decks::QuestionRef;
 use crate::corpus::{Question, TrackId};
 use crate::domain::grading::Grader;
 use crate::domain::ids::{GuildId, ReviewId, UserId};
@@ -153,7 +152,7 @@ impl Service {
         user: UserId,
         track: Option<&TrackId>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(Cow<'_, Question>, CardState)>> {
+    ) -> Result<Vec<(QuestionRef<'_>, CardState)>> {
         let open: HashSet<String> = posts::open_questions(conn, guild)
             .await?
             .into_iter()
@@ -199,7 +198,7 @@ impl Service {
         }
         let question = self
             .question(&row.question_id)
-            .map(Cow::into_owned)
+            .map(QuestionRef::into_owned)
             .ok_or(Error::ReviewNotFound)?;
         let graded = Grader::new(&question).grade(text);
         if !reviews::answer(&mut tx, id, text, &graded, now).await? {

@@ -3,10 +3,9 @@
 //! suggester is told privately what happened.
 
 use super::answers::check;
+use super::decks::{Growth, within_limits};
 use super::{Error, Result, Service};
-use crate::corpus::server_deck::{
-    self, MAX_BYTES_PER_SERVER, MAX_DECKS_PER_SERVER, MAX_QUESTIONS_PER_SERVER,
-};
+use crate::corpus::server_deck;
 use crate::corpus::{Difficulty, MAX_QUESTION_LEN, TrackId};
 use crate::domain::ids::{ChannelId, GuildId, UserId};
 use crate::store::decks;
@@ -173,27 +172,13 @@ impl Service {
         let file = server_deck::suggested_file(id, deck, difficulty, &row.question, &row.answer)
             .map_err(Error::InvalidDeck)?;
         let existing = decks::list(&mut tx, guild).await?;
-        if !existing.iter().any(|d| d.name == deck.as_str())
-            && existing.len() >= MAX_DECKS_PER_SERVER
-        {
-            return Err(Error::TooManyDecks {
-                limit: MAX_DECKS_PER_SERVER,
-            });
-        }
-        let total = existing.iter().map(|d| d.questions).sum::<usize>() + 1;
-        if total > MAX_QUESTIONS_PER_SERVER {
-            return Err(Error::DeckTooManyQuestions {
-                total,
-                limit: MAX_QUESTIONS_PER_SERVER,
-            });
-        }
-        let bytes = existing.iter().map(|d| d.bytes).sum::<usize>() + file.text.len();
-        if bytes > MAX_BYTES_PER_SERVER {
-            return Err(Error::DeckTooLarge {
-                total: bytes,
-                limit: MAX_BYTES_PER_SERVER,
-            });
-        }
+        let change = Growth {
+            deck,
+            replaces: false,
+            questions: 1,
+            bytes: file.text.len(),
+        };
+        within_limits(&existing, change)?;
         let now = self.now();
         decks::add_question(
             &mut tx,

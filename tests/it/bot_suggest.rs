@@ -17,6 +17,20 @@ fn text(reply: &Value) -> &str {
     reply["data"]["content"].as_str().unwrap_or_default()
 }
 
+/// The bot, in a server whose suggestions go to `MODS`.
+async fn with_moderation() -> Harness {
+    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
+    h.app
+        .service
+        .set_moderation_channel(
+            dailydrill::domain::ids::GuildId(crate::common::harness::GUILD),
+            Some(dailydrill::domain::ids::ChannelId(MODS)),
+        )
+        .await
+        .unwrap();
+    h
+}
+
 /// The member opens /suggest and submits its form; the bot's reply.
 async fn suggest(h: &Harness, user: u64, question: &str, answer: &str, topic: &str) -> String {
     let open = h
@@ -271,15 +285,7 @@ async fn a_suggestion_is_moderated_into_a_deck_and_its_author_is_credited_and_to
 
 #[tokio::test]
 async fn a_member_has_at_most_five_open_suggestions_and_each_is_checked() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .set_moderation_channel(
-            dailydrill::domain::ids::GuildId(crate::common::harness::GUILD),
-            Some(dailydrill::domain::ids::ChannelId(MODS)),
-        )
-        .await
-        .unwrap();
+    let h = with_moderation().await;
     let long = "q".repeat(1001);
     let refused = suggest(&h, AUTHOR, &long, "An answer.", "").await;
     assert!(
@@ -304,15 +310,7 @@ async fn a_member_has_at_most_five_open_suggestions_and_each_is_checked() {
 
 #[tokio::test]
 async fn a_moderation_post_discord_refused_is_posted_once_later() {
-    let h = Harness::spawn("2026-06-01T08:00:00Z").await;
-    h.app
-        .service
-        .set_moderation_channel(
-            dailydrill::domain::ids::GuildId(crate::common::harness::GUILD),
-            Some(dailydrill::domain::ids::ChannelId(MODS)),
-        )
-        .await
-        .unwrap();
+    let h = with_moderation().await;
     // Discord fails the post past every retry: the suggestion is kept, and the member told so.
     for _ in 0..8 {
         h.fake.fail_next(

@@ -12,7 +12,7 @@ use serenity::{
 use crate::corpus::server_deck::defuse_links;
 use crate::corpus::{Difficulty, MAX_QUESTION_LEN, TrackId};
 use crate::discord::context::{Context, Data, Error, Invoker};
-use crate::discord::render::{self, clip, custom_id, ephemeral, no_mentions};
+use crate::discord::render::{self, clip, custom_id, ephemeral, modal_value, no_mentions};
 use crate::discord::reply::{Origin, refusal, say};
 use crate::service::{
     MAX_ANSWER_CHARS, MAX_REASON_CHARS, MAX_TOPIC_CHARS, SuggestionText, default_deck,
@@ -103,25 +103,11 @@ fn suggestion_form(id: String, title: &str, row: Option<&SuggestionRow>) -> Crea
     ])
 }
 
-/// The value of the text input `id` of a submitted form.
-fn value(submit: &ModalInteraction, id: &str) -> String {
-    submit
-        .data
-        .components
-        .iter()
-        .flat_map(|row| &row.components)
-        .find_map(|c| match c {
-            serenity::ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
 fn text_of(submit: &ModalInteraction) -> (String, String, String) {
     (
-        value(submit, QUESTION),
-        value(submit, ANSWER),
-        value(submit, TOPIC),
+        modal_value(submit, QUESTION),
+        modal_value(submit, ANSWER),
+        modal_value(submit, TOPIC),
     )
 }
 
@@ -341,7 +327,7 @@ pub async fn on_modal(
         },
         _ => {
             service
-                .reject_suggestion(who.guild, id, who.user, &value(submit, REASON))
+                .reject_suggestion(who.guild, id, who.user, &modal_value(submit, REASON))
                 .await
         }
     };
@@ -392,11 +378,11 @@ pub async fn on_modal(
 
 /// The deck and difficulty a moderator typed into the approval form.
 fn approval(submit: &ModalInteraction) -> Result<(TrackId, Difficulty), String> {
-    let deck = value(submit, DECK).trim().to_lowercase();
+    let deck = modal_value(submit, DECK).trim().to_lowercase();
     let deck = deck
         .parse::<TrackId>()
         .map_err(|why| format!("That deck name {why}."))?;
-    let difficulty = value(submit, DIFFICULTY)
+    let difficulty = modal_value(submit, DIFFICULTY)
         .trim()
         .to_lowercase()
         .parse::<Difficulty>()
